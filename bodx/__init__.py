@@ -1,0 +1,1 @@
+"""The `bodx` command line: one entry point for the city's IT staff."""

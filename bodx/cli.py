@@ -1,0 +1,23 @@
+"""Entry point of the `bodx` console script."""
+
+from __future__ import annotations
+
+import importlib
+
+from bodx.app import app
+
+# Each package's commands live in their own module; importing one registers its commands.
+COMMAND_MODULES: tuple[str, ...] = (
+    "bodx.commands.samples",
+    "bodx.commands.demo",
+)
+
+
+def main() -> None:
+    for module in COMMAND_MODULES:
+        importlib.import_module(module)
+    app()
+
+
+if __name__ == "__main__":
+    main()

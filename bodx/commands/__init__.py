@@ -1,0 +1,1 @@
+"""One module per area; each registers its commands on the apps in :mod:`bodx.app`."""

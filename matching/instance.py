@@ -1,0 +1,124 @@
+"""The instance file `bodx match` reads (written by `bodx samples city` and by the staff path).
+
+One entry per child: scoring has already turned households into priorities. The schema is documented
+in samples/README.md; the field names are an interface and stay stable.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from matching.errors import InstanceError
+from matching.records import AGE_CLASSES
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class InstanceNursery(_Frozen):
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    # JSON object keys are strings ("0".."5"); pydantic turns them into ints.
+    capacity: dict[int, int]
+
+    @field_validator("capacity")
+    @classmethod
+    def _capacity_valid(cls, value: dict[int, int]) -> dict[int, int]:
+        for age, seats in value.items():
+            if age not in AGE_CLASSES:
+                raise ValueError(f"unknown age class {age} (0..5) / 年齢クラスが不正です")
+            if seats < 0:
+                raise ValueError(f"negative capacity {seats} for age {age} / 募集人数が負の数です")
+        return value
+
+
+class InstanceApplication(_Frozen):
+    """One child. Priority at nursery n: (score + bonus[n]) higher first, then tiebreak lower first."""
+
+    id: str = Field(min_length=1)
+    age_class: int = Field(ge=0, le=5)
+    preferences: tuple[str, ...] = Field(min_length=1)
+    score: int
+    tiebreak: int
+    bonus: dict[str, int] = Field(default_factory=dict)
+    sibling_group: str | None = None
+    allow_split: bool = False
+    current_nursery: str | None = None
+
+    @field_validator("preferences")
+    @classmethod
+    def _no_duplicates(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("a nursery appears twice in the preferences / 希望園が重複しています")
+        return value
+
+
+class Instance(_Frozen):
+    admission_year: int = Field(ge=2000, le=2100)
+    nurseries: tuple[InstanceNursery, ...]
+    applications: tuple[InstanceApplication, ...]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        nursery_ids = [n.id for n in self.nurseries]
+        duplicated = [nid for nid, count in Counter(nursery_ids).items() if count > 1]
+        if duplicated:
+            raise ValueError(f"nursery ids appear twice: {duplicated[:5]}")
+        known = set(nursery_ids)
+        app_ids = Counter(a.id for a in self.applications)
+        twice = [aid for aid, count in app_ids.items() if count > 1]
+        if twice:
+            raise ValueError(f"application ids appear twice: {twice[:5]}")
+        group_split: dict[str, bool] = {}
+        for app in self.applications:
+            unknown = [n for n in app.preferences if n not in known]
+            if unknown:
+                raise ValueError(f"application {app.id}: unknown nursery {unknown[0]} in preferences")
+            if app.current_nursery is not None:
+                if app.current_nursery not in known:
+                    raise ValueError(f"application {app.id}: unknown current nursery {app.current_nursery}")
+                if app.current_nursery in app.preferences:
+                    raise ValueError(f"application {app.id}: current nursery is also a preference")
+            stray = [n for n in app.bonus if n not in known]
+            if stray:
+                raise ValueError(f"application {app.id}: bonus for unknown nursery {stray[0]}")
+            if app.sibling_group is not None:
+                previous = group_split.setdefault(app.sibling_group, app.allow_split)
+                if previous != app.allow_split:
+                    raise ValueError(
+                        f"sibling group {app.sibling_group}: allow_split differs between children"
+                    )
+        return self
+
+    def to_json(self) -> str:
+        """Deterministic JSON text (stable key order, UTF-8, one trailing newline)."""
+        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n"
+
+
+def load_instance(path: Path) -> Instance:
+    """Read and validate an instance file; every problem becomes one :class:`InstanceError`."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InstanceError(
+            f"インスタンスファイルを読めません / cannot read instance file {path}: {exc}"
+        ) from exc
+    try:
+        return Instance.model_validate_json(raw)
+    except ValidationError as exc:
+        first = exc.errors()[:5]
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(file)'}: {e['msg']}" for e in first)
+        more = f" (+{exc.error_count() - len(first)} more)" if exc.error_count() > len(first) else ""
+        raise InstanceError(
+            f"インスタンスファイルが不正です / invalid instance {path}: {problems}{more}"
+        ) from exc
+
+
+def save_instance(instance: Instance, path: Path) -> None:
+    path.write_text(instance.to_json(), encoding="utf-8")

@@ -1,0 +1,61 @@
+"""The optimizer's result: the JSON `bodx match` writes and every consumer (sheets, flows, robots) reads.
+
+`status`, `blocking` and `assignments` are the documented interface; the other keys add detail.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Status = Literal["optimal", "feasible", "infeasible"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class BlockingCoalition(_Frozen):
+    """A child (or a sibling group) and a nursery that would rather have each other (justified envy)."""
+
+    applicants: tuple[str, ...]
+    nursery: str
+
+
+class ChoiceExplanation(_Frozen):
+    """Why a child did or did not get one nursery it listed.
+
+    `cutoff_score` is the lowest priority admitted to that nursery's class (score + bonus there), None when
+    the class admitted nobody or had no seat; `child_score` is the child's priority at that nursery.
+    """
+
+    rank: int = Field(ge=1)  # 第1希望 = 1
+    nursery: str
+    age_class: int = Field(ge=0, le=5)
+    cutoff_score: int | None
+    child_score: int
+    text: str  # e.g. "第1希望 N001 さくら保育園 1歳児: 最低内定指数 120、本児 110"
+
+
+class MatchResult(_Frozen):
+    status: Status
+    blocking: tuple[BlockingCoalition, ...] = ()
+    assignments: dict[str, str | None]  # child id -> nursery id (a staying transfer: its current nursery)
+    blocking_bound: int | None = None  # proven lower bound on blocking coalitions (status "feasible")
+    placed: int = 0
+    explanations: dict[str, tuple[ChoiceExplanation, ...]] = Field(default_factory=dict)
+    adjustment_cost: int = 0  # blocking coalitions caused by staff adjustments (固定/除外)
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n"
+
+
+def load_result(path: Path) -> MatchResult:
+    return MatchResult.model_validate_json(path.read_bytes())
+
+
+def save_result(result: MatchResult, path: Path) -> None:
+    path.write_text(result.to_json(), encoding="utf-8")

@@ -1,0 +1,1 @@
+"""Playwright robots that enter decisions into legacy municipal screens. No Prefect here."""

@@ -1,0 +1,1 @@
+"""Synthetic city generator behind `bodx samples city` (see samples/README.md for the shape)."""

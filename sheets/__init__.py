@@ -1,0 +1,4 @@
+"""Excel in and out (openpyxl): ledgers to canonical records, review workbooks, staff adjustments.
+
+Never imports Prefect.
+"""
