@@ -11,6 +11,7 @@ import pytest
 
 from flows.server import free_port, start_server
 from flows.settings import FlowSettings
+from tests.flows.drain import drain_prefect_workers
 from tests.flows.postgres import postgres_bin, running_postgres
 
 pytestmark = [
@@ -22,7 +23,6 @@ pytestmark = [
 
 def test_flow_run_lands_in_postgres() -> None:
     from prefect import flow
-    from prefect.logging.handlers import APILogHandler
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     @flow(name="postgres-check")
@@ -45,7 +45,7 @@ def test_flow_run_lands_in_postgres() -> None:
                 run_name = f"pg-{uuid.uuid4().hex[:8]}"
                 with temporary_settings(updates={PREFECT_API_URL: settings.api_url}):
                     state = postgres_check.with_options(flow_run_name=run_name)(return_state=True)
-                    APILogHandler.flush()  # before the server goes away
+                    drain_prefect_workers()  # before the server goes away
                 assert state.is_completed()
                 assert state.result() == 42
                 stored = pg.psql(f"SELECT state_type FROM flow_run WHERE name = '{run_name}'")
