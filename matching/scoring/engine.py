@@ -148,6 +148,13 @@ def _rank(app: Application, scores: Sequence[GuardianScore], rules: Rules) -> Ra
     return rules.default_rank
 
 
+def _rank_label(rank: RankClass, rules: Rules) -> str:
+    if len(rules.ranks) == 1:
+        return f"順位区分: {rank.name}"
+    position = len(rules.ranks) - rank.value
+    return f"順位区分: {rank.name} (第{position}区分: 上の区分は指数に関係なく優先)"
+
+
 def score_child(app: Application, position: int, rules: Rules, admission_year: int) -> ScoredChild:
     child = app.children[position]
     items, base_total, scores = _base_items(app, rules)
@@ -182,7 +189,7 @@ def score_child(app: Application, position: int, rules: Rules, admission_year: i
         0,
         BreakdownItem(
             rule_id=f"rank.{rank.name}",
-            label=f"順位区分: {rank.name} (第{len(rules.ranks) - rank.value}区分: 上の区分は指数に関係なく優先)",
+            label=_rank_label(rank, rules),
             points=rank_points,
         ),
     )

@@ -36,6 +36,7 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self._lines: dict[KeyPath, int] = {}
+        self.last_line = max(len(text.splitlines()), 1)
         aot_counts: dict[KeyPath, int] = {}
         current: KeyPath = ()
         in_multiline = False
@@ -51,6 +52,7 @@ class LineIndex:
                 names = _split_key(header.group(2))
                 resolved = self._resolve(names, aot_counts)
                 if header.group(1) == "[[":
+                    self._lines.setdefault(resolved, number)  # `("work",)` finds the first [[work]]
                     index = aot_counts.get(resolved, 0)
                     aot_counts[resolved] = index + 1
                     resolved = (*resolved, index)
