@@ -10,6 +10,7 @@ from bodx.app import app
 COMMAND_MODULES: tuple[str, ...] = (
     "bodx.commands.samples",
     "bodx.commands.demo",
+    "bodx.commands.scoring",
 )
 
 
