@@ -1,0 +1,79 @@
+"""The approval gate: the run suspends (no process waits, no time limit) until staff answer in the UI.
+
+`suspend_flow_run` ends the process at the gate; when staff submit the form (承認 or 差し戻し with a
+comment) the server reschedules the run, a `bodx serve` process picks it up, earlier steps are taken
+from their persisted outcomes, and the run continues after the gate. Prefect allows this only for a
+top-level run of a deployment, which is why the gate is a function called by flows, not a subflow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from prefect import get_run_logger
+from prefect.flow_runs import suspend_flow_run
+from prefect.input import RunInput
+from pydantic import Field
+
+from flows.artifacts import publish_markdown
+
+APPROVAL_KEY = "admission-approval"
+
+
+class ApprovalDecision(RunInput):
+    """The form staff fill in. Defaults are "not approved" so an empty submit enters nothing."""
+
+    approved: bool = Field(False, title="承認する / approve", description="チェックすると内定をシステムに入力します")
+    comment: str = Field(
+        "", title="コメント / comment", max_length=2000, description="承認・差し戻しの理由 (個人名は書かないでください)"
+    )
+
+
+def form_description(summary_markdown: str, workbook: Path) -> str:
+    """Markdown shown above the form: the counts staff approve, and where the workbook is."""
+    return (
+        f"{summary_markdown}\n"
+        f"**審査用ワークブック / review workbook:** `{workbook.resolve()}`\n\n"
+        "内容を確認し、承認する場合は「承認する」にチェックして送信してください。差し戻す場合はチェックせず、"
+        "コメントに理由を書いて送信してください。/ Tick *approve* to let the robot enter the decisions; "
+        "leave it unticked and write a comment to send the result back."
+    )
+
+
+def await_approval(summary_markdown: str, workbook: Path, record_dir: Path) -> ApprovalDecision:
+    """Suspend the current run until staff decide; on the rerun, return their decision.
+
+    The decision (with its comment) is written to `record_dir/approval.json` for the season's records;
+    logs and artifacts say only approved or not, because staff comments may mention a family.
+    """
+    logger = get_run_logger()
+    form = ApprovalDecision.with_initial_data(
+        description=form_description(summary_markdown, workbook), approved=False, comment=""
+    )
+    logger.info("承認待ちで一時停止します / suspending until staff approve or reject in the UI")
+    decision = suspend_flow_run(wait_for_input=form, key=APPROVAL_KEY, timeout=None)
+    verdict = "承認 / approved" if decision.approved else "差し戻し / rejected"
+    record_dir.mkdir(parents=True, exist_ok=True)
+    (record_dir / "approval.json").write_text(
+        json.dumps(
+            {
+                "approved": decision.approved,
+                "comment": decision.comment,
+                "decided_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    publish_markdown(
+        f"# 承認結果 / approval\n\n- 判断 / decision: **{verdict}**\n"
+        f"- コメント / comment: {len(decision.comment)} 文字 (記録: `{record_dir / 'approval.json'}`)\n",
+        key="approval-decision",
+        description="承認結果 / approval decision",
+    )
+    logger.info("承認結果: %s", verdict)
+    return ApprovalDecision(approved=decision.approved, comment=decision.comment)
