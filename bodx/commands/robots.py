@@ -1,0 +1,144 @@
+"""`bodx samples legacy-app`, `bodx robot run` and `bodx bench robot`."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bodx.app import app, bench_app, samples_app
+from bodx.timing import emit, median
+
+robot_app = typer.Typer(
+    help="Robots that enter decisions into legacy screens / 既存システムへの入力ロボット",
+    no_args_is_help=True,
+)
+app.add_typer(robot_app, name="robot")
+
+
+@samples_app.command("legacy-app")
+def legacy_app(
+    port: Annotated[int, typer.Option(help="待ち受けポート (127.0.0.1) / port")] = 8765,
+    db: Annotated[Path, typer.Option(help="アプリの SQLite ファイル / the app's database")] = Path(
+        "out/legacy_app/app.db"
+    ),
+    failure_rate: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="保存失敗の割合 / share of failing saves")
+    ] = 0.0,
+    seed: Annotated[int, typer.Option(help="乱数シード / seed (failures and synthetic children)")] = 1,
+    applications: Annotated[
+        Path | None, typer.Option(help="applications.json or a list of {受付番号, 児童番号, 氏名}")
+    ] = None,
+    nurseries: Annotated[Path | None, typer.Option(help="nurseries.json (施設コード)")] = None,
+    applicants: Annotated[int, typer.Option(min=1, help="合成データの児童数 (without --applications)")] = 200,
+    session_seconds: Annotated[float, typer.Option(help="セッションの有効秒数 / session lifetime")] = 600.0,
+    processing_delay_ms: Annotated[int, typer.Option(help="「処理中」の表示時間 / 処理中 delay")] = 150,
+    user: Annotated[str, typer.Option(help="利用者ID")] = "clerk01",
+    password: Annotated[
+        str, typer.Option(envvar="BODX_LEGACY_APP_PASSWORD", help="パスワード (合成システム)")
+    ] = "sample-pass",
+) -> None:
+    """Start the sample legacy 子ども・子育て支援 system on 127.0.0.1 until Ctrl-C."""
+    from samples.legacy_app import LegacyApp, LegacyAppConfig
+    from samples.legacy_app.seed import children_from_json, nurseries_from_json, synthetic_seed
+
+    children, codes = synthetic_seed(applicants, seed)
+    if applications is not None:
+        children = children_from_json(applications)
+    if nurseries is not None:
+        codes = nurseries_from_json(nurseries)
+    config = LegacyAppConfig(
+        db_path=db, port=port, user=user, password=password, session_seconds=session_seconds,
+        processing_delay_ms=processing_delay_ms, failure_rate=failure_rate, seed=seed,
+        children=tuple(children), nurseries=codes,
+    )  # fmt: skip
+    legacy = LegacyApp(config)
+    server = legacy.serve()
+    typer.echo(f"旧画面 / classic: {legacy.base_url}/login   新画面 / modern: {legacy.base_url}/v2/login")
+    typer.echo(f"児童 {len(children)} 人, 施設 {len(codes)}, DB {db}; Ctrl-C で終了 / to stop")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        legacy.store.close()
+
+
+@robot_app.command("run")
+def robot_run(
+    base_url: Annotated[str, typer.Option(help="システムの URL / base URL, e.g. http://127.0.0.1:8765")],
+    queue: Annotated[Path, typer.Option(help="作業キュー (SQLite) / work queue file")],
+    recipe: Annotated[
+        str, typer.Option(help="legacy-classic, legacy-modern or a TOML file")
+    ] = "legacy-classic",
+    decisions: Annotated[Path | None, typer.Option(help="決定 JSON (list of Decision) to enqueue")] = None,
+    artifacts: Annotated[Path, typer.Option(help="report.json, screenshots and traces")] = Path("out/robot"),
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="入力のみ、保存しない / fill, do not save")
+    ] = False,
+    max_attempts: Annotated[int, typer.Option(min=1, help="application errors: attempts per item")] = 3,
+    trace: Annotated[bool, typer.Option(help="Playwright trace on failure")] = True,
+) -> None:
+    """Enter queued decisions (credentials: BODX_ROBOT_USER / BODX_ROBOT_PASSWORD)."""
+    from robots.credentials import Credentials
+    from robots.decisions import load_decisions
+    from robots.errors import RobotsError
+    from robots.recipe import load_recipe
+    from robots.runner import RobotSettings, run_robot
+
+    try:
+        report = run_robot(
+            load_recipe(recipe),
+            Credentials.from_env(),
+            base_url=base_url,
+            queue_path=queue,
+            artifacts_dir=artifacts,
+            decisions=load_decisions(decisions) if decisions else (),
+            settings=RobotSettings(max_attempts=max_attempts, dry_run=dry_run, trace=trace),
+        )
+    except RobotsError as exc:
+        typer.echo(f"エラー / error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    for line in report.summary_lines():
+        typer.echo(line)
+    typer.echo(f"報告 / report: {artifacts / 'report.json'}")
+
+
+@bench_app.command("robot")
+def bench_robot(
+    items: Annotated[int, typer.Option(min=10, help="入力する決定の数 / decisions to enter")] = 500,
+    repeat: Annotated[int, typer.Option(min=1, help="runs; medians are printed")] = 1,
+    failure_rate: Annotated[float, typer.Option(min=0.0, max=0.5)] = 0.05,
+    seed: Annotated[int, typer.Option()] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Enter N decisions with 5 % injected failures and one kill of the robot, then verify the app's DB."""
+    from robots.bench import run_bench
+
+    results = []
+    for run in range(repeat):
+        with tempfile.TemporaryDirectory(prefix="bodx-bench-robot-") as tmp:
+            results.append(run_bench(items, Path(tmp), failure_rate, seed + run))
+    worst = max(results, key=lambda r: (r.duplicates, r.lost, -r.done))
+    payload = {
+        "items": items,
+        "done": worst.done,
+        "duplicates": worst.duplicates,
+        "lost": worst.lost,
+        "business_errors": worst.business_errors,
+        "per_minute": round(median([r.per_minute for r in results]), 1),
+    }
+    lines = [
+        f"robot bench: {items} decisions, {repeat} run(s), killed once per run after {[r.killed_after_done for r in results]} done",
+        f"done {payload['done']}, duplicates {payload['duplicates']}, lost {payload['lost']}, "
+        f"business errors {payload['business_errors']} (injected {worst.injected_business_errors}, "
+        f"unreported {worst.unreported_business_errors}), wrong values {worst.wrong_values}",
+        f"records/min: median {payload['per_minute']} (runs {[r.per_minute for r in results]}; target >= 120)",
+        f"injected failures: {[r.injected_failures for r in results]}; robot runs {[r.runs for r in results]}",
+    ]
+    emit(payload, as_json, lines)
+    if not all(r.ok for r in results):
+        raise typer.Exit(1)

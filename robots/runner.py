@@ -1,0 +1,154 @@
+"""Run a recipe over the work queue: the robot's main loop.
+
+Retry policy: application errors (timeout, HTTP 5xx, lost session, browser failure) are retried after
+logging in again, up to `max_attempts` per run; business errors are never retried. Every failed attempt
+leaves a screenshot and a Playwright trace named by the queue's sequence number (no ids, no names).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from robots._exec.browser import BrowserOptions, BrowserSession
+from robots.credentials import Credentials
+from robots.decisions import Decision
+from robots.errors import ApplicationError, BusinessError, ItemError
+from robots.queue import State, WorkItem, WorkQueue
+from robots.recipe import Recipe
+from robots.report import RunReport, failures_of, mask
+from robots.screen import DecisionScreen, Found
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RobotSettings:
+    max_attempts: int = 3  # per item and run, application errors only
+    dry_run: bool = False  # fill the form, never save; the queue is left as it was
+    trace: bool = True
+    headless: bool = True
+    executable_path: str = "/usr/bin/chromium"
+    retry_pause_s: float = 0.1  # grows with each attempt; old systems recover from a hiccup quickly
+    retry_application_errors: bool = True  # also retry items a previous run gave up on
+    limit: int | None = None  # work on at most this many items (staged roll-outs, tests)
+
+
+@dataclass
+class _Tally:
+    processed: int = 0
+    entered: int = 0
+    already: int = 0
+    filled: int = 0
+
+
+def run_robot(
+    recipe: Recipe,
+    credentials: Credentials,
+    *,
+    base_url: str,
+    queue_path: Path,
+    artifacts_dir: Path,
+    decisions: Iterable[Decision] = (),
+    settings: RobotSettings | None = None,
+) -> RunReport:
+    """Enqueue `decisions` (already queued ones are kept), work through the queue, write report.json.
+
+    Safe to call again after a crash or a kill: interrupted items are checked on the screen first.
+    """
+    settings = settings or RobotSettings()
+    artifacts_dir.mkdir(parents=True, exist_ok=True)
+    started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
+    tally = _Tally()
+    with WorkQueue(queue_path) as queue:
+        added = queue.add(decisions)
+        items = queue.pending(settings.retry_application_errors)[: settings.limit]
+        log.info(
+            "robot %s: %d queued (%d new), %d to work on", recipe.name, len(queue.items()), added, len(items)
+        )
+        if items:
+            options = BrowserOptions(settings.executable_path, settings.headless, settings.trace)
+            with BrowserSession(options) as driver:
+                screen = DecisionScreen(driver, recipe, base_url, credentials)
+                screen.login()
+                for item in items:
+                    _work_on(item, screen, queue, settings, artifacts_dir, tally)
+        report = RunReport(
+            recipe=recipe.name,
+            dry_run=settings.dry_run,
+            started_at=started.isoformat(timespec="seconds"),
+            finished_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            seconds=round(time.perf_counter() - clock, 2),
+            processed=tally.processed,
+            entered=tally.entered,
+            already_entered=tally.already,
+            filled_only=tally.filled,
+            counts=queue.counts(),
+            failures=failures_of(queue),
+        )
+    report.write(artifacts_dir / "report.json")
+    return report
+
+
+def _work_on(
+    item: WorkItem,
+    screen: DecisionScreen,
+    queue: WorkQueue,
+    settings: RobotSettings,
+    artifacts: Path,
+    tally: _Tally,
+) -> None:
+    ref, driver = item.reference, screen.driver
+    tally.processed += 1
+    for attempt in range(1, settings.max_attempts + 1):
+        if not settings.dry_run:
+            queue.start(ref)
+        driver.start_trace()
+        try:
+            found = screen.enter(item.decision, settings.dry_run)
+        except ItemError as exc:
+            evidence = artifacts / f"item-{item.seq:06d}-{item.attempts + attempt}"
+            shot = driver.screenshot(evidence.with_suffix(".png"))
+            trace = driver.stop_trace(evidence.with_suffix(".zip"))
+            final = isinstance(exc, BusinessError) or attempt == settings.max_attempts
+            state = (
+                State.BUSINESS_ERROR
+                if isinstance(exc, BusinessError)
+                else (State.APPLICATION_ERROR if final else State.IN_PROGRESS)
+            )
+            log.warning("item %s attempt %d: %s: %s", mask(ref), attempt, type(exc).__name__, exc.message)
+            if not settings.dry_run:
+                queue.record_failure(ref, exc.message, shot, trace, state)
+            if final:
+                return
+            _recover(screen, attempt, settings)
+            continue
+        driver.stop_trace(None)
+        if settings.dry_run:
+            tally.filled += found is Found.NOT_ENTERED
+            tally.already += found is Found.ALREADY_ENTERED
+            return
+        note = (
+            "画面で登録済みを確認 / found entered on the screen" if found is Found.ALREADY_ENTERED else None
+        )
+        queue.finish_done(ref, note)
+        tally.entered += found is Found.NOT_ENTERED
+        tally.already += found is Found.ALREADY_ENTERED
+        return
+
+
+def _recover(screen: DecisionScreen, attempt: int, settings: RobotSettings) -> None:
+    """Before the next attempt: a short pause, then a fresh login (the cure for every application error)."""
+    time.sleep(settings.retry_pause_s * attempt)
+    try:
+        screen.login()
+    except ApplicationError as exc:
+        log.warning("re-login failed, next attempt will try again: %s", exc.message)
+        try:
+            screen.driver.reset_page()
+        except ApplicationError as again:
+            log.warning("new page failed too: %s", again.message)
