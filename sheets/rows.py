@@ -1,0 +1,105 @@
+"""Decode and convert the data rows of one ledger sheet, in parallel for big sheets.
+
+Each data row becomes a :data:`ParsedRow`: its number, the converted values by field key
+(`child_name`, `preference:2`, `guardian.hours_per_month:0`, `flag:ひとり親`) and the failures
+(column, raw preview, message). Plain tuples and dicts: they cross a process boundary.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from sheets.converters import Cached, Failure
+from sheets.header import HeaderLayout
+from sheets.issues import raw_preview
+from sheets.xlsx_stream import CellValue, RowChunks, XlsxBook
+
+ParsedRow = tuple[int, dict[str, object], list[tuple[int, str | None, str]], bool]
+PARALLEL_MIN_ROWS = 20_000
+
+
+@dataclass(frozen=True)
+class RowPlan:
+    """Which converter reads which column into which field key."""
+
+    steps: tuple[tuple[int, str, Cached], ...]
+
+
+def plan_for(layout: HeaderLayout, converters: dict[str, Cached]) -> RowPlan:
+    steps = []
+    for binding in layout.bindings:
+        ref = binding.ref
+        if ref.field == "flag":
+            key = f"flag:{ref.key}"
+        elif ref.field == "preference" or ref.field.startswith("guardian."):
+            key = f"{ref.field}:{ref.index}"
+        else:
+            key = ref.field
+        steps.append((binding.column, key, converters[ref.field]))
+    return RowPlan(tuple(steps))
+
+
+def convert_rows(rows: Iterable[tuple[int, list[CellValue]]], plan: RowPlan, after: int) -> list[ParsedRow]:
+    """Rows below the header (`after`); the bool says the row held values only in unmapped columns."""
+    parsed: list[ParsedRow] = []
+    steps = plan.steps
+    for number, cells in rows:
+        if number <= after:
+            continue
+        width = len(cells)
+        values: dict[str, object] = {}
+        failures: list[tuple[int, str | None, str]] = []
+        for column, key, convert in steps:
+            if column >= width:
+                continue
+            raw = cells[column]
+            if raw is None:
+                continue
+            value = convert(raw)
+            if isinstance(value, Failure):
+                failures.append((column, raw_preview(raw), value.message))
+            elif value is not None and value is not False and value != ():
+                values[key] = value
+        if values or failures:
+            parsed.append((number, values, failures, False))
+        elif any(cell is not None and str(cell).strip() for cell in cells):
+            parsed.append((number, values, failures, True))
+    return parsed
+
+
+# The forked worker inherits the job through this global instead of pickling 100 MB of XML.
+_JOB: tuple[XlsxBook, RowChunks, RowPlan, int] | None = None
+
+
+def _convert_part(index: int, parts: int) -> list[ParsedRow]:
+    assert _JOB is not None
+    book, chunks, plan, after = _JOB
+    return convert_rows(book.decode_rows(chunks.part(index, parts)), plan, after)
+
+
+def parse_sheet_rows(book: XlsxBook, chunks: RowChunks, plan: RowPlan, after: int) -> list[ParsedRow]:
+    """All data rows of one sheet; sheets with many rows are split over the machine's cores (fork)."""
+    global _JOB
+    parts = min(os.cpu_count() or 1, 4)
+    if (
+        len(chunks.chunks) < PARALLEL_MIN_ROWS
+        or parts < 2
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return convert_rows(book.decode_rows(chunks), plan, after)
+    _JOB = (book, chunks, plan, after)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=parts - 1, mp_context=context) as pool:
+            # The parent converts the first part itself while the workers do the others.
+            futures = [pool.submit(_convert_part, index, parts) for index in range(1, parts)]
+            result = _convert_part(0, parts)
+            for future in futures:
+                result.extend(future.result())
+        return result
+    finally:
+        _JOB = None
