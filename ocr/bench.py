@@ -1,0 +1,119 @@
+"""Measure the reader on generated scanned forms: accuracy per field kind, straight-through and silent
+error rates, pages per minute. Used by `bodx bench ocr` and by the accuracy tests."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ocr.pipeline import ReadSettings, read_batch
+from ocr.postprocess import same_value
+from ocr.readings import PageReading
+from ocr.template import FieldKind, FormTemplate
+
+BENCH_SETTINGS = ReadSettings(keep_crops="review")  # crops only where staff would look
+
+
+@dataclass
+class Figures:
+    pages: int = 0
+    pages_read: int = 0
+    fields: int = 0
+    correct: int = 0
+    accepted: int = 0
+    silent_errors: int = 0
+    by_kind: dict[str, list[int]] = field(
+        default_factory=lambda: defaultdict(lambda: [0, 0])
+    )  # kind: [correct, total]
+    wrong_status: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def payload(self) -> dict[str, Any]:
+        marks = [
+            self.by_kind[k.value] for k in (FieldKind.CHECKBOX, FieldKind.CHOICE) if k.value in self.by_kind
+        ]
+        mark_total = sum(t for _, t in marks)
+        return {
+            "pages": self.pages,
+            "field_accuracy": _rate(self.correct, self.fields),
+            "accuracy_by_kind": {kind: _rate(c, t) for kind, (c, t) in sorted(self.by_kind.items())},
+            "checkbox_accuracy": _rate(sum(c for c, _ in marks), mark_total),
+            "straight_through_rate": _rate(self.accepted, self.fields),
+            "silent_error_rate": _rate(self.silent_errors, self.fields),
+            "pages_per_minute": round(self.pages / self.seconds * 60, 1) if self.seconds else 0.0,
+        }
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(part / whole, 5) if whole else 0.0
+
+
+def evaluate(readings: Sequence[PageReading], templates: Sequence[FormTemplate]) -> Figures:
+    """Compare readings with the ground truth JSON written beside each generated page."""
+    by_id = {t.id: t for t in templates}
+    figures = Figures(pages=len(readings))
+    for reading in readings:
+        truth = json.loads(Path(reading.source).with_suffix(".json").read_text(encoding="utf-8"))
+        expected = truth.get("expected_status", "read")
+        if (expected == "read") != reading.status.was_read or (
+            expected != "read" and expected != reading.status.value
+        ):
+            figures.wrong_status.append(
+                f"{Path(reading.source).name}: {reading.status.value} (expected {expected})"
+            )
+        if expected != "read":
+            continue
+        figures.pages_read += reading.status.was_read
+        template = by_id[truth["template"]]
+        got = {f.name: f for f in reading.fields} if reading.template_id == template.id else {}
+        for spec in template.fields:
+            read = got.get(spec.name)
+            ok = read is not None and same_value(spec, truth["fields"].get(spec.name), read.value)
+            figures.fields += 1
+            figures.correct += ok
+            figures.by_kind[spec.kind.value][0] += ok
+            figures.by_kind[spec.kind.value][1] += 1
+            if read is not None and read.accepted:
+                figures.accepted += 1
+                figures.silent_errors += not ok
+    return figures
+
+
+def _generate_chunk(args: tuple[Path, int, int, tuple[str, ...]]) -> list[str]:
+    from samples.forms.generate import generate_forms
+
+    out, count, seed, template_ids = args
+    return [str(p.image) for p in generate_forms(out, count, seed, templates=template_ids)]
+
+
+def generate_pages(
+    out: Path, pages: int, seed: int, template_ids: tuple[str, ...], workers: int
+) -> list[str]:
+    """Generate the benchmark pages on all cores (seeded chunks, so the set is reproducible)."""
+    chunks = max(1, min(workers, pages // 10 or 1))
+    sizes = [pages // chunks + (i < pages % chunks) for i in range(chunks)]
+    jobs = [(out / f"part{i}", size, seed * 1000 + i, template_ids) for i, size in enumerate(sizes) if size]
+    if len(jobs) == 1:
+        return _generate_chunk(jobs[0])
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return [path for chunk in pool.map(_generate_chunk, jobs) for path in chunk]
+
+
+def run(
+    sources: Sequence[str],
+    templates: Sequence[FormTemplate],
+    workers: int,
+    settings: ReadSettings = BENCH_SETTINGS,
+) -> tuple[list[PageReading], Figures]:
+    started = time.perf_counter()
+    readings = read_batch(sources, templates, settings, workers=workers)
+    elapsed = time.perf_counter() - started
+    figures = evaluate(readings, templates)
+    figures.seconds = elapsed
+    return readings, figures

@@ -1,0 +1,197 @@
+"""`bodx samples forms`: filled, scan-degraded sample forms with their ground truth beside each page.
+
+Pages come in households: an application (保育所入所申込書) followed by one 就労証明書 per working guardian,
+all carrying the same 受付番号. With `bad=True` five bad pages are added (blank, another form, upside
+down, unreadable, truncated file) so that readers can be tested on them.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from ocr.template import FieldKind, FieldSpec, FormTemplate, load_template
+from samples.citygen.names import ADULT_GIVEN, SURNAMES
+from samples.forms import SANS, TEMPLATES_DIR
+from samples.forms.scan import degrade, fill, jpeg_bytes, random_scan
+from samples.forms.values import address, company, household, person, phone
+
+STANDARD = ("hoiku_moushikomi", "shuro_shomeisho")
+CERTIFICATE = "shuro_shomeisho"
+BAD_KINDS = ("blank", "unknown_form", "upside_down", "unreadable", "file_error")
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    image: Path
+    truth: Path
+    template_id: str | None
+    expected_status: str  # "read" for a good page (ok or review), else the bad-page status
+
+
+def _generic_value(spec: FieldSpec, rng: random.Random) -> Any:
+    """A plausible value for a field the household scenario does not know (a city's own extra field)."""
+    kind = spec.kind
+    if kind is FieldKind.CHECKBOX:
+        return rng.random() < 0.3
+    if kind is FieldKind.CHOICE:
+        return rng.choice(spec.options).value
+    if kind is FieldKind.NAME:
+        return person(rng, ADULT_GIVEN, rng.choice(SURNAMES))[0]
+    if kind is FieldKind.KANA:
+        return person(rng, ADULT_GIVEN, rng.choice(SURNAMES))[1]
+    if kind is FieldKind.ADDRESS:
+        return address(rng)
+    if kind is FieldKind.PHONE:
+        return phone(rng)
+    if kind is FieldKind.DATE:
+        low, high = spec.value_range or (2020, 2026)
+        return f"{rng.randint(int(low), int(high))}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    if kind is FieldKind.DIGITS:
+        low, high = spec.value_range or (0, 99999)
+        return str(rng.randint(int(low), int(high)))
+    return company(rng) if spec.required else None
+
+
+def values_for(template: FormTemplate, scenario: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for spec in template.fields:
+        if spec.name in scenario:
+            value = scenario[spec.name]
+        elif spec.name.startswith(("guardian2", "preference_", "flag_")) or spec.name in ("allow_split",):
+            value = None  # a known optional field the scenario left empty
+        else:
+            value = _generic_value(spec, rng)
+        if spec.kind is FieldKind.CHECKBOX:
+            value = bool(value)
+        values[spec.name] = value
+    return values
+
+
+def _other_form(rng: random.Random) -> np.ndarray:
+    """A page that is not one of our forms: a letter with a table, as mis-fed scans often are."""
+    image = Image.new("L", (2480, 3508), 255)
+    pen = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(SANS), 40, index=0)
+    pen.text((700, 200), "住民異動届出書（写）", font=ImageFont.truetype(str(SANS), 72, index=0), fill=0)
+    for row in range(24):
+        y = 500 + row * 110
+        pen.text(
+            (260 + rng.randint(0, 200), y),
+            "お知らせ 第" + str(rng.randint(1, 99)) + "号 記載事項の確認",
+            font=font,
+            fill=0,
+        )
+        pen.line((200, y + 80, 2280, y + 80), fill=0, width=2)
+    return np.asarray(image)
+
+
+def _write(out: Path, stem: str, page_bytes: bytes, suffix: str, truth: dict[str, Any]) -> GeneratedPage:
+    image_path = out / f"{stem}{suffix}"
+    image_path.write_bytes(page_bytes)
+    truth_path = out / f"{stem}.json"
+    truth_path.write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+    return GeneratedPage(image_path, truth_path, truth.get("template"), truth["expected_status"])
+
+
+def _good_page(
+    template: FormTemplate, blank: np.ndarray, values: dict[str, Any], rng: random.Random
+) -> tuple[bytes, dict[str, Any]]:
+    params = random_scan(rng)
+    page = degrade(fill(template, blank, values, rng), params, rng)
+    truth = {
+        "template": template.id,
+        "expected_status": "read",
+        "fields": values,
+        "scan": {"angle": round(params.angle, 2), "scale": round(params.scale, 3), "quality": params.quality},
+    }
+    return jpeg_bytes(page, params.quality), truth
+
+
+def generate_forms(
+    out: Path,
+    count: int,
+    seed: int,
+    templates: Sequence[str] = STANDARD,
+    bad: bool = False,
+    year: int = 2027,
+    templates_dir: Path = TEMPLATES_DIR,
+) -> list[GeneratedPage]:
+    """Write `count` good pages (plus the five bad ones when `bad`) into `out`; same seed, same pages."""
+    out.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    loaded = {tid: load_template(templates_dir / f"{tid}.toml") for tid in templates}
+    blanks = {tid: t.load_image() for tid, t in loaded.items()}
+    applications = [tid for tid in templates if tid != CERTIFICATE]
+    pages: list[GeneratedPage] = []
+    while len(pages) < count:
+        app_values, certificates = household(rng, year)
+        batch: list[tuple[str, dict[str, Any]]] = []
+        if applications:
+            batch.append((rng.choice(applications), app_values))
+        if CERTIFICATE in loaded:
+            batch.extend((CERTIFICATE, cert) for cert in certificates)
+        for tid, scenario in batch:
+            if len(pages) >= count:
+                break
+            template = loaded[tid]
+            page_bytes, truth = _good_page(template, blanks[tid], values_for(template, scenario, rng), rng)
+            pages.append(_write(out, f"page_{len(pages) + 1:04d}", page_bytes, ".jpg", truth))
+    if bad:
+        pages.extend(_bad_pages(out, rng, loaded, blanks, year))
+    return pages
+
+
+def _bad_pages(
+    out: Path, rng: random.Random, loaded: dict[str, FormTemplate], blanks: dict[str, np.ndarray], year: int
+) -> list[GeneratedPage]:
+    tid = next(iter(loaded))
+    template = loaded[tid]
+    app_values, _ = household(rng, year)
+    pages = []
+    blank_page = np.clip(np.random.default_rng(seed=rng.getrandbits(32)).normal(240, 4, (3508, 2480)), 0, 255)
+    pages.append(
+        _write(
+            out,
+            "bad_blank",
+            jpeg_bytes(blank_page.astype(np.uint8), 80),
+            ".jpg",
+            {"expected_status": "blank"},
+        )
+    )
+    pages.append(
+        _write(
+            out,
+            "bad_other_form",
+            jpeg_bytes(_other_form(rng), 80),
+            ".jpg",
+            {"expected_status": "unknown_form"},
+        )
+    )
+    good_bytes, truth = _good_page(template, blanks[tid], values_for(template, app_values, rng), rng)
+    decoded = np.asarray(Image.open(io.BytesIO(good_bytes)).convert("L"))
+    flipped = cv2.rotate(decoded, cv2.ROTATE_180)
+    pages.append(_write(out, "bad_upside_down", jpeg_bytes(flipped, 85), ".jpg", {**truth, "rotation": 180}))
+    ruined = cv2.GaussianBlur(decoded, (0, 0), 14)
+    pages.append(
+        _write(out, "bad_unreadable", jpeg_bytes(ruined, 60), ".jpg", {"expected_status": "unreadable"})
+    )
+    pages.append(
+        _write(
+            out,
+            "bad_truncated",
+            good_bytes[: len(good_bytes) * 2 // 5],
+            ".jpg",
+            {"expected_status": "file_error"},
+        )
+    )
+    return pages
