@@ -21,3 +21,11 @@ class MappingFileError(SheetsError):
 
 class OutputExistsError(SheetsError):
     """Refusing to write over an input file."""
+
+
+class AdjustmentsReadError(SheetsError):
+    """The 調整 column of a review workbook holds entries that cannot be used (unknown kind or nursery)."""
+
+
+class ReviewInputError(SheetsError):
+    """The records given to the review workbook writer do not fit together (unknown child or nursery)."""

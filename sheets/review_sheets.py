@@ -1,0 +1,328 @@
+"""The sheets of the review workbook, each written row by row in write-only mode.
+
+Write-only sheets need their layout (widths, frozen panes, filter, validations, print setup) before the
+first row, so every writer sets it up first through :func:`_prepare`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from openpyxl.chart import BarChart, Reference
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from matching.adjustments import AdjustmentKind
+from matching.records import AGE_CLASS_LABELS, AGE_CLASSES
+from sheets.adjustments import (
+    ADJUSTMENT_KIND_HEADER,
+    ADJUSTMENT_NOTE_HEADER,
+    ADJUSTMENT_NURSERY_HEADER,
+    ASSIGNED_HEADER,
+    CHILD_ID_HEADER,
+    NURSERY_LIST_SHEET,
+)
+from sheets.cells import header_row, safe_row, wrapped_text
+from sheets.issues import LedgerIssue
+from sheets.review_model import ChildRow, ReviewModel, placed_per_rank, rank_label
+from sheets.xlsx_stream import column_letters
+
+RESULT_COLUMNS: tuple[tuple[str, float], ...] = (
+    (CHILD_ID_HEADER, 12),
+    ("受付番号", 15),
+    ("氏名", 14),
+    ("年齢クラス", 9),
+    ("結果", 7),
+    (ASSIGNED_HEADER, 12),
+    ("内定施設名", 20),
+    ("希望順位", 10),
+    ("指数", 8),
+    ("内定園加点", 9),
+    ("同点時順位", 10),
+    ("指数内訳", 48),
+    ("希望園", 48),
+    ("在籍園", 12),
+    ("同一申込の児童", 16),
+    (ADJUSTMENT_KIND_HEADER, 8),
+    (ADJUSTMENT_NURSERY_HEADER, 13),
+    (ADJUSTMENT_NOTE_HEADER, 24),
+)
+
+
+def _prepare(
+    sheet: WriteOnlyWorksheet, columns: Sequence[tuple[str, float]], rows: int, freeze: str = "B2"
+) -> None:
+    for index, (_label, width) in enumerate(columns):
+        sheet.column_dimensions[column_letters(index)].width = width
+    sheet.freeze_panes = freeze
+    last = column_letters(len(columns) - 1)
+    sheet.auto_filter.ref = f"A1:{last}{max(rows, 1) + 1}"
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = "9"  # A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.gridLines = True
+
+
+def write_results_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel, nursery_list_rows: int) -> None:
+    rows = model.rows
+    _prepare(sheet, RESULT_COLUMNS, len(rows))
+    _adjustment_validations(sheet, len(rows), nursery_list_rows)
+    sheet.append(header_row(sheet, [label for label, _ in RESULT_COLUMNS]))
+    for row in rows:
+        priority = row.priority
+        application = row.application
+        sheet.append(
+            safe_row(
+                sheet,
+                [
+                    row.child.id,
+                    application.id,
+                    row.child.name,
+                    AGE_CLASS_LABELS[row.age_class],
+                    "内定" if row.assigned else "保留",
+                    row.assigned,
+                    model.nursery_name(row.assigned),
+                    rank_label(row),
+                    priority.score if priority else None,
+                    priority.bonus.get(row.assigned, 0) if priority and row.assigned else None,
+                    priority.tiebreak if priority else None,
+                    _breakdown_text(row),
+                    " / ".join(
+                        f"第{rank} {model.nursery_name(n)}({n})"
+                        for rank, n in enumerate(application.preferences, 1)
+                    ),
+                    row.child.current_nursery,
+                    "、".join(c.id for c in application.children if c.id != row.child.id) or None,
+                    row.adjustment.kind.value if row.adjustment else None,
+                    row.adjustment.nursery if row.adjustment else None,
+                    None,
+                ],
+            )
+        )
+
+
+def _adjustment_validations(sheet: WriteOnlyWorksheet, rows: int, nursery_rows: int) -> None:
+    kind_column = column_letters(_column_of(ADJUSTMENT_KIND_HEADER))
+    nursery_column = column_letters(_column_of(ADJUSTMENT_NURSERY_HEADER))
+    kinds = ",".join(kind.value for kind in AdjustmentKind)
+    kind_rule = DataValidation(type="list", formula1=f'"{kinds}"', allow_blank=True)
+    kind_rule.error = f"{kinds} のどちらかを選んでください / choose {kinds}"
+    kind_rule.errorTitle = "調整"
+    kind_rule.prompt = "固定: この施設に必ず内定 / 除外: この施設には内定させない"
+    kind_rule.promptTitle = "調整"
+    kind_rule.add(f"{kind_column}2:{kind_column}{rows + 1}")
+    nursery_rule = DataValidation(
+        type="list", formula1=f"'{NURSERY_LIST_SHEET}'!$A$2:$A${max(nursery_rows, 1) + 1}", allow_blank=True
+    )
+    nursery_rule.error = (
+        "施設一覧シートの施設番号を選んでください / choose a nursery id from the 施設一覧 sheet"
+    )
+    nursery_rule.errorTitle = ADJUSTMENT_NURSERY_HEADER
+    nursery_rule.add(f"{nursery_column}2:{nursery_column}{rows + 1}")
+    for rule in (kind_rule, nursery_rule):
+        rule.showErrorMessage = True
+        rule.showInputMessage = True
+        sheet.data_validations.append(rule)
+
+
+def _column_of(label: str) -> int:
+    return next(index for index, (name, _) in enumerate(RESULT_COLUMNS) if name == label)
+
+
+def _breakdown_text(row: ChildRow) -> str | None:
+    if row.priority is None:
+        return None
+    parts = [
+        f"{item.label} {item.points:+d}" + (f"（{item.nursery}）" if item.nursery else "")
+        for item in row.priority.breakdown
+    ]
+    return "；".join(parts) or None
+
+
+PER_NURSERY_COLUMNS = (
+    ("施設番号", 10),
+    ("施設名", 22),
+    ("年齢クラス", 9),
+    ("募集数", 8),
+    ("内定数", 8),
+    ("残り枠", 8),
+    ("内定児童番号", 70),
+)
+
+
+def write_per_nursery_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel) -> None:
+    placed: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for row in model.rows:
+        if row.assigned is not None:
+            placed[(row.assigned, row.age_class)].append(row.child.id)
+    lines = []
+    for nursery in model.data.nurseries:
+        for age in AGE_CLASSES:
+            children = placed.get((nursery.id, age), [])
+            if age not in nursery.capacity and not children:
+                continue
+            seats = nursery.seats(age)
+            lines.append(
+                [nursery.id, nursery.name, AGE_CLASS_LABELS[age], seats, len(children), seats - len(children),
+                 "、".join(children) or None]
+            )  # fmt: skip
+    _prepare(sheet, PER_NURSERY_COLUMNS, len(lines), freeze="C2")
+    sheet.append(header_row(sheet, [label for label, _ in PER_NURSERY_COLUMNS]))
+    for line in lines:
+        sheet.append(safe_row(sheet, line))
+
+
+WAITLIST_COLUMNS = (
+    ("児童番号", 12),
+    ("受付番号", 15),
+    ("氏名", 14),
+    ("年齢クラス", 9),
+    ("指数", 8),
+    ("希望数", 7),
+    ("保留の理由（希望園ごと）", 90),
+)
+
+
+def write_waitlist_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel) -> None:
+    waiting = [row for row in model.rows if row.assigned is None]
+    _prepare(sheet, WAITLIST_COLUMNS, len(waiting))
+    sheet.append(header_row(sheet, [label for label, _ in WAITLIST_COLUMNS]))
+    explanations = model.data.result.explanations
+    for row in waiting:
+        texts = [item.text for item in explanations.get(row.child.id, ())]
+        explanation = "\n".join(texts) if texts else "（最適化の説明がありません / no explanation given）"
+        values = safe_row(
+            sheet,
+            [
+                row.child.id,
+                row.application.id,
+                row.child.name,
+                AGE_CLASS_LABELS[row.age_class],
+                row.priority.score if row.priority else None,
+                len(row.application.preferences),
+            ],
+        )
+        values.append(wrapped_text(sheet, explanation))
+        sheet.append(values)
+
+
+def write_summary_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel) -> None:
+    rows = model.rows
+    per_rank = placed_per_rank(rows)
+    max_rank = max((len(r.application.preferences) for r in rows), default=0)
+    rank_labels = [f"第{rank}希望" for rank in range(1, max_rank + 1)] + ["在籍継続", "希望外", "保留"]
+    headers = {0}
+    lines: list[list[object]] = [["希望順位別", "人数", "割合"]]
+    total = max(len(rows), 1)
+    for label in rank_labels:
+        if label in ("在籍継続", "希望外") and not per_rank.get(label):
+            continue
+        lines.append([label, per_rank.get(label, 0), round(per_rank.get(label, 0) / total, 4)])
+    rank_block = len(lines)
+    lines.append([])
+    headers.add(len(lines))
+    lines.append(["年齢クラス別", "申込数", "内定数", "保留数", "内定率"])
+    applied: Counter[int] = Counter(r.age_class for r in rows)
+    placed: Counter[int] = Counter(r.age_class for r in rows if r.assigned is not None)
+    for age in AGE_CLASSES:
+        count = applied.get(age, 0)
+        lines.append(
+            [AGE_CLASS_LABELS[age], count, placed[age], count - placed[age], _rate(placed[age], count)]
+        )
+    lines.append(["合計", len(rows), sum(placed.values()), len(rows) - sum(placed.values()),
+                  _rate(sum(placed.values()), len(rows))])  # fmt: skip
+    lines.append([])
+    headers.add(len(lines))
+    lines.append(["施設別充足率", "施設名", "募集数", "内定数", "充足率"])
+    by_nursery: Counter[str] = Counter(r.assigned for r in rows if r.assigned is not None)
+    for nursery in model.data.nurseries:
+        seats = sum(nursery.capacity.values())
+        lines.append(
+            [nursery.id, nursery.name, seats, by_nursery[nursery.id], _rate(by_nursery[nursery.id], seats)]
+        )
+    columns = (("項目", 16), ("値", 22), ("値", 10), ("値", 10), ("値", 10))
+    for index, (_label, width) in enumerate(columns):
+        sheet.column_dimensions[column_letters(index)].width = width
+    sheet.page_setup.orientation = "portrait"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToHeight = 0
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = "希望順位別の内定・保留人数"
+    chart.y_axis.title = "人数"
+    chart.legend = None
+    chart.add_data(Reference(sheet, min_col=2, min_row=1, max_row=rank_block), titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=rank_block))
+    chart.width, chart.height = 18, 9
+    sheet.add_chart(chart, "G2")
+    for index, line in enumerate(lines):
+        sheet.append(header_row(sheet, [str(v) for v in line]) if index in headers else safe_row(sheet, line))
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+ISSUE_COLUMNS = (
+    ("重要度", 8),
+    ("ファイル", 22),
+    ("シート", 12),
+    ("行", 6),
+    ("列", 6),
+    ("見出し", 16),
+    ("値", 22),
+    ("内容", 90),
+)
+
+
+def write_issues_sheet(sheet: WriteOnlyWorksheet, issues: Sequence[LedgerIssue]) -> None:
+    _prepare(sheet, ISSUE_COLUMNS, len(issues))
+    sheet.append(header_row(sheet, [label for label, _ in ISSUE_COLUMNS]))
+    for issue in issues:
+        sheet.append(
+            safe_row(
+                sheet,
+                [
+                    issue.severity.label,
+                    issue.file,
+                    issue.sheet,
+                    issue.row,
+                    issue.column,
+                    issue.header,
+                    issue.raw,
+                    issue.message,
+                ],
+            )
+        )
+
+
+NURSERY_LIST_COLUMNS = (
+    ("施設番号", 10),
+    ("施設名", 24),
+    ("種別", 16),
+    ("地区", 10),
+    *((AGE_CLASS_LABELS[age] + "募集", 9) for age in AGE_CLASSES),
+)
+
+
+def write_nursery_list_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel) -> None:
+    nurseries = model.data.nurseries
+    _prepare(sheet, NURSERY_LIST_COLUMNS, len(nurseries))
+    sheet.append(header_row(sheet, [label for label, _ in NURSERY_LIST_COLUMNS]))
+    for nursery in nurseries:
+        sheet.append(
+            safe_row(
+                sheet,
+                [
+                    nursery.id,
+                    nursery.name,
+                    nursery.kind,
+                    nursery.district,
+                    *(nursery.seats(a) for a in AGE_CLASSES),
+                ],
+            )
+        )
