@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from matching.errors import InvalidRecordError, RulesError
 from matching.priority import BreakdownItem, ChildPriority
@@ -80,41 +81,55 @@ def reason_points(reason: Reason, rules: Rules, where: str) -> tuple[Decimal, st
     return table_for.points, f"reason.{reason.kind.value}", label
 
 
-def guardian_score(guardian: Guardian, rules: Rules, where: str) -> GuardianScore:
+ReasonMemo = dict[tuple[object, ...], tuple[Decimal, str, str]]
+
+
+def guardian_score(
+    guardian: Guardian, rules: Rules, where: str, memo: ReasonMemo | None = None
+) -> GuardianScore:
     best: GuardianScore | None = None
     for reason in guardian.reasons:
-        points, rule_id, label = reason_points(reason, rules, where)
+        # Most households share a handful of reason shapes: look each up once per run.
+        key = (reason.kind, reason.work_style, reason.hours_per_month, reason.days_per_week, reason.level)
+        found = memo.get(key) if memo is not None else None
+        if found is None:
+            found = reason_points(reason, rules, where)
+            if memo is not None:
+                memo[key] = found
+        points, rule_id, label = found
         if best is None or points > best.points:
             best = GuardianScore(guardian.relation, points, rule_id, label, reason.kind)
     assert best is not None  # a Guardian has at least one reason
     return best
 
 
-def _base_items(app: Application, rules: Rules) -> tuple[list[BreakdownItem], Decimal, list[GuardianScore]]:
+def _base_items(
+    app: Application, rules: Rules, memo: ReasonMemo | None
+) -> tuple[list[BreakdownItem], Decimal, list[GuardianScore]]:
     where = f"申込 {app.id}"
     counted = app.household.guardians[: rules.guardians_counted]
-    scores = [guardian_score(g, rules, where) for g in counted]
-    missing_points = rules.missing_guardian if rules.missing_guardian is not None else rules.max_base_points()
+    scores = [guardian_score(g, rules, where, memo) for g in counted]
+    missing_points = rules.missing_guardian if rules.missing_guardian is not None else rules.max_base_points
+    missing_label = (
+        "不在 (規則により最大点で算定)"
+        if rules.missing_guardian is None
+        else f"不在 (規則により{_fmt(missing_points)}で算定)"
+    )
     for slot in range(len(counted), rules.guardians_counted):
         scores.append(
-            GuardianScore(
-                f"保護者{slot + 1}", missing_points, "guardian.missing", "不在 (規則により最大点で算定)", None
-            )
+            GuardianScore(f"保護者{slot + 1}", missing_points, "guardian.missing", missing_label, None)
         )
     items: list[BreakdownItem] = []
     if rules.combine is Combine.SUM:
         total = sum((s.points for s in scores), Decimal(0))
-        items = [
-            BreakdownItem(rule_id=s.rule_id, label=f"{s.relation}: {s.label}", points=rules.scaled(s.points))
-            for s in scores
-        ]
+        items = [_item(s.rule_id, f"{s.relation}: {s.label}", rules.scaled(s.points)) for s in scores]
     else:
         chosen = min(range(len(scores)), key=lambda i: scores[i].points)
         total = scores[chosen].points
         for index, s in enumerate(scores):
             if index == chosen:
                 items.append(
-                    BreakdownItem(
+                    _item(
                         rule_id=s.rule_id,
                         label=f"{s.relation}: {s.label} (低い方を採用)",
                         points=rules.scaled(s.points),
@@ -122,7 +137,7 @@ def _base_items(app: Application, rules: Rules) -> tuple[list[BreakdownItem], De
                 )
             else:
                 items.append(
-                    BreakdownItem(
+                    _item(
                         rule_id=s.rule_id,
                         label=f"{s.relation}: {s.label} {_fmt(s.points)} (低い方のみ算定のため不算入)",
                         points=0,
@@ -130,7 +145,7 @@ def _base_items(app: Application, rules: Rules) -> tuple[list[BreakdownItem], De
                 )
     for extra in app.household.guardians[rules.guardians_counted :]:
         items.append(
-            BreakdownItem(
+            _item(
                 rule_id="guardian.not_counted",
                 label=f"{extra.relation}: 算定対象外 (保護者{rules.guardians_counted}人まで)",
                 points=0,
@@ -155,54 +170,59 @@ def _rank_label(rank: RankClass, rules: Rules) -> str:
     return f"順位区分: {rank.name} (第{position}区分: 上の区分は指数に関係なく優先)"
 
 
-def score_child(app: Application, position: int, rules: Rules, admission_year: int) -> ScoredChild:
-    child = app.children[position]
-    items, base_total, scores = _base_items(app, rules)
+@lru_cache(maxsize=8192)
+def _item(rule_id: str, label: str, points: int, nursery: str | None = None) -> BreakdownItem:
+    # Tens of thousands per run but only a few hundred distinct ones: share equal (frozen) items.
+    return BreakdownItem(rule_id=rule_id, label=label, points=points, nursery=nursery)
+
+
+def score_application(
+    app: Application, rules: Rules, admission_year: int, memo: ReasonMemo | None = None
+) -> list[ScoredChild]:
+    """Score every child of one application (the household part is computed once)."""
+    household_items, base_total, scores = _base_items(app, rules, memo)
     base_scaled = rules.scaled(base_total)
-    score = base_scaled
+    household_score = base_scaled
     bonus: dict[str, int] = {}
-    household = app.household
-    for adj in rules.adjustments:
-        points = rules.scaled(adj.points)
+    nursery_items: list[BreakdownItem] = []
+    transfer_rules = []
+    for adj, points in rules.scaled_adjustments:
         if adj.condition is Condition.SIBLING_ENROLLED:
-            for nursery in household.siblings_enrolled_at:
+            for nursery in app.household.siblings_enrolled_at:
                 if nursery in app.preferences:
                     bonus[nursery] = bonus.get(nursery, 0) + points
-                    items.append(
-                        BreakdownItem(
-                            rule_id=f"adj.{adj.id}", label=adj.label, points=points, nursery=nursery
-                        )
-                    )
-            continue
-        applies = (
-            (adj.condition is Condition.FLAG and adj.flag in household.flags)
-            or (adj.condition is Condition.SIBLINGS_APPLYING and app.is_sibling_group)
-            or (adj.condition is Condition.TRANSFER and child.current_nursery is not None)
-        )
-        if applies:
-            score += points
-            items.append(BreakdownItem(rule_id=f"adj.{adj.id}", label=adj.label, points=points))
+                    nursery_items.append(_item(f"adj.{adj.id}", adj.label, points, nursery))
+        elif adj.condition is Condition.TRANSFER:
+            transfer_rules.append((adj, points))  # per child: only transfer applicants
+        elif (adj.condition is Condition.FLAG and adj.flag in app.household.flags) or (
+            adj.condition is Condition.SIBLINGS_APPLYING and app.is_sibling_group
+        ):
+            household_score += points
+            household_items.append(_item(f"adj.{adj.id}", adj.label, points))
     rank = _rank(app, scores, rules)
     rank_points = rank.value * rules.rank_multiplier
-    score += rank_points
-    items.insert(
-        0,
-        BreakdownItem(
-            rule_id=f"rank.{rank.name}",
-            label=_rank_label(rank, rules),
-            points=rank_points,
-        ),
-    )
-    return ScoredChild(
-        application=app,
-        child=child,
-        position=position,
-        age_class=child.age_class(admission_year),
-        score=score,
-        base_scaled=base_scaled,
-        bonus=bonus,
-        breakdown=tuple(items),
-    )
+    rank_item = _item(f"rank.{rank.name}", _rank_label(rank, rules), rank_points)
+    scored = []
+    for position, child in enumerate(app.children):
+        score = household_score + rank_points
+        items = [rank_item, *household_items]
+        if child.current_nursery is not None:
+            for adj, points in transfer_rules:
+                score += points
+                items.append(_item(f"adj.{adj.id}", adj.label, points))
+        scored.append(
+            ScoredChild(
+                application=app,
+                child=child,
+                position=position,
+                age_class=child.age_class(admission_year),
+                score=score,
+                base_scaled=base_scaled,
+                bonus=dict(bonus),
+                breakdown=(*items, *nursery_items),
+            )
+        )
+    return scored
 
 
 def score_applications(
@@ -215,11 +235,8 @@ def score_applications(
         raise InvalidRecordError(
             f"児童番号が重複しています / child ids appear twice: {', '.join(duplicated[:5])}"
         )
-    scored = [
-        score_child(app, position, rules, admission_year)
-        for app in applications
-        for position in range(len(app.children))
-    ]
+    memo: ReasonMemo = {}
+    scored = [item for app in applications for item in score_application(app, rules, admission_year, memo)]
     ranks, keys = order_children(scored, rules)
     return tuple(
         ChildPriority(

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from functools import cached_property
 from pathlib import Path
 
 from matching.records import AdjustmentFlag, ReasonKind, WorkStyle
@@ -68,9 +69,17 @@ class WorkBand:
     def matches(self, hours: Fraction, days: int) -> bool:
         if not self.days_min <= days <= self.days_max:
             return False
-        if hours < Fraction(self.hours_min):
+        if hours < self.min_fraction:
             return False
-        return self.hours_below is None or hours < Fraction(self.hours_below)
+        return self.below_fraction is None or hours < self.below_fraction
+
+    @cached_property
+    def min_fraction(self) -> Fraction:
+        return Fraction(self.hours_min)
+
+    @cached_property
+    def below_fraction(self) -> Fraction | None:
+        return Fraction(self.hours_below) if self.hours_below is not None else None
 
     def overlaps(self, other: WorkBand) -> bool:
         days = self.days_min <= other.days_max and other.days_min <= self.days_max
@@ -152,23 +161,25 @@ class Rules:
                 return table
         raise KeyError(style)  # validation guarantees every style has a table
 
+    @cached_property
     def max_base_points(self) -> Decimal:
         """The highest 基準指数 one guardian can get: what a missing guardian counts as."""
         work = [band.points for table in self.work for band in table.bands]
         other = [table.max_points() for table in self.reasons.values()]
         return max([*work, *other], default=Decimal(0))
 
+    @cached_property
     def points_bound(self) -> Decimal:
         """An upper bound of |基準指数 + 調整指数 + per-nursery bonus| for any child."""
-        guardian = max(self.max_base_points(), abs(self.missing_guardian or Decimal(0)))
+        guardian = max(self.max_base_points, abs(self.missing_guardian or Decimal(0)))
         return guardian * self.guardians_counted + sum(
             (abs(adj.points) for adj in self.adjustments), Decimal(0)
         )
 
-    @property
+    @cached_property
     def rank_multiplier(self) -> int:
         """A power of ten large enough that a higher 順位区分 beats any difference in points."""
-        bound = int(self.points_bound() * self.scale) * 2 + 1
+        bound = int(self.points_bound * self.scale) * 2 + 1
         multiplier = 10
         while multiplier <= bound:
             multiplier *= 10
@@ -179,6 +190,10 @@ class Rules:
         value = points * self.scale
         return int(value)
 
-    @property
+    @cached_property
+    def scaled_adjustments(self) -> tuple[tuple[Adjustment, int], ...]:
+        return tuple((adj, self.scaled(adj.points)) for adj in self.adjustments)
+
+    @cached_property
     def default_rank(self) -> RankClass:
         return next(rank for rank in self.ranks if rank.is_default)
