@@ -45,6 +45,10 @@ class ScoredChild:
     breakdown: tuple[BreakdownItem, ...]
 
 
+def _signed(points: Decimal) -> str:
+    return ("+" if points >= 0 else "") + _fmt(points)
+
+
 def _fmt(points: Decimal) -> str:
     text = format(points.normalize(), "f")
     return f"{text}点"
@@ -122,7 +126,10 @@ def _base_items(
     items: list[BreakdownItem] = []
     if rules.combine is Combine.SUM:
         total = sum((s.points for s in scores), Decimal(0))
-        items = [_item(s.rule_id, f"{s.relation}: {s.label}", rules.scaled(s.points)) for s in scores]
+        items = [
+            _item(s.rule_id, f"{s.relation}: {s.label} {_fmt(s.points)}", rules.scaled(s.points))
+            for s in scores
+        ]
     else:
         chosen = min(range(len(scores)), key=lambda i: scores[i].points)
         total = scores[chosen].points
@@ -131,7 +138,7 @@ def _base_items(
                 items.append(
                     _item(
                         rule_id=s.rule_id,
-                        label=f"{s.relation}: {s.label} (低い方を採用)",
+                        label=f"{s.relation}: {s.label} {_fmt(s.points)} (低い方を採用)",
                         points=rules.scaled(s.points),
                     )
                 )
@@ -167,7 +174,8 @@ def _rank_label(rank: RankClass, rules: Rules) -> str:
     if len(rules.ranks) == 1:
         return f"順位区分: {rank.name}"
     position = len(rules.ranks) - rank.value
-    return f"順位区分: {rank.name} (第{position}区分: 上の区分は指数に関係なく優先)"
+    multiplier = f"{rank.value} × {rules.rank_multiplier}"
+    return f"順位区分: {rank.name} (第{position}区分 = {multiplier}: 上の区分は指数に関係なく優先)"
 
 
 @lru_cache(maxsize=8192)
@@ -191,14 +199,16 @@ def score_application(
             for nursery in app.household.siblings_enrolled_at:
                 if nursery in app.preferences:
                     bonus[nursery] = bonus.get(nursery, 0) + points
-                    nursery_items.append(_item(f"adj.{adj.id}", adj.label, points, nursery))
+                    nursery_items.append(
+                        _item(f"adj.{adj.id}", f"{adj.label} {_signed(adj.points)}", points, nursery)
+                    )
         elif adj.condition is Condition.TRANSFER:
             transfer_rules.append((adj, points))  # per child: only transfer applicants
         elif (adj.condition is Condition.FLAG and adj.flag in app.household.flags) or (
             adj.condition is Condition.SIBLINGS_APPLYING and app.is_sibling_group
         ):
             household_score += points
-            household_items.append(_item(f"adj.{adj.id}", adj.label, points))
+            household_items.append(_item(f"adj.{adj.id}", f"{adj.label} {_signed(adj.points)}", points))
     rank = _rank(app, scores, rules)
     rank_points = rank.value * rules.rank_multiplier
     rank_item = _item(f"rank.{rank.name}", _rank_label(rank, rules), rank_points)
@@ -209,7 +219,7 @@ def score_application(
         if child.current_nursery is not None:
             for adj, points in transfer_rules:
                 score += points
-                items.append(_item(f"adj.{adj.id}", adj.label, points))
+                items.append(_item(f"adj.{adj.id}", f"{adj.label} {_signed(adj.points)}", points))
         scored.append(
             ScoredChild(
                 application=app,
