@@ -12,6 +12,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bodx.commands.demo",
     "bodx.commands.robots",
     "bodx.commands.scoring",
+    "bodx.commands.sheets",
 )
 
 

@@ -1,0 +1,130 @@
+"""`bodx sheets normalise`: a staff ledger to canonical JSON; `bodx bench sheets`: reader and writer speed."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from bodx.app import app, bench_app
+from bodx.timing import emit, median, timed
+
+sheets_app = typer.Typer(
+    help="Excel ledgers and review workbooks / Excel台帳と結果確認ブック", no_args_is_help=True
+)
+app.add_typer(sheets_app, name="sheets")
+
+BENCH_CACHE = Path("out/bench-cache")
+
+
+@sheets_app.command("normalise")
+def normalise(
+    ledger: Annotated[Path, typer.Option(help="受付台帳 (.xlsx)")],
+    mapping: Annotated[Path, typer.Option(help="列の対応表 (TOML) / column mapping file")],
+    out: Annotated[Path, typer.Option(help="出力フォルダ / output directory")],
+    nurseries: Annotated[
+        Path | None, typer.Option(help="nurseries.json when the ledger has no 施設一覧 sheet")
+    ] = None,
+    issues_format: Annotated[str, typer.Option("--issues-format", help="json or xlsx")] = "json",
+    overwrite: Annotated[bool, typer.Option(help="replace existing output files")] = False,
+) -> None:
+    """Normalise a ledger: applications.json, nurseries.json and issues.json (or issues.xlsx)."""
+    from matching.records import Nursery
+    from sheets.errors import SheetsError
+    from sheets.ledger import read_ledger
+    from sheets.mapping import load_mapping
+    from sheets.outputs import write_reading
+
+    if issues_format not in ("json", "xlsx"):
+        raise typer.BadParameter("--issues-format は json か xlsx / json or xlsx")
+    fmt: Literal["json", "xlsx"] = "xlsx" if issues_format == "xlsx" else "json"
+    try:
+        known: tuple[Nursery, ...] = ()
+        if nurseries is not None:
+            known = tuple(
+                Nursery.model_validate(item) for item in json.loads(nurseries.read_text(encoding="utf-8"))
+            )
+        reading = read_ledger(ledger, load_mapping(mapping), nurseries=known)
+        inputs = [ledger, mapping, *([nurseries] if nurseries else [])]
+        files = write_reading(reading, out, inputs=inputs, issues_format=fmt, overwrite=overwrite)
+    except SheetsError as exc:
+        typer.echo(f"エラー / error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    counts = {
+        severity: sum(1 for i in reading.issues if i.severity == severity)
+        for severity in ("error", "warning", "info")
+    }
+    children = sum(len(a.children) for a in reading.applications)
+    typer.echo(
+        f"申込 {len(reading.applications)} 件（児童 {children} 人）、施設 {len(reading.nurseries)}、"
+        f"エラー {counts['error']}・警告 {counts['warning']}・情報 {counts['info']} / "
+        f"{len(reading.applications)} applications, {children} children, {len(reading.nurseries)} nurseries"
+    )
+    typer.echo("書き出し / written: " + ", ".join(str(f) for f in files))
+    if counts["error"]:
+        raise typer.Exit(1)
+
+
+@bench_app.command("sheets")
+def bench_sheets(
+    rows: Annotated[int, typer.Option(min=1, help="ledger rows (children) to read")] = 100_000,
+    children: Annotated[int, typer.Option(min=1, help="children in the review workbook")] = 30_000,
+    repeat: Annotated[int, typer.Option(min=1)] = 3,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Read a generated ledger (target 100,000 rows <= 10 s) and write a review workbook (30,000 <= 15 s)."""
+    from samples.citygen.generate import generate_city
+    from samples.ledgers.review_input import synthetic_review_input
+    from sheets.ledger import read_ledger
+    from sheets.mapping import load_mapping
+    from sheets.review import write_review_workbook
+
+    ledger = _cached_ledger(rows)
+    mapping = load_mapping(
+        Path(__file__).resolve().parents[2] / "samples/ledgers/generated_city.mapping.toml"
+    )
+    read_times = []
+    for _ in range(repeat):
+        reading, seconds = timed(lambda: read_ledger(ledger, mapping))
+        read_times.append(seconds)
+    review = synthetic_review_input(generate_city(children, seed=1))
+    write_times = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for run in range(repeat):
+            target = Path(tmp) / f"review{run}.xlsx"
+            _, seconds = timed(lambda: write_review_workbook(review, target))  # noqa: B023 - called at once
+            write_times.append(seconds)
+    ledger_rows = sum(len(a.children) for a in reading.applications)
+    payload = {
+        "ledger_rows": ledger_rows,
+        "read_seconds": round(median(read_times), 3),
+        "workbook_children": len(review.result.assignments),
+        "write_seconds": round(median(write_times), 3),
+    }
+    emit(
+        payload,
+        as_json,
+        [
+            f"ledger read: {ledger_rows} rows, median {payload['read_seconds']} s "
+            f"({ledger_rows / median(read_times):,.0f} rows/s; runs {[round(t, 2) for t in read_times]})",
+            f"review workbook: {payload['workbook_children']} children, median {payload['write_seconds']} s "
+            f"(runs {[round(t, 2) for t in write_times]})",
+        ],
+    )
+
+
+def _cached_ledger(rows: int) -> Path:
+    """The generated ledger of `rows` children (seed 1), generated once into out/bench-cache/."""
+    from samples.citygen.generate import generate_city
+    from samples.citygen.ledger import write_ledger
+
+    path = BENCH_CACHE / f"ledger-{rows}-seed1.xlsx"
+    if not path.exists():
+        BENCH_CACHE.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial.xlsx")
+        write_ledger(generate_city(rows, seed=1), partial)
+        partial.replace(path)
+    return path

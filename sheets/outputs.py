@@ -1,0 +1,69 @@
+"""Write a ledger reading as files: applications.json, nurseries.json, issues.json or issues.xlsx.
+
+The JSON layout is the one `bodx samples city` writes (a list of records, UTF-8, one space indent), so
+every consumer reads generated and normalised data alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Literal
+
+from openpyxl import Workbook
+
+from sheets.deterministic import workbook_bytes
+from sheets.issues import LedgerIssue
+from sheets.ledger import LedgerReading
+from sheets.review_sheets import write_issues_sheet
+from sheets.safety import ensure_writable_output
+
+ISSUES_STAMP = dt.datetime(2000, 1, 1)
+
+
+def reading_payloads(reading: LedgerReading) -> dict[str, list[dict[str, object]]]:
+    """The canonical JSON payloads of a reading (also what the sample ledgers' expected files hold)."""
+    return {
+        "applications": [a.model_dump(mode="json") for a in reading.applications],
+        "nurseries": [n.model_dump(mode="json") for n in reading.nurseries],
+        "issues": [i.model_dump(mode="json") for i in reading.issues],
+    }
+
+
+def dump_json(payload: object) -> str:
+    return json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
+
+
+def write_reading(
+    reading: LedgerReading,
+    out: Path,
+    *,
+    inputs: Iterable[Path] = (),
+    issues_format: Literal["json", "xlsx"] = "json",
+    overwrite: bool = False,
+) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    payloads = reading_payloads(reading)
+    targets = {
+        "applications": out / "applications.json",
+        "nurseries": out / "nurseries.json",
+        "issues": out / f"issues.{issues_format}",
+    }
+    sources = list(inputs)
+    for target in targets.values():
+        ensure_writable_output(target, sources, overwrite=overwrite)
+    targets["applications"].write_text(dump_json(payloads["applications"]), encoding="utf-8")
+    targets["nurseries"].write_text(dump_json(payloads["nurseries"]), encoding="utf-8")
+    if issues_format == "json":
+        targets["issues"].write_text(dump_json(payloads["issues"]), encoding="utf-8")
+    else:
+        targets["issues"].write_bytes(issues_workbook_bytes(reading.issues))
+    return list(targets.values())
+
+
+def issues_workbook_bytes(issues: Sequence[LedgerIssue]) -> bytes:
+    workbook = Workbook(write_only=True)
+    write_issues_sheet(workbook.create_sheet("入力チェック"), issues)
+    return workbook_bytes(workbook, ISSUES_STAMP)
