@@ -186,13 +186,19 @@ class Assembler:
         return applications
 
     def _record(self, draft: _Draft) -> dict[str, object] | None:
+        """The application as a dict for validation, or None after reporting each problem at its cell."""
         values = draft.values
-        problems: list[str] = []
-        if "desired_start" not in values:
-            problems.append("入所希望月がありません / no desired start month")
+        layout = draft.children[0][3]
+        column_of = self._lookup(layout)
+        problems: list[tuple[int, str | None, str]] = []  # (row, field key, message)
+        first = draft.first_row
         start = values.get("desired_start")
-        if isinstance(start, dt.date) and start.day != 1:
-            problems.append(f"入所希望月 {start} は1日にしてください / desired start must be a 1st")
+        if start is None:
+            problems.append((first, "desired_start", "入所希望月がありません / no desired start month"))
+        elif isinstance(start, dt.date) and start.day != 1:
+            problems.append(
+                (first, "desired_start", f"入所希望月 {start} は1日にしてください / must be a 1st")
+            )
         ranks: list[int] = []
         slots: set[int] = set()
         flags: set[str] = set()
@@ -204,33 +210,45 @@ class Assembler:
             elif key.startswith("flag:"):
                 flags.add(key[5:])
         ranks.sort()
-        preferences = [values[f"preference:{rank}"] for rank in ranks]
+        preferences: list[object] = []
+        for rank in ranks:
+            nursery = values[f"preference:{rank}"]
+            if nursery in preferences:
+                problems.append(
+                    (
+                        first,
+                        f"preference:{rank}",
+                        f"第{rank}希望 {nursery} は上位の希望と重複しています / duplicate",
+                    )
+                )
+            preferences.append(nursery)
         if not preferences:
-            problems.append("希望園が1つもありません / no nursery preference")
+            problems.append((first, "preference:1", "希望園が1つもありません / no nursery preference"))
         elif ranks != list(range(1, len(ranks) + 1)):
             self.report(
-                draft.sheet, draft.first_row, f"希望園の順位が飛んでいます（{ranks}）。順に繰り上げました / "
-                "preference ranks have gaps; moved up in order", Severity.WARNING,
+                draft.sheet, first, f"希望園の順位が飛んでいます（{ranks}）。順に繰り上げました / "
+                "preference ranks have gaps; moved up in order", Severity.WARNING, layout, column_of(f"preference:{ranks[0]}"),
             )  # fmt: skip
-        guardians = self._guardians(values, sorted(slots), problems)
+        guardians = self._guardians(values, sorted(slots), problems, first)
         children = []
-        for index, (_sheet, _number, child, _layout) in enumerate(draft.children, start=1):
+        for index, (_sheet, number, child, _layout) in enumerate(draft.children, start=1):
             child_id = child.get("child_id") or (
                 f"{draft.application_id}-{index}" if self.derive_child_id else None
             )
             if child_id is None:
-                problems.append(f"{_number}行目: 児童番号がありません / no child id")
+                problems.append((number, "child_id", "児童番号がありません / no child id"))
             if "birth_date" not in child:
-                problems.append(f"{_number}行目: 生年月日がありません / no birth date")
+                problems.append((number, "birth_date", "生年月日がありません / no birth date"))
             children.append(
                 {"id": child_id, "name": child.get("child_name"), "kana": child.get("kana"),
                  "birth_date": child.get("birth_date"), "current_nursery": child.get("current_nursery")}
             )  # fmt: skip
         if problems:
-            self.report(
-                draft.sheet, draft.first_row, f"受付番号 {draft.application_id}: " + "; ".join(problems)
-                + "（申込を読み込みませんでした / application left out）", Severity.ERROR,
-            )  # fmt: skip
+            for row, field_key, message in problems:
+                self.report(
+                    draft.sheet, row, f"受付番号 {draft.application_id}: {message}（申込を読み込みませんでした / "
+                    "application left out）", Severity.ERROR, layout, column_of(field_key) if field_key else None,
+                )  # fmt: skip
             return None
         flags |= set(values.get("flags", frozenset()))  # type: ignore[call-overload]
         return {
@@ -249,7 +267,11 @@ class Assembler:
         }
 
     def _guardians(
-        self, values: dict[str, object], slots: list[int], problems: list[str]
+        self,
+        values: dict[str, object],
+        slots: list[int],
+        problems: list[tuple[int, str | None, str]],
+        row: int,
     ) -> list[dict[str, object]]:
         guardians = []
         for slot in slots:
@@ -257,10 +279,12 @@ class Assembler:
             relation = get("relation") or (self.slot_relations[slot] if self.slot_relations else None)
             label = f"保護者{slot + 1}"
             if relation is None:
-                problems.append(f"{label}の続柄がありません / guardian {slot + 1} has no relation")
+                problems.append(
+                    (row, f"guardian.relation:{slot}", f"{label}の続柄がありません / no relation")
+                )
             kind = get("reason")
             if kind is None:
-                problems.append(f"{label}の事由がありません / guardian {slot + 1} has no reason")
+                problems.append((row, f"guardian.reason:{slot}", f"{label}の事由がありません / no reason"))
                 continue
             reason = {
                 "kind": kind,
@@ -269,15 +293,19 @@ class Assembler:
                 "days_per_week": get("days_per_week"),
                 "level": get("level"),
             }
-            if kind == ReasonKind.WORK.value and (
-                reason["hours_per_month"] is None or reason["days_per_week"] is None
-            ):
-                problems.append(
-                    f"{label}: 就労には月就労時間と週就労日数が必要です / work needs hours and days"
-                )
+            if kind == ReasonKind.WORK.value:
+                for name, what in (("hours_per_month", "月就労時間"), ("days_per_week", "週就労日数")):
+                    if reason[name] is None:
+                        problems.append(
+                            (
+                                row,
+                                f"guardian.{name}:{slot}",
+                                f"{label}: 就労には{what}が必要です / work needs {name}",
+                            )
+                        )
             guardians.append({"relation": relation, "name": get("name"), "reasons": [reason]})
         if not guardians and not problems:
-            problems.append("保護者の情報がありません / no guardian")
+            problems.append((row, None, "保護者の情報がありません / no guardian"))
         return guardians
 
     def _check_age_classes(self, draft: _Draft, application: Application, year: int) -> None:
