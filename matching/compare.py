@@ -66,42 +66,26 @@ def compare_outcomes(manual: Outcomes, program: Outcomes, instance: Instance | N
     explainer = _Explainer(manual, program, instance) if instance is not None else None
     differences = []
     for child_id in children:
-        in_manual, in_program = child_id in manual, child_id in program
-        if in_manual and in_program and manual[child_id] == program[child_id]:
+        if child_id in manual and child_id in program and manual[child_id] == program[child_id]:
             continue
         m, p = manual.get(child_id), program.get(child_id)
-        if not in_manual:
-            differences.append(
-                Difference(
-                    child_id,
-                    None,
-                    p,
-                    DifferenceKind.ONLY_IN_PROGRAM,
-                    "手作業の結果一覧にこの児童がありません (入力漏れの可能性)",
-                )
+        if child_id not in manual:
+            kind, reason = (
+                DifferenceKind.ONLY_IN_PROGRAM,
+                "手作業の結果一覧にこの児童がありません (入力漏れの可能性)",
             )
-        elif not in_program:
-            differences.append(
-                Difference(
-                    child_id,
-                    m,
-                    None,
-                    DifferenceKind.ONLY_IN_MANUAL,
-                    "プログラムの結果一覧にこの児童がありません (申込データの漏れの可能性)",
-                )
+        elif child_id not in program:
+            kind, reason = (
+                DifferenceKind.ONLY_IN_MANUAL,
+                "プログラムの結果一覧にこの児童がありません (申込データの漏れの可能性)",
             )
         elif explainer is None:
-            differences.append(
-                Difference(
-                    child_id,
-                    m,
-                    p,
-                    DifferenceKind.NO_PRIORITIES,
-                    f"手作業 {_plain(m)}、プログラム {_plain(p)} (理由の説明には --instance を指定)",
-                )
-            )
+            kind = DifferenceKind.NO_PRIORITIES
+            reason = f"手作業 {_plain(m)}、プログラム {_plain(p)} (理由の説明には --instance を指定)"
         else:
             differences.append(explainer.explain(child_id))
+            continue
+        differences.append(Difference(child_id, m, p, kind, reason))
     return Comparison(len(children), len(children) - len(differences), tuple(differences))
 
 

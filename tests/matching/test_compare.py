@@ -272,3 +272,38 @@ def test_workbook_without_the_columns_is_a_clear_error(tmp_path: Path) -> None:
     importlib.import_module("bodx.commands.scoring")
     run = CliRunner().invoke(app, ["compare", "--manual", str(path), "--result", str(path)])
     assert run.exit_code == 2 and "内定施設番号" in run.output
+
+
+def test_sibling_group_difference_is_named_as_such() -> None:
+    instance = Instance.model_validate(
+        {
+            "admission_year": YEAR,
+            "nurseries": [
+                {"id": "N1", "name": "さくら保育園", "capacity": {"1": 1, "3": 0}},
+                {"id": "N2", "name": "ひまわり保育園", "capacity": {"1": 2, "3": 2}},
+            ],
+            "applications": [
+                {
+                    "id": "C1",
+                    "age_class": 1,
+                    "preferences": ["N1", "N2"],
+                    "score": 100,
+                    "tiebreak": 1,
+                    "sibling_group": "R1",
+                },
+                {
+                    "id": "C2",
+                    "age_class": 3,
+                    "preferences": ["N2"],
+                    "score": 100,
+                    "tiebreak": 2,
+                    "sibling_group": "R1",
+                },
+            ],
+        }
+    )
+    # Manual split the siblings; the program (no split allowed) kept them together at N2.
+    comparison = compare_outcomes({"C1": "N1", "C2": "N2"}, {"C1": "N2", "C2": "N2"}, instance)
+    (diff,) = comparison.differences
+    assert diff.child_id == "C1" and diff.kind is DifferenceKind.SIBLINGS
+    assert "同じ園のみ" in diff.reason and comparison.agreed == 1
