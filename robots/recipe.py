@@ -106,9 +106,10 @@ class Recipe(_Spec):
     charset: str | None = Field(
         default=None, description="encoding of the screens (e.g. cp932): text it cannot hold is refused"
     )
-    fill_mode: Literal["script", "actions"] = Field(
+    input_mode: Literal["script", "actions"] = Field(
         default="script",
-        description="script: all fields in one round trip; actions: one Playwright action each",
+        description="script: fields set and buttons clicked by page script (few round trips, fast); "
+        "actions: Playwright's fill/select/check/click with their actionability checks",
     )
     timeout_ms: int = Field(default=5000, ge=100)
     save_timeout_ms: int = Field(default=8000, ge=100, description="wait for the result after saving")

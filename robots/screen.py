@@ -73,15 +73,13 @@ class DecisionScreen:
         nav, t = self.recipe.navigate, self.recipe.timeout_ms
         for step in nav.steps:
             frame = self._work if step.frame is None else step.frame
-            self.driver.click(frame, step.click, t, "メニュー / menu")
+            self._click(frame, step.click, "メニュー / menu")
         self._expect({"ready": (nav.ready, None)}, t, "検索画面 / search screen")
 
     def find(self, decision: Decision) -> Found:
         spec, t = self.recipe.search, self.recipe.timeout_ms
-        self.driver.fill(
-            self._work, spec.input, self._fill_in(spec.value, decision), t, "受付番号 / reference"
-        )
-        self.driver.click(self._work, spec.submit, t, "検索 / search")
+        self._type(spec.input, self._fill_in(spec.value, decision), "受付番号 / reference")
+        self._click(self._work, spec.submit, "検索 / search")
         targets = {
             "entered": (self._fill_in(spec.entered, decision), spec.entered_text),
             "row": (self._fill_in(spec.row, decision), None),
@@ -97,14 +95,14 @@ class DecisionScreen:
 
     def open_form(self, decision: Decision) -> None:
         spec, t = self.recipe.search, self.recipe.timeout_ms
-        self.driver.click(self._work, self._fill_in(spec.open, decision), t, "入力画面を開く / open form")
+        self._click(self._work, self._fill_in(spec.open, decision), "入力画面を開く / open form")
         self._expect({"form": (spec.form_ready, None)}, t, "入力画面 / entry form")
 
     def fill(self, decision: Decision) -> None:
         fields = [
             spec for spec in self.recipe.fields if spec.only_for is None or decision.outcome in spec.only_for
         ]
-        if self.recipe.fill_mode == "actions":
+        if self.recipe.input_mode == "actions":
             for spec in fields:
                 self._act_on_field(spec, decision)
             return
@@ -124,9 +122,9 @@ class DecisionScreen:
         spec = self.recipe.save
         t = self.recipe.timeout_ms
         dialogs_before = len(self.driver.dialogs)
-        self.driver.click(self._work, spec.click, t, "登録 / save")
+        self._click(self._work, spec.click, "登録 / save")
         if spec.confirm == "click" and spec.confirm_click:
-            self.driver.click(self._work, spec.confirm_click, t, "確認 / confirm")
+            self._click(self._work, spec.confirm_click, "確認 / confirm")
         found = self._expect(
             {"ok": (spec.success, None), "error": (spec.business_error, None)},
             self.recipe.save_timeout_ms,
@@ -165,6 +163,17 @@ class DecisionScreen:
             self.driver.select(self._work, selector, value, t, what)
         elif value:  # radio / check: nothing to tick for an empty value
             self.driver.check(self._work, selector, t, what)
+
+    def _click(self, frame: str, selector: str, what: str) -> None:
+        fast = self.recipe.input_mode == "script"
+        self.driver.click(frame, selector, self.recipe.timeout_ms, what, fast=fast)
+
+    def _type(self, selector: str, value: str, what: str) -> None:
+        if self.recipe.input_mode == "actions":
+            self.driver.fill(self._work, selector, value, self.recipe.timeout_ms, what)
+            return
+        if self.driver.fill_form(self._work, [("text", selector, value, what)], self.recipe.timeout_ms):
+            raise ScreenTimeout(f"{what}: 項目が画面にありません / the field is not on the screen")
 
     def _expect(self, targets: dict[str, Target], timeout_ms: int, what: str) -> str:
         found = self.driver.wait_any(

@@ -48,6 +48,13 @@ _MATCH_JS = """(targets) => {
   return null;
 }"""
 
+_CLICK_JS = """(css) => {
+  const el = document.readyState === 'loading' ? null : document.querySelector(css);
+  if (!el) return false;
+  setTimeout(() => el.click(), 0);
+  return true;
+}"""
+
 _FILL_JS = """(fields) => {
   const problems = [];
   const fire = (el) => {
@@ -151,10 +158,18 @@ class BrowserSession:
             self.page.goto(url, timeout=timeout_ms, wait_until="domcontentloaded")
         self._raise_http_error(what)
 
-    def click(self, frame: str | None, selector: str, timeout_ms: int, what: str) -> None:
+    def click(self, frame: str | None, selector: str, timeout_ms: int, what: str, fast: bool = False) -> None:
+        """Click; `fast` clicks by script when the element is there (no actionability round trips).
+
+        The scripted click is scheduled with setTimeout so that a confirm() it opens or the navigation it
+        starts cannot block or break this call; the caller then waits for the next screen.
+        """
         self._http_error = None
         with self._translated(what):
-            self._frame(frame, timeout_ms).locator(selector).first.click(timeout=timeout_ms)
+            target = self._frame(frame, timeout_ms)
+            if fast and target.evaluate(_CLICK_JS, selector):
+                return
+            target.locator(selector).first.click(timeout=timeout_ms)
 
     def fill(self, frame: str | None, selector: str, text: str, timeout_ms: int, what: str) -> None:
         with self._translated(what):

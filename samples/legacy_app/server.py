@@ -67,6 +67,7 @@ class LegacyApp:
         self._rng = random.Random(config.seed)
         self._forced = {k: list(v) for k, v in config.forced_failures.items()}
         self.injected: list[str] = []  # failure kinds served so far, for tests
+        self.logins = 0  # successful logins, for tests
         self._server: ThreadingHTTPServer | None = None
 
     @property
@@ -78,6 +79,7 @@ class LegacyApp:
     def start_session(self) -> str:
         sid = secrets.token_hex(16)
         with self._lock:
+            self.logins += 1
             self._sessions[sid] = time.monotonic() + self.config.session_seconds
         return sid
 

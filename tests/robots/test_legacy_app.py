@@ -1,0 +1,92 @@
+"""The sample legacy app over plain HTTP (no browser): encoding, sessions, failures, business rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.cookiejar
+import json
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+from samples.legacy_app.seed import SeedError, children_from_json, nurseries_from_json
+from tests.robots.conftest import PASSWORD, USER, AppFactory, seed_children
+
+
+def _client() -> urllib.request.OpenerDirector:
+    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+
+def _login(client: urllib.request.OpenerDirector, base: str) -> None:
+    client.open(f"{base}/login", data=urlencode({"userid": USER, "passwd": PASSWORD}).encode())
+
+
+def _save(client: urllib.request.OpenerDirector, base: str, **fields: str) -> str:
+    form = {"uketsuke": "R2027-000001", "child": "A000001", "shimei": "髙橋 﨑子", "kekka": "1",
+            "shisetsu_cd": "N001", "nyusho_kbn": "01", "gengo": "5", "nen": "9", "tsuki": "4", "hi": "1"} | fields  # fmt: skip
+    with client.open(f"{base}/entry", data=urlencode(form, encoding="cp932").encode()) as answer:
+        return answer.read().decode("cp932")
+
+
+def test_pages_are_shift_jis_and_names_round_trip(legacy_app: AppFactory) -> None:
+    with legacy_app(seed_children(1)) as app:
+        client = _client()
+        _login(client, app.base_url)
+        with client.open(f"{app.base_url}/search?uketsuke=R2027-000001") as page:
+            assert page.headers["Content-Type"] == "text/html; charset=Shift_JIS"
+            assert "髙橋 﨑子" in page.read().decode("cp932")
+        assert "処理中" in _save(client, app.base_url)
+        (entry,) = app.store.entries()
+        assert (entry.name, entry.outcome, entry.start_date) == ("髙橋 﨑子", "内定", dt.date(2027, 4, 1))
+
+
+def test_business_rules_reject_bad_data(legacy_app: AppFactory) -> None:
+    with legacy_app(seed_children(1)) as app:
+        client = _client()
+        _login(client, app.base_url)
+        assert "E102 施設コード N999 は登録されていません" in _save(client, app.base_url, shisetsu_cd="N999")
+        assert "E104 入所年月日が生年月日より前です" in _save(client, app.base_url, nen="7", tsuki="1")
+        assert "E105" in _save(client, app.base_url, shimei="別人 太郎")
+        assert "E106" in _save(client, app.base_url, kekka="2")
+        assert app.store.entries() == []
+
+
+def test_session_expires_and_failures_are_injected(legacy_app: AppFactory) -> None:
+    forced = {"R2027-000001": ("500", "session")}
+    with legacy_app(seed_children(1), session_seconds=0.3, forced_failures=forced) as app:
+        client = _client()
+        _login(client, app.base_url)
+        with pytest.raises(urllib.error.HTTPError) as error:
+            _save(client, app.base_url)
+        assert error.value.code == 500
+        assert "ログイン" in _save(client, app.base_url)  # session dropped by the second failure
+        _login(client, app.base_url)
+        time.sleep(0.4)
+        with client.open(f"{app.base_url}/search") as page:
+            assert "有効期限" in page.read().decode("cp932")
+        assert app.injected == ["500", "session"] and app.store.entries() == []
+
+
+def test_seed_files(tmp_path: Path) -> None:
+    simple = tmp_path / "simple.json"
+    simple.write_text(
+        json.dumps([{"受付番号": "R1", "児童番号": "A1", "氏名": "佐藤 陽翔"}]), encoding="utf-8"
+    )
+    assert [c.name for c in children_from_json(simple)] == ["佐藤 陽翔"]
+    canonical = tmp_path / "applications.json"
+    canonical.write_text(
+        json.dumps([{"id": "R2", "children": [{"id": "A2", "name": "鈴木 蓮", "birth_date": "2025-04-02"}]}]),
+        encoding="utf-8",
+    )
+    (child,) = children_from_json(canonical)
+    assert (child.uketsuke, child.child_id, child.birth_date) == ("R2", "A2", dt.date(2025, 4, 2))
+    nurseries = tmp_path / "nurseries.json"
+    nurseries.write_text(json.dumps([{"id": "N001", "name": "さくら"}]), encoding="utf-8")
+    assert nurseries_from_json(nurseries) == {"N001": "さくら"}
+    simple.write_text(json.dumps([{"受付番号": "R1"}]), encoding="utf-8")
+    with pytest.raises(SeedError, match="氏名"):
+        children_from_json(simple)

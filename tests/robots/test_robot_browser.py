@@ -1,0 +1,166 @@
+"""The robot against the sample legacy app in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from robots.errors import LoginFailed
+from robots.queue import State, WorkQueue
+from samples.legacy_app import LegacyApp
+from tests.robots.conftest import NAMES, PASSWORD, USER, AppFactory, decision_for, seed_children
+
+pytestmark = pytest.mark.browser
+
+
+def _entered(app: LegacyApp) -> Counter[str]:
+    return Counter(f"{e.uketsuke}/{e.child_id}" for e in app.store.entries())
+
+
+def test_classic_screen_frames_confirm_and_shift_jis_names(
+    legacy_app: AppFactory, robot, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    children = seed_children(len(NAMES))
+    decisions = [decision_for(c, offer=i % 3 != 2) for i, c in enumerate(children)]
+    with legacy_app(children) as app:
+        report = robot(app, decisions)
+        entries = {e.child_id: e for e in app.store.entries()}
+    # Saving happens only if the confirm() dialog was accepted, inside the frameset's main frame.
+    assert report.counts[State.DONE] == len(NAMES) and report.entered == len(NAMES)
+    for decision in decisions:
+        entry = entries[decision.child_id]
+        assert entry.name == decision.child_name  # 髙, 﨑, 德, ①, half-width kana survived cp932
+        assert entry.outcome == decision.outcome.value
+        assert entry.nursery_code == decision.nursery_id and entry.start_date == decision.start_date
+        assert entry.layout == "classic"
+    assert report.failures == ()
+    data = json.loads((tmp_path / "artifacts" / "report.json").read_text(encoding="utf-8"))
+    assert data["counts"]["done"] == len(NAMES) and data["processed"] == len(NAMES) and data["per_minute"] > 0
+
+
+def test_business_errors_go_to_staff_with_evidence(legacy_app: AppFactory, robot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    children = seed_children(5)
+    decisions = [
+        decision_for(children[0]),
+        decision_for(children[1], nursery_id="N999"),  # unknown nursery code
+        decision_for(children[2], start_date=children[2].birth_date.replace(month=1)),  # type: ignore[union-attr]
+        decision_for(children[3], child_name="𠮷田 花子"),  # 𠮷 has no Shift_JIS code
+        decision_for(children[4], application_id="R2027-999999"),  # not in the system
+    ]
+    with legacy_app(children) as app:
+        report = robot(app, decisions)
+        assert set(_entered(app)) == {decisions[0].reference}
+    assert report.counts[State.BUSINESS_ERROR] == 4 and report.counts[State.DONE] == 1
+    messages = {f.reference: f for f in report.failures}
+    assert {f.state for f in report.failures} == {State.BUSINESS_ERROR}
+    assert all(f.attempts == 1 for f in report.failures)  # never retried
+    assert "E102 施設コード N999" in messages["*****-***002/****002"].message
+    assert "E104" in messages["*****-***003/****003"].message
+    assert "U+20BB7" in messages["*****-***004/****004"].message
+    assert "該当の申込" in messages["*****-***999/****005"].message
+    for failure in report.failures:
+        assert failure.screenshot and Path(failure.screenshot).stat().st_size > 0
+        assert failure.trace and Path(failure.trace).stat().st_size > 0
+    text = (tmp_path / "artifacts" / "report.json").read_text(encoding="utf-8")
+    for decision in decisions:  # names and full ids stay out of the report
+        assert decision.child_name not in text and decision.child_id not in text
+    assert USER not in text and PASSWORD not in text
+    assert not [p for p in (tmp_path / "artifacts").iterdir() if USER in p.name or PASSWORD in p.name]
+
+
+def test_application_errors_are_retried_without_duplicates(legacy_app: AppFactory, robot, caplog) -> None:  # type: ignore[no-untyped-def]
+    children = seed_children(4)
+    forced = {"R2027-000001": ("500",), "R2027-000002": ("session",), "R2027-000003": ("timeout",)}
+    caplog.set_level("DEBUG")
+    with legacy_app(children, forced_failures=forced, hang_seconds=5.0) as app:
+        report = robot(app, [decision_for(c) for c in children])
+        entered, logins = _entered(app), app.logins
+        assert app.injected == ["500", "session", "timeout"]
+    assert report.counts[State.DONE] == 4 and report.failures == ()
+    assert entered == Counter({d: 1 for d in entered}) and len(entered) == 4
+    assert logins >= 3  # first login + one after each failure
+    # The hung save was stored before the timeout: the retry found it on the screen and did not write.
+    assert report.already_entered == 1 and report.entered == 3
+    assert USER not in caplog.text and PASSWORD not in caplog.text
+
+
+def test_session_expiry_logs_in_again(legacy_app: AppFactory, robot) -> None:  # type: ignore[no-untyped-def]
+    children = seed_children(6)
+    with legacy_app(children, session_seconds=1.0, processing_delay_ms=200) as app:
+        report = robot(app, [decision_for(c) for c in children])
+        entered, logins = _entered(app), app.logins
+    assert report.counts[State.DONE] == 6 and max(entered.values()) == 1 and len(entered) == 6
+    assert logins >= 2
+
+
+def test_dry_run_fills_but_does_not_save(legacy_app: AppFactory, robot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    children = seed_children(3)
+    with legacy_app(children) as app:
+        report = robot(app, [decision_for(c) for c in children], dry_run=True)
+        assert app.store.entries() == []
+    assert report.filled_only == 3 and report.counts[State.NEW] == 3
+    with WorkQueue(tmp_path / "queue.db") as queue:
+        assert all(item.attempts == 0 for item in queue.items())
+
+
+def test_second_recipe_modern_layout(legacy_app: AppFactory, robot) -> None:  # type: ignore[no-untyped-def]
+    """The same engine drives the /v2/ screens (iframe, UTF-8, select, ISO date, modal) from its recipe."""
+    children = seed_children(5)
+    decisions = [decision_for(c, offer=i != 1) for i, c in enumerate(children)]
+    decisions[4] = decision_for(children[4], nursery_id="N999")
+    with legacy_app(children, forced_failures={"R2027-000003": ("session",)}) as app:
+        report = robot(app, decisions, recipe="legacy-modern")
+        entries = {e.child_id: e for e in app.store.entries()}
+    assert report.counts[State.DONE] == 4 and report.counts[State.BUSINESS_ERROR] == 1
+    assert "E102" in report.failures[0].message
+    assert {e.layout for e in entries.values()} == {"modern"} and len(entries) == 4
+    for decision in decisions[:4]:
+        entry = entries[decision.child_id]
+        assert (entry.name, entry.outcome, entry.start_date) == (
+            decision.child_name,
+            decision.outcome.value,
+            decision.start_date,
+        )
+
+
+def test_interrupted_item_is_checked_on_screen_before_writing(
+    legacy_app: AppFactory, robot, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A kill after the save reached the system but before the queue heard of it: no second entry."""
+    children = seed_children(2)
+    decisions = [decision_for(c) for c in children]
+    with legacy_app(children) as app:
+        with WorkQueue(tmp_path / "queue.db") as queue:
+            queue.add(decisions)
+            queue.start(decisions[0].reference)
+        app.store.add_entry(
+            uketsuke=children[0].uketsuke, child_id=children[0].child_id, name=children[0].name, outcome="内定",
+            nursery_code="N001", start_date=decisions[0].start_date, admission_kind="01", layout="classic",
+        )  # fmt: skip
+        report = robot(app, [])
+        assert _entered(app) == Counter({d.reference: 1 for d in decisions})
+    assert report.already_entered == 1 and report.entered == 1
+    with WorkQueue(tmp_path / "queue.db") as queue:
+        assert "登録済み" in (queue.get(decisions[0].reference).note or "")
+
+
+def test_wrong_password_stops_the_run(legacy_app: AppFactory, tmp_path: Path) -> None:
+    from robots.credentials import Credentials
+    from robots.recipe import load_recipe
+    from robots.runner import run_robot
+
+    children = seed_children(1)
+    with legacy_app(children) as app, pytest.raises(LoginFailed):
+        run_robot(
+            load_recipe("legacy-classic"),
+            Credentials.of(USER, "wrong"),
+            base_url=app.base_url,
+            queue_path=tmp_path / "q.db",
+            artifacts_dir=tmp_path / "a",
+            decisions=[decision_for(children[0])],
+        )
+    with WorkQueue(tmp_path / "q.db") as queue:
+        assert queue.counts()[State.NEW] == 1
