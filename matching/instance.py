@@ -6,7 +6,6 @@ in samples/README.md; the field names are an interface and stay stable.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Self
@@ -97,8 +96,12 @@ class Instance(_Frozen):
         return self
 
     def to_json(self) -> str:
-        """Deterministic JSON text (stable key order, UTF-8, one trailing newline)."""
-        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n"
+        """Deterministic JSON text (field order, UTF-8, one trailing newline).
+
+        pydantic's serializer is compiled; `json.dumps(..., indent=…)` falls back to the pure-Python
+        encoder and took seconds on a 60,000-child city.
+        """
+        return self.model_dump_json(indent=1) + "\n"
 
 
 def load_instance(path: Path) -> Instance:
