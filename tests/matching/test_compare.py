@@ -307,3 +307,21 @@ def test_sibling_group_difference_is_named_as_such() -> None:
     (diff,) = comparison.differences
     assert diff.child_id == "C1" and diff.kind is DifferenceKind.SIBLINGS
     assert "同じ園のみ" in diff.reason and comparison.agreed == 1
+
+
+def test_outcomes_reader_takes_numeric_ids_blank_as_waiting_and_refuses_duplicates(tmp_path: Path) -> None:
+    path = tmp_path / "numbers.xlsx"
+    workbook = Workbook()
+    ws = workbook.active
+    assert ws is not None
+    ws.append(["児童番号", "内定施設番号"])
+    ws.append([1001, 101])
+    ws.append([1002, None])
+    ws.append([None, None])  # spacer row
+    ws.append(["1003", "  "])
+    workbook.save(path)
+    assert read_outcomes(path) == {"1001": "101", "1002": None, "1003": None}
+    ws.append([1001, 102])
+    workbook.save(path)
+    with pytest.raises(LedgerFormatError, match="児童番号 1001 が2回"):
+        read_outcomes(path)
