@@ -10,8 +10,10 @@ from bodx.app import app
 COMMAND_MODULES: tuple[str, ...] = (
     "bodx.commands.samples",
     "bodx.commands.demo",
+    "bodx.commands.ocr",
     "bodx.commands.robots",
     "bodx.commands.scoring",
+    "bodx.commands.match",
     "bodx.commands.sheets",
 )
 
