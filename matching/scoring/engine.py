@@ -57,6 +57,7 @@ def _fmt(points: Decimal) -> str:
 def reason_points(reason: Reason, rules: Rules, where: str) -> tuple[Decimal, str, str]:
     """(points, rule id, staff label) of one reason under `rules`."""
     if reason.kind is ReasonKind.WORK:
+        # No 就労形態 on the form: scored as 外勤, the usual case; the breakdown label says so.
         style = reason.work_style or WorkStyle.EMPLOYED
         table = rules.work_table(style)
         assert reason.hours_per_month is not None and reason.days_per_week is not None  # Reason validates
