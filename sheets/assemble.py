@@ -102,11 +102,12 @@ class Assembler:
     def add_sheet(self, data: SheetRows) -> None:
         field_of = {b.column: b.ref.field for b in data.layout.bindings}
         column_of = self._lookup(data.layout)
-        for number, values, failures, notes_only in data.rows:
-            if notes_only:
+        unmapped = dict(data.layout.unmapped)
+        for number, values, failures, note_column in data.rows:
+            if note_column >= 0:
                 self.report(
                     data.sheet, number, "対応表にない列だけに値がある行を読み飛ばしました / row skipped: values "
-                    "only in unmapped columns", Severity.INFO,
+                    "only in unmapped columns", Severity.INFO, None, note_column, None, unmapped.get(note_column),
                 )  # fmt: skip
                 continue
             fatal = False

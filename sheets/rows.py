@@ -18,7 +18,9 @@ from sheets.header import HeaderLayout
 from sheets.issues import raw_preview
 from sheets.xlsx_stream import CellValue, RowChunks, XlsxBook
 
-ParsedRow = tuple[int, dict[str, object], list[tuple[int, str | None, str]], bool]
+# (row number, values by field key, failures, column of the first value when the row has values only in
+# unmapped columns (a note) else -1)
+ParsedRow = tuple[int, dict[str, object], list[tuple[int, str | None, str]], int]
 PARALLEL_MIN_ROWS = 20_000
 
 
@@ -44,7 +46,7 @@ def plan_for(layout: HeaderLayout, converters: dict[str, Cached]) -> RowPlan:
 
 
 def convert_rows(rows: Iterable[tuple[int, list[CellValue]]], plan: RowPlan, after: int) -> list[ParsedRow]:
-    """Rows below the header (`after`); the bool says the row held values only in unmapped columns."""
+    """Rows below the header (`after`), blank rows left out."""
     parsed: list[ParsedRow] = []
     steps = plan.steps
     for number, cells in rows:
@@ -65,9 +67,11 @@ def convert_rows(rows: Iterable[tuple[int, list[CellValue]]], plan: RowPlan, aft
             elif value is not None and value is not False and value != ():
                 values[key] = value
         if values or failures:
-            parsed.append((number, values, failures, False))
-        elif any(cell is not None and str(cell).strip() for cell in cells):
-            parsed.append((number, values, failures, True))
+            parsed.append((number, values, failures, -1))
+        else:
+            note = next((i for i, cell in enumerate(cells) if cell is not None and str(cell).strip()), -1)
+            if note >= 0:
+                parsed.append((number, values, failures, note))
     return parsed
 
 
