@@ -296,11 +296,12 @@ _OTHER_REASONS = (
 
 
 def _reason(rng: random.Random, relation: str) -> Reason:
-    roll = rng.random() * (1.0 if relation == "母" else 0.25)
+    # Fathers have a non-work reason a quarter as often as mothers, and never 出産.
+    roll = rng.random() * (1.0 if relation == "母" else 4.0)
     cumulative = 0.0
     for kind, level, share in _OTHER_REASONS:
         cumulative += share
-        if roll < cumulative:
+        if roll < cumulative and not (kind is ReasonKind.PREGNANCY and relation != "母"):
             return Reason(kind=kind, level=level)
     style = rng.choices(tuple(WorkStyle), weights=(85, 8, 4, 3))[0]
     full_time = rng.random() < (0.62 if relation == "母" else 0.95)

@@ -64,6 +64,22 @@ def test_shape_of_a_city() -> None:
     # Small 0-2 classes: the median open 0歳児 class is a handful of seats.
     zero_classes = sorted(n.seats(0) for n in city.nurseries if n.seats(0))
     assert zero_classes[len(zero_classes) // 2] <= 15
+    # Most guardians work; fathers far more often than mothers, and no father gives birth.
+    fathers = [
+        g.reasons[0].kind.value
+        for a in city.applications
+        for g in a.household.guardians
+        if g.relation == "父"
+    ]
+    mothers = [
+        g.reasons[0].kind.value
+        for a in city.applications
+        for g in a.household.guardians
+        if g.relation == "母"
+    ]
+    assert fathers.count("就労") / len(fathers) > 0.9
+    assert 0.7 < mothers.count("就労") / len(mothers) < 0.9
+    assert "出産" not in fathers
     # Every sibling group applies to nurseries that have a class for each child.
     by_id = {n.id: n for n in city.nurseries}
     for app in city.applications:
