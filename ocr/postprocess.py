@@ -33,6 +33,7 @@ DIGIT_LOOKALIKES = str.maketrans(
     {"O": "0", "o": "0", "〇": "0", "I": "1", "l": "1", "|": "1", ",": "", "，": ""}
 )
 
+_LONG_VOWEL = re.compile(r"(?<=[ァ-ヶ])[一－—―‐-](?=[ァ-ヶ]|$)")
 _WAREKI = re.compile(r"(令和|平成|昭和|大正|明治|[RHSTM])(元|\d{1,2})[年.](\d{1,2})[月.](\d{1,2})日?")
 _SEIREKI = re.compile(r"(\d{4})[年./-](\d{1,2})[月./-](\d{1,2})日?")
 
@@ -54,7 +55,8 @@ def normalise(kind: FieldKind, text: str) -> str:
         return "".join("-" if c in DASHES else c for c in text)
     if kind is FieldKind.DATE:
         return text.translate(DIGIT_LOOKALIKES)
-    return text
+    # 一 (kanji one) after a katakana is the long vowel mark: コ一ポ is コーポ.
+    return _LONG_VOWEL.sub("ー", text)
 
 
 def parse_date(text: str) -> dt.date | None:

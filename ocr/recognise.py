@@ -21,6 +21,7 @@ CLEAR_EMPTY, CLEAR_TICK = 0.04, 0.16  # ratios outside this band are unambiguous
 # run with the union of their sets (the field's own pattern still rejects a stray character); Japanese
 # text kinds share one run without a set, since a whitelist cannot hold the thousands of kanji.
 NUMERIC = "0123456789"
+MAX_RETRIES = 4  # single-field Tesseract runs per page (each costs a process start)
 _TESS_CHARSET: dict[FieldKind, str] = {FieldKind.DIGITS: NUMERIC + ".", FieldKind.PHONE: NUMERIC + "-"}
 
 
@@ -96,6 +97,7 @@ def read_text_fields(specs: list[FieldSpec], page: np.ndarray, keep_crops: bool)
         rapid_results[index] = rapid.recognise(crop.tight)
         groups.setdefault(_tesseract_group(spec), []).append(index)
     tess_results: dict[int, tesseract.TesseractResult] = {}
+    retries = 0
     for group, indices in groups.items():
         whitelist = None
         if group is not None:
@@ -113,6 +115,17 @@ def read_text_fields(specs: list[FieldSpec], page: np.ndarray, keep_crops: bool)
             tess_results[i] = result
     for index in rapid_results:
         reading = _decide(specs[index], rapid_results[index], tess_results[index], b"")
+        if not reading.accepted and retries < MAX_RETRIES:
+            # Stacked reading drops lone characters and loses some context; a disagreement earns
+            # Tesseract one more look at the field on its own, with its kind's character set.
+            retries += 1
+            spec, tight = specs[index], crops[index].tight
+            assert tight is not None
+            psm = 8 if tight.shape[1] < 2 * tight.shape[0] else 7
+            alone = tesseract.recognise(
+                tight, psm=psm, whitelist=spec.charset or _TESS_CHARSET.get(spec.kind)
+            )
+            reading = _decide(spec, rapid_results[index], alone, b"")
         if keep_crops or not reading.accepted:
             reading = replace(reading, crop_jpeg=_jpeg(crops[index].image))
         results[index] = reading
