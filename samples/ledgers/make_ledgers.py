@@ -16,7 +16,7 @@ BUILDERS: tuple[Callable[[], LedgerSample], ...] = (city_minato.build, city_yama
 
 
 def main(directory: Path = HERE) -> list[Path]:
-    written = []
+    written: list[Path] = []
     for build in BUILDERS:
         written.extend(write_sample(build(), directory))
     return written

@@ -1,0 +1,81 @@
+"""The hand-made sample ledgers normalise to exactly their expected records, and every deliberate defect
+is in the issue list at its sheet, row and column."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from matching.records import Application, Nursery
+from samples.citygen.generate import generate_city
+from samples.citygen.ledger import write_ledger
+from samples.ledgers.make_ledgers import main as make_ledgers
+from sheets.issues import Severity
+from sheets.ledger import LedgerReading, read_ledger
+from sheets.mapping import load_mapping
+
+LEDGERS = Path(__file__).resolve().parents[2] / "samples" / "ledgers"
+SAMPLES = ("minato", "yamabiko", "sakura")
+
+
+def _read(name: str) -> tuple[LedgerReading, dict[str, list[dict[str, object]]]]:
+    reading = read_ledger(LEDGERS / f"{name}.xlsx", load_mapping(LEDGERS / f"{name}.mapping.toml"))
+    expected = json.loads((LEDGERS / f"{name}.expected.json").read_text(encoding="utf-8"))
+    return reading, expected
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_sample_normalises_to_the_expected_records(name: str) -> None:
+    reading, expected = _read(name)
+    assert reading.applications == tuple(Application.model_validate(a) for a in expected["applications"])
+    assert reading.nurseries == tuple(Nursery.model_validate(n) for n in expected["nurseries"])
+    assert [a.model_dump(mode="json") for a in reading.applications] == expected["applications"]
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_every_defect_is_reported_at_its_cell(name: str) -> None:
+    reading, expected = _read(name)
+    for defect in expected["defects"]:
+        matches = [
+            issue
+            for issue in reading.issues
+            if (issue.sheet, issue.row, issue.column, issue.severity.value)
+            == (defect["sheet"], defect["row"], defect["column"], defect["severity"])
+        ]
+        assert matches, f"{name}: defect not reported: {defect}"
+        assert all(issue.message for issue in matches)
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_no_error_or_warning_beyond_the_deliberate_defects(name: str) -> None:
+    reading, expected = _read(name)
+    defect_rows = {(d["sheet"], d["row"]) for d in expected["defects"]}
+    for issue in reading.issues:
+        if issue.severity is not Severity.INFO:
+            assert (issue.sheet, issue.row) in defect_rows, issue
+
+
+def test_committed_ledgers_are_what_the_script_writes(tmp_path: Path) -> None:
+    for path in make_ledgers(tmp_path):
+        assert path.read_bytes() == (LEDGERS / path.name).read_bytes(), f"{path.name}: regenerate the samples"
+
+
+def test_formula_looking_name_is_read_as_text() -> None:
+    reading, _ = _read("sakura")
+    names = [child.name for app in reading.applications for child in app.children]
+    assert any(name and name.startswith("=HYPERLINK") for name in names)
+
+
+def test_generated_city_ledger_round_trips(tmp_path: Path) -> None:
+    city = generate_city(400, seed=11)
+    path = tmp_path / "ledger.xlsx"
+    write_ledger(city, path)
+    reading = read_ledger(path, load_mapping(LEDGERS / "generated_city.mapping.toml"))
+    assert reading.applications == city.applications
+    assert [n.id for n in reading.nurseries] == [n.id for n in city.nurseries]
+    for got, want in zip(reading.nurseries, city.nurseries, strict=True):
+        assert (got.name, got.kind, got.district) == (want.name, want.kind, want.district)
+        assert all(got.seats(age) == want.seats(age) for age in range(6))
+    assert all(issue.severity is Severity.INFO for issue in reading.issues)
