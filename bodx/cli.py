@@ -14,6 +14,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bodx.commands.robots",
     "bodx.commands.scoring",
     "bodx.commands.match",
+    "bodx.commands.match",
     "bodx.commands.sheets",
 )
 

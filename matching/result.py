@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Literal
 
@@ -48,9 +47,12 @@ class MatchResult(_Frozen):
     placed: int = 0
     explanations: dict[str, tuple[ChoiceExplanation, ...]] = Field(default_factory=dict)
     adjustment_cost: int = 0  # blocking coalitions caused by staff adjustments (固定/除外)
+    message: str | None = None  # why the status is "infeasible", in staff wording (Japanese / English)
 
     def to_json(self) -> str:
-        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n"
+        """Deterministic JSON text (field order, UTF-8, one trailing newline); pydantic's compiled
+        serializer, because the pure-Python `json.dumps(indent=…)` takes seconds at city scale."""
+        return self.model_dump_json(indent=1) + "\n"
 
 
 def load_result(path: Path) -> MatchResult:

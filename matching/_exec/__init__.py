@@ -1,0 +1,1 @@
+"""Wrappers around external tools: each module here is the only importer of its tool."""

@@ -1,0 +1,253 @@
+"""The instance turned into integer arrays: what deferred acceptance, the model and the evaluator share.
+
+Children, nurseries and age classes become indices. Each child has *entries*: the classes it may be placed
+in, best first (its preferences minus staff exclusions). Each class has a *roster*: every entry that names
+it, sorted by priority at that nursery (higher score + bonus first, then lower tie-break, then child id so
+the order is strict even when two children tie completely).
+
+A transfer child (転園) gets its current seat as one more entry after its preferences: the class's
+capacity grows by that seat and the child has absolute priority there. So its kept seat is never
+contested, and when it moves the seat is simply free for the next child in line, in the same run.
+
+Agents: a child is an *individual* (no sibling group, a split-allowed group, or a transfer) or a member of
+a same-nursery sibling group. A group's list is the nurseries every member listed, in the order of the
+member listed first in the instance; the members' entries follow that list index for index, so entry j of
+every member is "the group at its j-th nursery".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from matching.adjustments import AdjustmentKind, StaffAdjustment
+from matching.errors import InstanceError
+from matching.instance import Instance
+
+NONE = -1  # outcome of a child left unplaced (保留); otherwise an outcome is an entry index
+TOP_PRIORITY = 1 << 60  # a transfer child's points at its own current seat
+
+
+@dataclass
+class Compiled:
+    child_ids: list[str]
+    child_age: list[int]
+    nursery_ids: list[str]
+    nursery_names: list[str]
+    class_nursery: list[int]
+    class_age: list[int]
+    class_cap: list[int]
+    # Per child, best first: class index, original 0-based preference rank, points (score + bonus).
+    ent_class: list[list[int]]
+    ent_rank: list[list[int]]
+    ent_points: list[list[int]]
+    ent_pos: list[list[int]] = field(default_factory=list)  # position in the class roster (0 = best)
+    roster: list[list[tuple[int, int]]] = field(default_factory=list)  # per class: (child, entry index)
+    group_of: list[int] = field(default_factory=list)  # same-nursery group index or -1
+    groups: list[list[int]] = field(default_factory=list)  # members, in instance order
+    group_nurseries: list[list[int]] = field(default_factory=list)
+    current_class: list[int] = field(default_factory=list)  # transfer child's current class or -1
+    pin: list[int] = field(default_factory=list)  # entry index or NONE (not pinned)
+    pinned_any: bool = False
+
+    @property
+    def n_children(self) -> int:
+        return len(self.child_ids)
+
+    @property
+    def n_classes(self) -> int:
+        return len(self.class_cap)
+
+    def is_transfer(self, child: int) -> bool:
+        return self.current_class[child] >= 0
+
+    def preference_count(self, child: int) -> int:
+        """Entries that are real preferences (a transfer's last entry is its current seat)."""
+        return len(self.ent_class[child]) - (1 if self.current_class[child] >= 0 else 0)
+
+
+def compile_instance(instance: Instance, adjustments: Sequence[StaffAdjustment] = ()) -> Compiled:
+    """Index the instance; adjustments become pins and removed entries. Raises InstanceError on conflicts."""
+    nursery_ids = [n.id for n in instance.nurseries]
+    nursery_index = {nid: i for i, nid in enumerate(nursery_ids)}
+    class_index: dict[tuple[int, int], int] = {}
+    class_nursery: list[int] = []
+    class_age: list[int] = []
+    class_cap: list[int] = []
+    capacities = [n.capacity for n in instance.nurseries]
+
+    def class_of(nursery: int, age: int) -> int:
+        key = (nursery, age)
+        found = class_index.get(key)
+        if found is None:
+            found = class_index[key] = len(class_cap)
+            class_nursery.append(nursery)
+            class_age.append(age)
+            class_cap.append(capacities[nursery].get(age, 0))
+        return found
+
+    apps = instance.applications
+    child_ids = [a.id for a in apps]
+    child_index = {cid: i for i, cid in enumerate(child_ids)}
+    excluded, pins = _read_adjustments(adjustments, child_index, nursery_index)
+
+    # Same-nursery sibling groups, members in instance order.
+    group_members: dict[str, list[int]] = {}
+    for i, app in enumerate(apps):
+        if app.sibling_group is not None and not app.allow_split:
+            group_members.setdefault(app.sibling_group, []).append(i)
+    group_of = [-1] * len(apps)
+    groups: list[list[int]] = []
+    group_nurseries: list[list[int]] = []
+    for gid, members in group_members.items():
+        if len(members) < 2:
+            continue  # a "group" of one is an individual child
+        for m in members:
+            if apps[m].current_nursery is not None:
+                raise InstanceError(
+                    f"きょうだい同園希望のグループ {gid} に転園児 {apps[m].id} が含まれています。転園児は"
+                    f"きょうだい別園可 (allow_split) にしてください / sibling group {gid} requires the same "
+                    f"nursery but child {apps[m].id} is a transfer; mark the group allow_split"
+                )
+        common = set(apps[members[0]].preferences)
+        for m in members[1:]:
+            common &= set(apps[m].preferences)
+        listed = [nursery_index[n] for n in apps[members[0]].preferences if n in common]
+        listed = [n for n in listed if all((m, n) not in excluded for m in members)]
+        for m in members:
+            group_of[m] = len(groups)
+        groups.append(members)
+        group_nurseries.append(listed)
+
+    ent_class: list[list[int]] = []
+    ent_rank: list[list[int]] = []
+    ent_points: list[list[int]] = []
+    current_class = [-1] * len(apps)
+    for i, app in enumerate(apps):
+        g = group_of[i]
+        if g >= 0:
+            order = {nid: r for r, nid in enumerate(app.preferences)}
+            nurseries = group_nurseries[g]
+            ranks = [order[nursery_ids[n]] for n in nurseries]
+        else:
+            pairs = [
+                (r, nursery_index[nid])
+                for r, nid in enumerate(app.preferences)
+                if (i, nursery_index[nid]) not in excluded
+            ]
+            ranks = [r for r, _ in pairs]
+            nurseries = [n for _, n in pairs]
+        classes = [class_of(n, app.age_class) for n in nurseries]
+        points = [app.score + app.bonus.get(nursery_ids[n], 0) for n in nurseries]
+        if app.current_nursery is not None:
+            if (i, nursery_index[app.current_nursery]) in excluded:
+                raise InstanceError(
+                    f"転園児 {app.id} の在園施設 {app.current_nursery} は除外できません / a transfer child's "
+                    "current nursery cannot be excluded"
+                )
+            current = class_of(nursery_index[app.current_nursery], app.age_class)
+            current_class[i] = current
+            class_cap[current] += 1  # the child's own seat, reserved for it while it stays
+            classes.append(current)
+            ranks = [*ranks, len(app.preferences)]
+            points.append(TOP_PRIORITY)
+        ent_class.append(classes)
+        ent_rank.append(ranks)
+        ent_points.append(points)
+
+    comp = Compiled(
+        child_ids=child_ids,
+        child_age=[a.age_class for a in apps],
+        nursery_ids=nursery_ids,
+        nursery_names=[n.name for n in instance.nurseries],
+        class_nursery=class_nursery,
+        class_age=class_age,
+        class_cap=class_cap,
+        ent_class=ent_class,
+        ent_rank=ent_rank,
+        ent_points=ent_points,
+        group_of=group_of,
+        groups=groups,
+        group_nurseries=group_nurseries,
+        current_class=current_class,
+    )
+    _build_rosters(comp, [a.tiebreak for a in apps])
+    comp.pin = _resolve_pins(comp, pins, excluded, nursery_index)
+    comp.pinned_any = any(p != NONE for p in comp.pin)
+    return comp
+
+
+def _read_adjustments(
+    adjustments: Sequence[StaffAdjustment], child_index: dict[str, int], nursery_index: dict[str, int]
+) -> tuple[set[tuple[int, int]], dict[int, int]]:
+    excluded: set[tuple[int, int]] = set()
+    pins: dict[int, int] = {}
+    for adj in adjustments:
+        child = child_index.get(adj.child_id)
+        nursery = nursery_index.get(adj.nursery)
+        if child is None:
+            raise InstanceError(
+                f"調整の児童 {adj.child_id} が申込にありません / adjustment for unknown child"
+            )
+        if nursery is None:
+            raise InstanceError(f"調整の施設 {adj.nursery} がありません / adjustment for unknown nursery")
+        if adj.kind is AdjustmentKind.EXCLUDE:
+            excluded.add((child, nursery))
+        else:
+            if child in pins and pins[child] != nursery:
+                raise InstanceError(
+                    f"児童 {adj.child_id} が2つの施設に固定されています / child pinned to two nurseries"
+                )
+            pins[child] = nursery
+    return excluded, pins
+
+
+def _resolve_pins(
+    comp: Compiled, pins: dict[int, int], excluded: set[tuple[int, int]], nursery_index: dict[str, int]
+) -> list[int]:
+    pin = [NONE] * comp.n_children
+    for child, nursery in pins.items():
+        cid, nid = comp.child_ids[child], comp.nursery_ids[nursery]
+        if (child, nursery) in excluded:
+            raise InstanceError(
+                f"児童 {cid} は {nid} に固定かつ除外されています / pinned and excluded at once"
+            )
+        listed = [comp.class_nursery[k] for k in comp.ent_class[child]]
+        if nursery not in listed:
+            raise InstanceError(
+                f"児童 {cid} の固定先 {nid} は希望園（きょうだい共通の希望園）にありません。希望園に追加してから"
+                f"固定してください / pin {cid} -> {nid}: the nursery is not among the child's (or the sibling "
+                f"group's common) preferences"
+            )
+        pin[child] = listed.index(nursery)
+    # A pinned sibling pins the whole same-nursery group.
+    for members in comp.groups:
+        chosen = {pin[m] for m in members if pin[m] != NONE}
+        if len(chosen) > 1:
+            names = ", ".join(comp.child_ids[m] for m in members)
+            raise InstanceError(
+                f"きょうだい同園希望 ({names}) が別々の施設に固定されています / siblings pinned apart"
+            )
+        if chosen:
+            value = chosen.pop()
+            for m in members:
+                pin[m] = value
+    return pin
+
+
+def _build_rosters(comp: Compiled, tiebreak: list[int]) -> None:
+    per_class: list[list[tuple[int, int, str, int, int]]] = [[] for _ in comp.class_cap]
+    ids = comp.child_ids
+    for c, classes in enumerate(comp.ent_class):
+        points = comp.ent_points[c]
+        for j, k in enumerate(classes):
+            per_class[k].append((-points[j], tiebreak[c], ids[c], c, j))
+    comp.ent_pos = [[0] * len(classes) for classes in comp.ent_class]
+    comp.roster = []
+    for items in per_class:
+        items.sort()
+        roster = []
+        for pos, (_, _, _, c, j) in enumerate(items):
+            comp.ent_pos[c][j] = pos
+            roster.append((c, j))
+        comp.roster.append(roster)

@@ -1,0 +1,237 @@
+"""The admission engine: compile, deferred-acceptance hint, cut-off model, CP-SAT, decode, verify."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from matching._exec.cpsat import SolveOutcome
+from matching.adjustments import StaffAdjustment
+from matching.deferred_acceptance import da_outcome, individual_da, outcome_to_assignments
+from matching.errors import SolverError
+from matching.instance import Instance
+from matching.optimizer.compiled import NONE, Compiled, compile_instance
+from matching.optimizer.evaluate import count_placed, find_blocking
+from matching.optimizer.formulation import Formulation, build, hint_values
+from matching.result import BlockingCoalition, MatchResult
+
+DEFAULT_TIME_LIMIT = 60.0
+
+
+@dataclass(frozen=True)
+class SolveStats:
+    """Figures of one engine run (kept out of the result file so that it stays byte-identical)."""
+
+    compile_seconds: float
+    da_seconds: float
+    build_seconds: float
+    solve_seconds: float
+    variables: int
+    constraints: int
+    placed_da: int
+    solver_status: str
+    deterministic_time: float
+
+
+def solve(
+    instance: Instance,
+    adjustments: Sequence[StaffAdjustment] = (),
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    *,
+    workers: int = 2,
+    seed: int = 0,
+    explain: bool = True,
+    exact: bool = False,
+) -> MatchResult:
+    """Assign children to nurseries (see issue 3 for the stability definition).
+
+    Lexicographic objective: fewest blocking coalitions, then most children placed, then the smallest
+    sum of preference ranks. By default every individual child (no same-nursery group) is kept strictly
+    stable and the sibling-group coalitions are minimised (the policy measured in issue 3; "optimal" then
+    means proven among such assignments). `exact=True` lets individual children block too and minimises
+    over all assignments; staff pins always use that mode, since a pin can make strict stability
+    impossible.
+    """
+    return solve_with_stats(
+        instance, adjustments, time_limit, workers=workers, seed=seed, explain=explain, exact=exact
+    )[0]
+
+
+def solve_with_stats(
+    instance: Instance,
+    adjustments: Sequence[StaffAdjustment] = (),
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    *,
+    workers: int = 2,
+    seed: int = 0,
+    explain: bool = True,
+    exact: bool = False,
+) -> tuple[MatchResult, SolveStats]:
+    if time_limit <= 0:
+        raise SolverError("制限時間は正の数にしてください / the time limit must be positive")
+    started = time.perf_counter()
+    comp = compile_instance(instance, adjustments)
+    compiled_at = time.perf_counter()
+    budget = time_limit
+    adjustment_cost = 0
+    strict = not (exact or comp.pinned_any)
+    if adjustments:
+        # The stability cost of the adjustments: best blocking count with them minus without them,
+        # both solved the same way.
+        plain = compile_instance(instance, ())
+        baseline = _run(plain, budget / 2, workers, seed, strict=strict)
+        budget = max(budget / 2, 1.0)
+    run = _run(comp, budget, workers, seed, strict=strict, compile_seconds=compiled_at - started)
+    result, stats = run
+    if adjustments and result.status != "infeasible":
+        adjustment_cost = len(result.blocking) - len(baseline[0].blocking)
+    if explain and result.status != "infeasible":
+        from matching.explain import explain_outcome
+
+        result = result.model_copy(
+            update={"explanations": explain_outcome(instance, result.assignments, adjustments)}
+        )
+    if adjustments:
+        result = result.model_copy(update={"adjustment_cost": adjustment_cost})
+    return result, stats
+
+
+def _pin_overflow(comp: Compiled) -> str | None:
+    pinned = Counter(comp.ent_class[c][p] for c, p in enumerate(comp.pin) if p >= 0)
+    for k, count in sorted(pinned.items()):
+        seats = comp.class_cap[k]
+        if count > seats:
+            nursery = comp.nursery_ids[comp.class_nursery[k]]
+            return (
+                f"{nursery} {comp.class_age[k]}歳児: 固定 {count} 人が受入可能数 {seats} を超えています。"
+                f"固定を減らしてください / {nursery} age {comp.class_age[k]}: {count} children pinned "
+                f"but at most {seats} seats"
+            )
+    return None
+
+
+def _run(
+    comp: Compiled,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    strict: bool,
+    compile_seconds: float = 0.0,
+) -> tuple[MatchResult, SolveStats]:
+    overflow = _pin_overflow(comp)
+    if overflow is not None:
+        return _infeasible(comp, overflow), SolveStats(compile_seconds, 0, 0, 0, 0, 0, 0, "precheck", 0.0)
+    t0 = time.perf_counter()
+    hint = da_outcome(comp)
+    ceiling = None
+    if strict:
+        groups_free = individual_da(comp, {})
+        ceiling = [j if j >= 0 else len(comp.ent_class[c]) for c, j in enumerate(groups_free)]
+    t1 = time.perf_counter()
+    form = build(comp, strict, ceiling)
+    values = hint_values(comp, form, hint)
+    if values is None:  # cannot happen if the theory holds; stay correct anyway with the full model
+        form = build(comp, strict, None)
+        values = hint_values(comp, form, hint)
+    if values is not None:
+        form.model.hint(range(form.model.num_vars), values)
+    t2 = time.perf_counter()
+    remaining = max(time_limit - (t2 - t0), 0.5)
+    outcome = form.model.solve(remaining, workers=workers, seed=seed)
+    t3 = time.perf_counter()
+    variables, constraints = form.model.stats()
+    stats = SolveStats(
+        compile_seconds=compile_seconds,
+        da_seconds=t1 - t0,
+        build_seconds=t2 - t1,
+        solve_seconds=t3 - t2,
+        variables=variables,
+        constraints=constraints,
+        placed_da=count_placed(hint),
+        solver_status=outcome.status,
+        deterministic_time=outcome.deterministic_time,
+    )
+    if outcome.status == "infeasible":
+        message = (
+            "条件をすべて満たす割当がありません（固定・除外・きょうだい条件を見直してください） / no "
+            "assignment satisfies every pin, exclusion and sibling rule"
+        )
+        return _infeasible(comp, message), stats
+    if outcome.status == "optimal" or outcome.status == "feasible":
+        chosen = _decode(comp, form, outcome)
+        status = outcome.status
+    elif strict or not comp.pinned_any:
+        # No solution within the time limit: deferred acceptance is feasible for the model (every
+        # individual child is stable in it), so report it honestly as a feasible result.
+        chosen, status = hint, "feasible"
+    else:
+        raise SolverError(
+            "制限時間内に解が見つかりませんでした。制限時間を延ばしてください / no solution within the time "
+            "limit; raise --time-limit"
+        )
+    blocking = find_blocking(comp, chosen)
+    bound = _blocking_bound(form, outcome)
+    result = MatchResult(
+        status="optimal" if status == "optimal" else "feasible",
+        blocking=tuple(_coalitions(comp, blocking)),
+        assignments=outcome_to_assignments(comp, chosen),
+        blocking_bound=min(bound, len(blocking)),
+        placed=count_placed(chosen),
+    )
+    if status == "optimal" and _model_blocking(form, outcome) != len(blocking):
+        raise SolverError(
+            "内部エラー: モデルと検算の阻止連合数が一致しません / internal error: the model's blocking count "
+            f"{_model_blocking(form, outcome)} differs from the recomputed {len(blocking)}"
+        )
+    return result, stats
+
+
+def _decode(comp: Compiled, form: Formulation, outcome: SolveOutcome) -> list[int]:
+    values = outcome.values
+    chosen = [NONE] * comp.n_children
+    for c, xs in enumerate(form.x):
+        for j, v in enumerate(xs):
+            if v >= 0 and values[v]:
+                chosen[c] = j
+                break
+    return chosen
+
+
+def _model_blocking(form: Formulation, outcome: SolveOutcome) -> int:
+    return sum(outcome.values[v] for v in form.blocking_vars)
+
+
+def _blocking_bound(form: Formulation, outcome: SolveOutcome) -> int:
+    """Proven lower bound on blocking coalitions from the objective bound (see formulation weights).
+
+    Any assignment with b coalitions has objective <= b * W_B + rank_max, so b >= (bound - rank_max) / W_B.
+    """
+    if outcome.status == "optimal":
+        return _model_blocking(form, outcome)
+    if outcome.status not in ("feasible", "unknown"):
+        return 0
+    numerator = outcome.bound - form.rank_max
+    return max(0, -(-numerator // form.weight_blocking))
+
+
+def _coalitions(comp: Compiled, blocking: list) -> list[BlockingCoalition]:
+    items = []
+    for b in blocking:
+        members = comp.groups[b.group] if b.group >= 0 else [b.child]
+        k = comp.ent_class[b.child][b.entry]
+        nursery = comp.nursery_ids[comp.class_nursery[k]]
+        items.append(
+            BlockingCoalition(applicants=tuple(sorted(comp.child_ids[m] for m in members)), nursery=nursery)
+        )
+    items.sort(key=lambda item: (item.applicants, item.nursery))
+    return items
+
+
+def _infeasible(comp: Compiled, message: str) -> MatchResult:
+    return MatchResult(
+        status="infeasible",
+        assignments=dict.fromkeys(comp.child_ids),
+        message=message,
+    )

@@ -1,0 +1,328 @@
+"""The cut-off formulation: a CP-SAT model linear in the number of preference entries.
+
+Per class, every roster slot (child, class) has an eligibility literal e ("above the class's cut-off");
+eligibility is monotone down the roster (e[i+1] -> e[i]), an admitted child is eligible (x -> e), and a
+class with a free seat makes everyone eligible. Stability of an individual child is then one clause per
+entry: eligible at k -> placed at k or at a nursery it prefers. A justified-envy pair (c, k) cannot
+exist: k has a free seat (all eligible) or admits someone below c (eligible, so c is eligible too).
+
+Same-nursery sibling groups block softly. "The group fits at nursery n" is Hall's condition per class
+(see evaluate.group_fits) written with prefix counts of admitted children: per class, one integer per
+roster position where a group member sits counts the admitted children above it; a failure literal d
+says "this condition fails" and may only be set when it really fails. blk[g, j] is forced when the group
+is not at its j-th nursery or better and no failure literal of that pair is set.
+
+Reduction (strict mode): when every individual must be stable, no individual can do better than in the
+child-optimal assignment of the market without same-nursery groups (`ceiling`). An individual entry
+above its ceiling is then never eligible, so the class's roster is cut at the first such entry: nobody
+below it can be admitted and the class is full. This removes most of the model before CP-SAT sees it
+(CP-SAT's own probing finds the same fixings, but takes seconds to do so at city scale). Then a floor is
+propagated: if fewer than `cap` children above c at class k can still be admitted there, c is eligible
+at k whatever happens, so c ends at k or better and its worse entries leave the model; that removes
+possible admissions elsewhere, and so on to a fixed point.
+
+Objective, lexicographic through weights: blocking coalitions, then (negated) children placed, then the
+sum of preference ranks of placed children (a staying transfer counts one past its last choice).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from matching._exec.cpsat import CpSatModel, negated
+from matching.optimizer.compiled import Compiled
+
+ABSENT = -1  # an entry whose placement literal is fixed to 0 and left out of the model
+
+
+@dataclass
+class Formulation:
+    model: CpSatModel
+    x: list[list[int]]  # per child, per entry: placement literal or ABSENT (group members share)
+    e_base: list[int]  # per class: variable index of roster slot 0's eligibility literal
+    active: list[int]  # per class: roster positions [0, active) are in the model
+    # (var, group, entry, failure literals of that pair)
+    group_blocking: list[tuple[int, int, int, tuple[int, ...]]] = field(default_factory=list)
+    single_blocking: list[tuple[int, int, int]] = field(default_factory=list)  # (var, child, entry)
+    prefix: list[tuple[int, int, int]] = field(default_factory=list)  # (var, class, roster position)
+    failures: list[tuple[int, int, int]] = field(default_factory=list)  # (var, prefix var, needed count)
+    blocking_vars: list[int] = field(default_factory=list)
+    guaranteed: list[int] = field(default_factory=list)  # per class: roster slots [0, g) always eligible
+    weight_blocking: int = 0
+    weight_placed: int = 0
+    rank_max: int = 0
+
+
+def build(comp: Compiled, strict: bool, ceiling: list[int] | None = None) -> Formulation:
+    """The model; `ceiling` (strict mode only) is each child's best reachable entry index."""
+    model = CpSatModel()
+    roster, ent_pos, ent_class, group_of = comp.roster, comp.ent_pos, comp.ent_class, comp.group_of
+    active = [len(r) for r in roster]
+    if strict and ceiling is not None:
+        for c in range(comp.n_children):
+            if group_of[c] < 0:
+                for j in range(min(ceiling[c], len(ent_class[c]))):
+                    k = ent_class[c][j]
+                    if ent_pos[c][j] < active[k]:
+                        active[k] = ent_pos[c][j]
+    possible = [
+        [ent_pos[c][j] < active[k] for j, k in enumerate(classes)] for c, classes in enumerate(ent_class)
+    ]
+    for members in comp.groups:
+        for j in range(len(ent_class[members[0]])):
+            if not all(possible[m][j] for m in members):
+                for m in members:
+                    possible[m][j] = False
+    guaranteed = _propagate_floor(comp, possible, active) if strict and ceiling is not None else []
+    x: list[list[int]] = [[ABSENT] * len(classes) for classes in ent_class]
+    group_y: list[list[int]] = []
+    for members in comp.groups:
+        y = [model.new_bools(1) if ok else ABSENT for ok in possible[members[0]]]
+        group_y.append(y)
+        for m in members:
+            x[m] = y
+    for c in range(comp.n_children):
+        if group_of[c] < 0:
+            x[c] = [model.new_bools(1) if ok else ABSENT for ok in possible[c]]
+    form = Formulation(model=model, x=x, e_base=[], active=active)
+    form.guaranteed = guaranteed
+    for c in range(comp.n_children):
+        if group_of[c] < 0:
+            present = [v for v in x[c] if v != ABSENT]
+            if len(present) > 1:
+                model.add_at_most_one(present)
+            if comp.current_class[c] >= 0:
+                model.add_clause(present)  # a transfer child is always placed (its seat at worst)
+    for y in group_y:
+        present = [v for v in y if v != ABSENT]
+        if len(present) > 1:
+            model.add_at_most_one(present)
+    for c, p in enumerate(comp.pin):
+        if p >= 0:
+            model.fix(x[c][p])
+    _cutoffs(comp, form, strict)
+    _group_blocking(comp, form, group_y)
+    _objective(comp, form, group_y)
+    return form
+
+
+def _propagate_floor(comp: Compiled, possible: list[list[bool]], active: list[int]) -> list[int]:
+    """Mark entries below a guaranteed eligibility impossible; returns per class the guaranteed prefix.
+
+    A slot is guaranteed eligible when fewer than `cap` possible admissions sit above it, or when a child
+    who is certainly admitted sits at or below it. An individual with a guaranteed slot ends there or
+    better; when only one possible entry is left and it must be placed, it is certainly admitted.
+    """
+    roster, cap, group_of = comp.roster, comp.class_cap, comp.group_of
+    ent_pos, ent_class = comp.ent_pos, comp.ent_class
+    frontier = [0] * comp.n_classes
+    forced = [0] * comp.n_classes  # slots [0, forced) are eligible because of a certain admission
+    counted = [0] * comp.n_classes  # possible admissions among the slots before the frontier
+    best = [len(classes) for classes in ent_class]
+    work = list(range(comp.n_classes - 1, -1, -1))
+    while work:
+        k = work.pop()
+        items, i, limit = roster[k], frontier[k], active[k]
+        while i < limit and (counted[k] < cap[k] or i < forced[k]):
+            c, j = items[i]
+            if possible[c][j]:
+                counted[k] += 1
+            i += 1
+            frontier[k] = i
+            if group_of[c] >= 0 or j >= best[c]:
+                continue
+            row = possible[c]
+            for later in range(j + 1, best[c]):
+                if row[later]:
+                    row[later] = False
+                    k2 = ent_class[c][later]
+                    if ent_pos[c][later] < frontier[k2]:
+                        counted[k2] -= 1
+                        work.append(k2)
+            best[c] = j
+            left = [jj for jj in range(j + 1) if row[jj]]
+            if len(left) == 1:  # certainly admitted there: everyone above it is eligible
+                k2 = ent_class[c][left[0]]
+                reach = ent_pos[c][left[0]] + 1
+                if reach > forced[k2]:
+                    forced[k2] = reach
+                    work.append(k2)
+    return frontier
+
+
+def _cutoffs(comp: Compiled, form: Formulation, strict: bool) -> None:
+    model, x, active = form.model, form.x, form.active
+    if not form.guaranteed:
+        form.guaranteed = [0] * comp.n_classes
+    # Eligibility literals only for slots that are neither cut off nor guaranteed: slot i of class k is
+    # variable e_base[k] + i for guaranteed[k] <= i < active[k].
+    first = model.new_bools(sum(a - g for a, g in zip(active, form.guaranteed, strict=True)))
+    clauses: list[list[int]] = []
+    group_of = comp.group_of
+    base = first
+    for k, roster in enumerate(comp.roster):
+        always = form.guaranteed[k]
+        form.e_base.append(base - always)
+        for i in range(active[k]):
+            c, j = roster[i]
+            xc = x[c]
+            if i < always:
+                if group_of[c] < 0:
+                    clauses.append([v for v in xc[: j + 1] if v != ABSENT])
+                continue
+            e = base + i - always
+            if i > always:
+                clauses.append([negated(e), e - 1])
+            if xc[j] != ABSENT:
+                clauses.append([negated(xc[j]), e])
+            if group_of[c] < 0:
+                clause = [negated(e), *(v for v in xc[: j + 1] if v != ABSENT)]
+                if not strict:
+                    soft = model.new_bools(1)
+                    clause.append(soft)
+                    form.single_blocking.append((soft, c, j))
+                clauses.append(clause)
+        base += active[k] - always
+    model.add_clauses(clauses)
+    # Capacity, and "a class with a free seat admits everyone" (a cut roster means the class is full).
+    for k, roster in enumerate(comp.roster):
+        coeffs: dict[int, int] = {}
+        for c, j in roster[: active[k]]:
+            v = x[c][j]
+            if v != ABSENT:
+                coeffs[v] = coeffs.get(v, 0) + 1
+        cap = comp.class_cap[k]
+        if not coeffs:
+            if active[k] < len(roster) and cap > 0:
+                model.fix(_false(model))
+            continue
+        variables, values = list(coeffs), list(coeffs.values())
+        if active[k] < len(roster):
+            model.add_linear(variables, values, cap, cap)
+        else:
+            model.add_linear(variables, values, 0, cap)
+            if cap > 0 and form.guaranteed[k] < active[k]:
+                last = form.e_base[k] + active[k] - 1
+                model.add_linear(variables, values, cap, 1 << 40, enforcement=negated(last))
+            elif cap > 0:  # everyone is eligible anyway; the class still takes all it can
+                pass
+
+
+def _false(model: CpSatModel) -> int:
+    """A literal that cannot hold: makes the model infeasible (never expected, kept honest)."""
+    v = model.new_bools(1)
+    model.fix(v)
+    return negated(v)
+
+
+def _group_blocking(comp: Compiled, form: Formulation, group_y: list[list[int]]) -> None:
+    model, x, active = form.model, form.x, form.active
+    ent_class, ent_pos = comp.ent_class, comp.ent_pos
+    pairs: list[tuple[int, int, list[tuple[int, int, int]]]] = []  # (group, entry, conditions)
+    needed: dict[int, set[int]] = {}
+    for g, (members, nurseries) in enumerate(zip(comp.groups, comp.group_nurseries, strict=True)):
+        for j in range(len(nurseries)):
+            per_class: dict[int, list[int]] = {}
+            for m in members:
+                per_class.setdefault(ent_class[m][j], []).append(ent_pos[m][j])
+            conditions: list[tuple[int, int, int]] = []  # (class, position, admitted-above that fails)
+            possible = True
+            for k, positions in per_class.items():
+                positions.sort()
+                r = len(positions)
+                for i, q in enumerate(positions):
+                    need = comp.class_cap[k] + i + 1 - r
+                    if need <= 0 or q >= active[k]:
+                        possible = False  # never fits: too few seats, or below the class's cut
+                    conditions.append((k, q, need))
+            if possible:
+                pairs.append((g, j, conditions))
+                for k, q, _ in conditions:
+                    needed.setdefault(k, set()).add(q)
+    prefix_var: dict[tuple[int, int], int] = {}
+    for k in sorted(needed):
+        roster = comp.roster[k]
+        previous_var, previous_pos = -1, 0
+        for q in sorted(needed[k]):
+            p = model.new_int(0, comp.class_cap[k])
+            coeffs: dict[int, int] = {p: 1}
+            if previous_var >= 0:
+                coeffs[previous_var] = -1
+            for c, j in roster[previous_pos:q]:
+                v = x[c][j]
+                if v != ABSENT:
+                    coeffs[v] = coeffs.get(v, 0) - 1
+            model.add_linear(list(coeffs), list(coeffs.values()), 0, 0)
+            prefix_var[(k, q)] = p
+            form.prefix.append((p, k, q))
+            previous_var, previous_pos = p, q
+    for g, j, conditions in pairs:
+        clause = [v for v in group_y[g][: j + 1] if v != ABSENT]
+        failures = []
+        for k, q, need in conditions:
+            d = model.new_bools(1)
+            p = prefix_var[(k, q)]
+            model.add_linear([p], [1], need, 1 << 40, enforcement=d)
+            form.failures.append((d, p, need))
+            failures.append(d)
+        blk = model.new_bools(1)
+        model.add_clause([*clause, *failures, blk])
+        form.group_blocking.append((blk, g, j, tuple(failures)))
+
+
+def _objective(comp: Compiled, form: Formulation, group_y: list[list[int]]) -> None:
+    rank_max = sum(ranks[-1] for ranks in comp.ent_rank if ranks)
+    form.rank_max = rank_max
+    form.weight_placed = rank_max + 1
+    form.weight_blocking = form.weight_placed * comp.n_children + rank_max + 1
+    coeffs: dict[int, int] = {}
+    for c in range(comp.n_children):
+        ranks = comp.ent_rank[c]
+        for j, v in enumerate(form.x[c]):
+            if v != ABSENT:
+                coeffs[v] = coeffs.get(v, 0) + ranks[j] - form.weight_placed
+    form.blocking_vars = [item[0] for item in form.group_blocking] + [v for v, _, _ in form.single_blocking]
+    for v in form.blocking_vars:
+        coeffs[v] = form.weight_blocking
+    form.model.minimise(list(coeffs), list(coeffs.values()))
+
+
+def hint_values(comp: Compiled, form: Formulation, outcome: list[int]) -> list[int] | None:
+    """A complete assignment of every model variable from an outcome; None if the outcome is outside
+    the model (a placement the reduction removed)."""
+    values = [0] * form.model.num_vars
+    x = form.x
+    for c, j in enumerate(outcome):
+        if j >= 0:
+            if x[c][j] == ABSENT:
+                return None
+            values[x[c][j]] = 1
+    for k, roster in enumerate(comp.roster):
+        base, active = form.e_base[k], form.active[k]
+        admitted = [i for i, (c, j) in enumerate(roster) if outcome[c] == j]
+        full = len(admitted) >= comp.class_cap[k]
+        if active < len(roster) and (not full or (admitted and admitted[-1] >= active)):
+            return None
+        eligible_upto = admitted[-1] if full and admitted else (-1 if full else active - 1)
+        for i in range(form.guaranteed[k], min(eligible_upto + 1, active)):
+            values[base + i] = 1
+    for v, c, j in form.single_blocking:  # soft mode: nothing is guaranteed, every slot has a literal
+        if values[form.e_base[comp.ent_class[c][j]] + comp.ent_pos[c][j]] and not any(
+            values[u] for u in x[c][: j + 1] if u >= 0
+        ):
+            values[v] = 1
+    cumulative: dict[int, list[int]] = {}
+    for p, k, q in form.prefix:
+        counts = cumulative.get(k)
+        if counts is None:
+            counts = [0]
+            for c, j in comp.roster[k]:
+                counts.append(counts[-1] + (1 if outcome[c] == j else 0))
+            cumulative[k] = counts
+        values[p] = counts[q]
+    for d, p, need in form.failures:
+        values[d] = 1 if values[p] >= need else 0
+    for blk, g, j, failures in form.group_blocking:
+        placed_better = 0 <= outcome[comp.groups[g][0]] <= j
+        values[blk] = 0 if placed_better or any(values[d] for d in failures) else 1
+    return values
