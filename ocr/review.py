@@ -1,0 +1,170 @@
+"""The review queue: every doubtful field in an Excel sheet, its scanned crop beside the value read,
+and a cell for the staff's correction; the corrected workbook is read back into the same readings.
+
+A row counts only when staff set 確認 to 済: an untouched row stays pending, so no value reaches scoring
+unseen. The corrected value is validated like a reading; a row that still fails stays pending and is
+reported.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.drawing.image import Image as SheetImage
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+from PIL import Image
+
+from ocr.errors import ReviewFileError
+from ocr.postprocess import problems, to_value
+from ocr.readings import FieldReading, PageReading, Value
+from ocr.template import FieldKind, FieldSpec, FormTemplate
+
+SHEET = "確認"
+HEADERS = ("キー", "ファイル", "項目", "種類", "画像", "読み取り値", "理由", "候補", "修正値", "確認")
+KEY, FILE, LABEL, KIND, IMAGE, READ, REASON, CANDIDATES, CORRECTED, CONFIRMED = range(1, 11)
+DONE = "済"
+IMAGE_WIDTH = 520  # px shown in the sheet: legible, and the row stays a sensible height
+TRUE_WORDS = {"✓", "✔", "☑", "レ", "1", "はい", "有", "true", "yes", "○", "〇"}
+FALSE_WORDS = {"", "0", "いいえ", "無", "false", "no", "×", "□"}
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+
+
+def _shown(value: Value) -> str:
+    if isinstance(value, bool):
+        return "✓" if value else ""
+    return "" if value is None else str(value)
+
+
+def _picture(crop_jpeg: bytes) -> tuple[SheetImage, int] | None:
+    if not crop_jpeg:
+        return None
+    image = Image.open(io.BytesIO(crop_jpeg))
+    scale = min(1.0, IMAGE_WIDTH / image.width)
+    image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    buffer.seek(0)
+    return SheetImage(buffer), image.height
+
+
+def write_review(readings: Sequence[PageReading], path: Path | str) -> int:
+    """Write every pending field of every read page to `path` (.xlsx); returns the number of rows."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = SHEET
+    sheet.append(HEADERS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    confirm = DataValidation(type="list", formula1=f'"{DONE}"', allow_blank=True)
+    sheet.add_data_validation(confirm)
+    widths = {"A": 8, "B": 22, "C": 18, "D": 9, "E": 72, "F": 30, "G": 40, "H": 36, "I": 30, "J": 8}
+    for column, width in widths.items():
+        sheet.column_dimensions[column].width = width
+    sheet.column_dimensions["A"].hidden = True
+    row = 1
+    for reading in readings:
+        for field in reading.pending:
+            row += 1
+            values = [
+                f"{reading.key}|{field.name}",
+                f"{Path(reading.source).name} p.{reading.page + 1}",
+                field.label,
+                field.kind,
+                "",
+                _shown(field.value),
+                "\n".join(field.problems),
+                "\n".join(f"{engine}: {text}" for engine, text in field.candidates),
+                _shown(field.value),
+                "",
+            ]
+            for column, value in enumerate(values, start=1):
+                sheet.cell(row=row, column=column, value=value).alignment = Alignment(
+                    wrap_text=True, vertical="center"
+                )
+            sheet.cell(row=row, column=CORRECTED).fill = INPUT_FILL
+            sheet.cell(row=row, column=CONFIRMED).fill = INPUT_FILL
+            confirm.add(sheet.cell(row=row, column=CONFIRMED))
+            picture = _picture(field.crop_jpeg)
+            height = 60
+            if picture is not None:
+                image, height = picture
+                sheet.add_image(image, f"E{row}")
+            sheet.row_dimensions[row].height = max(45, height * 0.75 + 6)  # points (3/4 of a pixel)
+    sheet.freeze_panes = "B2"
+    workbook.save(str(path))
+    return row - 1
+
+
+def _corrected_value(spec: FieldSpec, raw: object) -> tuple[Value, list[str]]:
+    text = "" if raw is None else str(raw).strip()
+    if spec.kind is FieldKind.CHECKBOX:
+        lowered = text.lower()
+        if lowered in TRUE_WORDS:
+            return True, []
+        if lowered in FALSE_WORDS:
+            return False, []
+        return None, [f"チェック欄は ✓ か空欄で入力してください / enter ✓ or leave empty (got {text!r})"]
+    if spec.kind is FieldKind.CHOICE:
+        options = [o.value for o in spec.options]
+        if text and text not in options:
+            return None, [
+                f"選択肢 {'/'.join(options)} のいずれかを入力してください / enter one of the options"
+            ]
+        value: Value = text or None
+        return value, problems(spec, value)
+    value = to_value(spec, text) if text else None
+    return value, problems(spec, value)
+
+
+def read_review(
+    readings: Sequence[PageReading], path: Path | str, templates: Sequence[FormTemplate]
+) -> tuple[list[PageReading], list[str]]:
+    """Apply the confirmed rows of a review workbook; returns (updated readings, problems found).
+
+    Readings are matched by file, page and field; rows for readings not given are reported, not lost.
+    """
+    try:
+        workbook = load_workbook(str(path))
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise ReviewFileError(f"確認用ファイルを開けません / cannot open the review workbook: {exc}") from exc
+    if SHEET not in workbook.sheetnames:
+        raise ReviewFileError(f"シート「{SHEET}」がありません / the workbook has no '{SHEET}' sheet")
+    sheet = workbook[SHEET]
+    header = tuple(cell.value for cell in sheet[1])[: len(HEADERS)]
+    if header != HEADERS:
+        raise ReviewFileError("確認シートの列が変更されています / the review sheet's columns were changed")
+    specs = {t.id: {s.name: s for s in t.fields} for t in templates}
+    pages = {reading.key: reading for reading in readings}
+    updates: dict[str, dict[str, FieldReading]] = {}
+    issues: list[str] = []
+    for row in sheet.iter_rows(min_row=2, values_only=True):
+        key, confirmed = row[KEY - 1], row[CONFIRMED - 1]
+        if not key or str(confirmed or "").strip() != DONE:
+            continue
+        page_key, _, field_name = str(key).rpartition("|")
+        page = pages.get(page_key)
+        if page is None or page.template_id not in specs or field_name not in specs[page.template_id]:
+            issues.append(f"{key}: 対応する読み取り結果がありません / no matching reading")
+            continue
+        spec = specs[page.template_id][field_name]
+        value, found = _corrected_value(spec, row[CORRECTED - 1])
+        if found:
+            issues.append(f"{Path(page.source).name} p.{page.page + 1} {spec.label}: " + "; ".join(found))
+            continue
+        old = page.field(field_name)
+        updates.setdefault(page_key, {})[field_name] = replace(
+            old, value=value, confidence=1.0, accepted=True, problems=(), corrected=True
+        )
+    updated = []
+    for reading in readings:
+        changed = updates.get(reading.key)
+        if changed:
+            reading = reading.with_fields(tuple(changed.get(f.name, f) for f in reading.fields))
+        updated.append(reading)
+    return updated, issues
