@@ -43,9 +43,9 @@ def _shown(value: Value) -> str:
 def _picture(crop_jpeg: bytes) -> tuple[SheetImage, int] | None:
     if not crop_jpeg:
         return None
-    image = Image.open(io.BytesIO(crop_jpeg))
-    scale = min(1.0, IMAGE_WIDTH / image.width)
-    image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))))
+    original = Image.open(io.BytesIO(crop_jpeg))
+    scale = min(1.0, IMAGE_WIDTH / original.width)
+    image = original.resize((max(1, round(original.width * scale)), max(1, round(original.height * scale))))
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     buffer.seek(0)
@@ -83,8 +83,8 @@ def write_review(readings: Sequence[PageReading], path: Path | str) -> int:
                 _shown(field.value),
                 "",
             ]
-            for column, value in enumerate(values, start=1):
-                sheet.cell(row=row, column=column, value=value).alignment = Alignment(
+            for column, text in enumerate(values, start=1):
+                sheet.cell(row=row, column=column, value=text).alignment = Alignment(
                     wrap_text=True, vertical="center"
                 )
             sheet.cell(row=row, column=CORRECTED).fill = INPUT_FILL
