@@ -64,8 +64,8 @@ def write_review(readings: Sequence[PageReading], path: Path | str) -> int:
     confirm = DataValidation(type="list", formula1=f'"{DONE}"', allow_blank=True)
     sheet.add_data_validation(confirm)
     widths = {"A": 8, "B": 22, "C": 18, "D": 9, "E": 72, "F": 30, "G": 40, "H": 36, "I": 30, "J": 8}
-    for column, width in widths.items():
-        sheet.column_dimensions[column].width = width
+    for letter, width in widths.items():
+        sheet.column_dimensions[letter].width = width
     sheet.column_dimensions["A"].hidden = True
     row = 1
     for reading in readings:
