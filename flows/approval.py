@@ -12,12 +12,17 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from prefect import get_run_logger
+from prefect import flow, get_run_logger
 from prefect.flow_runs import suspend_flow_run
 from prefect.input import RunInput
 from pydantic import Field
 
 from flows.artifacts import publish_markdown
+from flows.entry import entry_flow
+from flows.params import ApprovalParams, EntryOutcome
+from flows.report import summarise, summary_markdown
+from matching.instance import load_instance
+from matching.result import load_result
 
 APPROVAL_KEY = "admission-approval"
 
@@ -25,9 +30,14 @@ APPROVAL_KEY = "admission-approval"
 class ApprovalDecision(RunInput):
     """The form staff fill in. Defaults are "not approved" so an empty submit enters nothing."""
 
-    approved: bool = Field(False, title="承認する / approve", description="チェックすると内定をシステムに入力します")
+    approved: bool = Field(
+        False, title="承認する / approve", description="チェックすると内定をシステムに入力します"
+    )
     comment: str = Field(
-        "", title="コメント / comment", max_length=2000, description="承認・差し戻しの理由 (個人名は書かないでください)"
+        "",
+        title="コメント / comment",
+        max_length=2000,
+        description="承認・差し戻しの理由 (個人名は書かないでください)",
     )
 
 
@@ -77,3 +87,17 @@ def await_approval(summary_markdown: str, workbook: Path, record_dir: Path) -> A
     )
     logger.info("承認結果: %s", verdict)
     return ApprovalDecision(approved=decision.approved, comment=decision.comment)
+
+
+@flow(
+    name="approval",
+    description="作成済みの選考結果を承認待ちにし、承認されたら既存システムへ入力します",
+    persist_result=True,
+)
+def approval_flow(params: ApprovalParams) -> EntryOutcome | None:
+    """For a result made outside the season run (e.g. re-run after 調整): approve, then enter."""
+    summary = summarise(load_instance(params.instance), load_result(params.entry.result))
+    decision = await_approval(summary_markdown(summary), params.workbook, params.entry.out_dir / "approval")
+    if not decision.approved:
+        return None
+    return entry_flow(params.entry)

@@ -6,6 +6,7 @@ or guardian's name, address or reason.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import cast
 from uuid import UUID
@@ -51,8 +52,8 @@ def publish_markdown(markdown: str, key: str, description: str) -> None:
     create_markdown_artifact(markdown, key=key, description=description)
 
 
-def publish_table(rows: list[dict[str, object]], key: str, description: str) -> None:
-    create_table_artifact(rows, key=key, description=description)
+def publish_table(rows: Sequence[Mapping[str, object]], key: str, description: str) -> None:
+    create_table_artifact([dict(row) for row in rows], key=key, description=description)
 
 
 class Progress:

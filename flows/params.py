@@ -33,14 +33,119 @@ class ScaleOut(_Params):
     workers: int | None = Field(None, ge=1, le=256, title="ワーカー数", description="LocalCluster workers")
 
 
+class IntakeParams(_Params):
+    scans_dir: Path = Field(
+        title="スキャンフォルダ", description="folder of scanned forms (jpg, png, tif, pdf)"
+    )
+    templates_dir: Path | None = Field(
+        None, title="様式テンプレート", description="folder of field maps (*.toml); empty: the bundled forms"
+    )
+    out_dir: Path | None = Field(
+        None, title="出力フォルダ", description="empty: data/intake/<date> under the project's data directory"
+    )
+    scale: ScaleOut = Field(default_factory=ScaleOut, title="並列実行 / scale-out")
+
+
+class LedgerSource(_Params):
+    ledger: Path = Field(title="受付台帳 (.xlsx)")
+    mapping: Path = Field(title="列の対応表 (TOML)", description="column mapping file of this ledger")
+
+
+class NormaliseParams(_Params):
+    ledgers: tuple[LedgerSource, ...] = Field(
+        (), title="受付台帳", description="Excel ledgers with their mappings"
+    )
+    readings: Path | None = Field(
+        None, title="OCR 読み取り結果", description="readings.pkl written by intake"
+    )
+    review_queue: Path | None = Field(
+        None, title="OCR 確認シート", description="the intake's review workbook, with staff corrections"
+    )
+    templates_dir: Path | None = Field(None, title="様式テンプレート", description="empty: the bundled forms")
+    nurseries: Path | None = Field(
+        None, title="施設一覧 (nurseries.json)", description="when no ledger has a 施設一覧 sheet"
+    )
+    out_dir: Path = Field(title="出力フォルダ")
+
+
+class AdmissionParams(_Params):
+    applications: Path = Field(title="申込 (applications.json)")
+    nurseries: Path = Field(title="施設 (nurseries.json)")
+    issues: Path | None = Field(None, title="入力チェック (issues.json)")
+    rules: Path | None = Field(
+        None, title="利用調整基準 (TOML)", description="empty: samples/rules/default.toml"
+    )
+    admission_year: int = Field(ge=2000, le=2100, title="入所年度")
+    adjustments_from: Path | None = Field(
+        None,
+        title="前回のワークブック",
+        description="review workbook whose 調整 (固定/除外) this run respects",
+    )
+    time_limit: float = Field(60.0, gt=0, le=3600, title="最適化の制限時間 (秒)")
+    out_dir: Path = Field(title="出力フォルダ")
+
+
+class EntryParams(_Params):
+    applications: Path = Field(title="申込 (applications.json)")
+    nurseries: Path = Field(title="施設 (nurseries.json)")
+    result: Path = Field(title="選考結果 (result.json)")
+    legacy_url: str = Field(title="既存システムの URL", description="e.g. http://127.0.0.1:8765")
+    recipe: str = Field(
+        "legacy-classic", title="入力レシピ", description="legacy-classic, legacy-modern or a TOML file"
+    )
+    credentials_env_prefix: str = Field(
+        "BODX_ROBOT_",
+        title="認証情報の環境変数",
+        description="{prefix}USER and {prefix}PASSWORD on the worker",
+    )
+    out_dir: Path = Field(title="出力フォルダ", description="decisions, work queue, robot report")
+
+
+class ApprovalParams(_Params):
+    """Approve an admission run made earlier (e.g. after staff re-ran it with adjustments), then enter it."""
+
+    instance: Path = Field(title="インスタンス (instance.json)")
+    workbook: Path = Field(title="審査用ワークブック")
+    entry: EntryParams = Field(title="入力の設定 / entry settings")
+
+
+class SeasonParams(_Params):
+    """入所選考: everything from the scans and ledgers to the entries in the legacy system."""
+
+    admission_year: int = Field(ge=2000, le=2100, title="入所年度")
+    scans_dir: Path | None = Field(
+        None, title="スキャンフォルダ", description="empty: no paper forms this run"
+    )
+    templates_dir: Path | None = Field(None, title="様式テンプレート", description="empty: the bundled forms")
+    ledgers: tuple[LedgerSource, ...] = Field((), title="受付台帳")
+    nurseries: Path | None = Field(
+        None, title="施設 (nurseries.json)", description="when no ledger lists them"
+    )
+    rules: Path | None = Field(
+        None, title="利用調整基準 (TOML)", description="empty: samples/rules/default.toml"
+    )
+    adjustments_from: Path | None = Field(None, title="前回のワークブック (調整)")
+    time_limit: float = Field(60.0, gt=0, le=3600, title="最適化の制限時間 (秒)")
+    legacy_url: str = Field(title="既存システムの URL")
+    recipe: str = Field("legacy-classic", title="入力レシピ")
+    credentials_env_prefix: str = Field("BODX_ROBOT_", title="認証情報の環境変数")
+    work_dir: Path | None = Field(
+        None,
+        title="作業フォルダ",
+        description="empty: data/seasons/<year>/<run name> under the data directory",
+    )
+    scale: ScaleOut = Field(default_factory=ScaleOut, title="並列実行 / scale-out")
+
+
 # --- outcomes (persisted; paths and counts only) ---
 
 
 class IntakeOutcome(_Params):
-    readings: Path  # JSON of OCR readings (personal data: stays in the data directory)
+    readings: Path  # OCR readings (personal data: stays in the data directory)
     review_queue: Path
     pages: int
     fields_to_review: int
+    pages_by_status: dict[str, int]
 
 
 class NormaliseOutcome(_Params):
@@ -61,14 +166,17 @@ class AdmissionOutcome(_Params):
 
 
 class EntryOutcome(_Params):
+    decisions: int
     entered: int
-    skipped: int
+    already_entered: int
     failed: int
-    log: Path
+    report: Path
 
 
 class SeasonOutcome(_Params):
     approved: bool
-    comment: str
+    work_dir: Path
     workbook: Path
-    entry: EntryOutcome | None
+    placed: int
+    waitlisted: int
+    entry: EntryOutcome | None  # None: rejected, nothing entered

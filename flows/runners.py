@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect_dask import DaskTaskRunner
 
 from flows.params import ScaleOut
 
 
-def task_runner_for(scale: ScaleOut) -> TaskRunner:
+def task_runner_for(scale: ScaleOut) -> TaskRunner[Any]:
     """The runner `scale` asks for; the flow code that maps over pages stays the same."""
     if scale.runner == "threads":
         return ThreadPoolTaskRunner(max_workers=scale.workers)
