@@ -14,8 +14,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bodx.commands.robots",
     "bodx.commands.scoring",
     "bodx.commands.match",
-    "bodx.commands.match",
     "bodx.commands.sheets",
+    "bodx.commands.bench_all",
 )
 
 
