@@ -16,6 +16,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bodx.commands.match",
     "bodx.commands.sheets",
     "bodx.commands.bench_all",
+    "bodx.commands.flows",
 )
 
 
