@@ -44,9 +44,13 @@ def legacy_app(
     from samples.legacy_app import LegacyApp, LegacyAppConfig
     from samples.legacy_app.seed import children_from_json, nurseries_from_json, synthetic_seed
 
-    children, codes = synthetic_seed(applicants, seed)
-    if applications is not None:
-        children = children_from_json(applications)
+    if applications is None:
+        children, codes = synthetic_seed(applicants, seed)
+    else:
+        children, codes = children_from_json(applications), {}
+        # `bodx samples city` writes nurseries.json beside applications.json
+        beside = applications.with_name("nurseries.json")
+        nurseries = nurseries or (beside if beside.exists() else None)
     if nurseries is not None:
         codes = nurseries_from_json(nurseries)
     config = LegacyAppConfig(

@@ -90,3 +90,49 @@ def test_seed_files(tmp_path: Path) -> None:
     simple.write_text(json.dumps([{"受付番号": "R1"}]), encoding="utf-8")
     with pytest.raises(SeedError, match="氏名"):
         children_from_json(simple)
+
+
+def test_legacy_app_command_serves_canonical_files(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "applications.json").write_text(
+        json.dumps(
+            [{"id": "R9", "children": [{"id": "A9", "name": "髙橋 﨑子", "birth_date": "2025-04-02"}]}]
+        ),
+        encoding="utf-8",
+    )
+    (tmp_path / "nurseries.json").write_text(json.dumps([{"id": "N001", "name": "さくら"}]), encoding="utf-8")
+    command = [sys.executable, "-m", "bodx.cli", "samples", "legacy-app", "--port", "0", "--db", str(tmp_path / "a.db"),
+               "--applications", str(tmp_path / "applications.json"), "--user", USER, "--password", PASSWORD]  # fmt: skip
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        first = server.stdout.readline()
+        base = first.split()[3].removesuffix("/login")
+        assert "児童 1 人, 施設 1" in server.stdout.readline()
+        client = _client()
+        _login(client, base)
+        with client.open(f"{base}/search?uketsuke=R9") as page:
+            assert "髙橋 﨑子" in page.read().decode("cp932")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_robot_command_needs_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from bodx.app import app
+    from bodx.cli import COMMAND_MODULES
+
+    assert "bodx.commands.robots" in COMMAND_MODULES
+    import bodx.commands.robots  # noqa: F401 - registers the commands
+
+    monkeypatch.delenv("BODX_ROBOT_USER", raising=False)
+    monkeypatch.delenv("BODX_ROBOT_PASSWORD", raising=False)
+    result = CliRunner().invoke(
+        app, ["robot", "run", "--base-url", "http://127.0.0.1:9", "--queue", str(tmp_path / "q.db")]
+    )
+    assert result.exit_code == 2
+    assert "BODX_ROBOT_PASSWORD" in result.output
