@@ -86,11 +86,15 @@ class CpSatModel:
         self._constraints.add().bool_or.literals.append(literal)
 
     def minimise(self, variables: Sequence[int], coeffs: Sequence[int]) -> None:
+        """Set (or replace) the objective."""
+        self._proto.clear_objective()
         objective = self._proto.objective
         objective.vars.extend(variables)
         objective.coeffs.extend(coeffs)
 
     def hint(self, variables: Sequence[int], values: Sequence[int]) -> None:
+        """Set (or replace) the solution hint."""
+        self._proto.clear_solution_hint()
         self._proto.solution_hint.vars.extend(variables)
         self._proto.solution_hint.values.extend(values)
 
@@ -100,7 +104,7 @@ class CpSatModel:
     def solve(
         self,
         time_limit: float,
-        workers: int = 2,
+        workers: int = 1,
         seed: int = 0,
         subsolvers: Sequence[str] = DEFAULT_SUBSOLVERS,
         deterministic_time: float | None = None,
@@ -114,8 +118,9 @@ class CpSatModel:
         params.max_time_in_seconds = time_limit
         if deterministic_time is not None:
             params.max_deterministic_time = deterministic_time
-        # Interleaved search runs the subsolvers in fixed batches: same model, same answer.
-        params.interleave_search = True
+        # One worker is deterministic by construction; with more, interleaved search runs the
+        # subsolvers in fixed batches so that the same model still gives the same answer.
+        params.interleave_search = workers > 1
         if subsolvers:
             params.subsolvers.extend(subsolvers)
         params.log_search_progress = log

@@ -14,7 +14,7 @@ from matching.errors import SolverError
 from matching.instance import Instance
 from matching.optimizer.compiled import NONE, Compiled, compile_instance
 from matching.optimizer.evaluate import count_placed, find_blocking
-from matching.optimizer.formulation import Formulation, build, hint_values
+from matching.optimizer.formulation import Formulation, build, hint_values, second_stage
 from matching.result import BlockingCoalition, MatchResult
 
 DEFAULT_TIME_LIMIT = 60.0
@@ -33,6 +33,7 @@ class SolveStats:
     placed_da: int
     solver_status: str
     deterministic_time: float
+    reduced: bool = False  # the strict-mode reduction was used (the hint fitted in the reduced model)
 
 
 def solve(
@@ -40,7 +41,7 @@ def solve(
     adjustments: Sequence[StaffAdjustment] = (),
     time_limit: float = DEFAULT_TIME_LIMIT,
     *,
-    workers: int = 2,
+    workers: int = 1,
     seed: int = 0,
     explain: bool = True,
     exact: bool = False,
@@ -64,7 +65,7 @@ def solve_with_stats(
     adjustments: Sequence[StaffAdjustment] = (),
     time_limit: float = DEFAULT_TIME_LIMIT,
     *,
-    workers: int = 2,
+    workers: int = 1,
     seed: int = 0,
     explain: bool = True,
     exact: bool = False,
@@ -132,14 +133,28 @@ def _run(
     t1 = time.perf_counter()
     form = build(comp, strict, ceiling)
     values = hint_values(comp, form, hint)
+    reduced = ceiling is not None
     if values is None:  # cannot happen if the theory holds; stay correct anyway with the full model
+        reduced = False
         form = build(comp, strict, None)
         values = hint_values(comp, form, hint)
     if values is not None:
         form.model.hint(range(form.model.num_vars), values)
     t2 = time.perf_counter()
-    remaining = max(time_limit - (t2 - t0), 0.5)
-    outcome = form.model.solve(remaining, workers=workers, seed=seed)
+    deadline = t0 + time_limit
+    outcome = form.model.solve(max(deadline - t2, 0.5), workers=workers, seed=seed)
+    first = outcome
+    if outcome.status == "optimal":
+        # Stage 2: hold blocking and placed at their optimum, minimise the preference-rank sum.
+        blocking_best = _model_blocking(form, outcome)
+        placed_best = sum(outcome.values[v] * n for v, n in form.placed_coeffs.items())
+        second_stage(form, blocking_best, placed_best)
+        form.model.hint(range(form.model.num_vars), outcome.values)
+        second = form.model.solve(max(deadline - time.perf_counter(), 0.5), workers=workers, seed=seed)
+        if second.status in ("optimal", "feasible"):
+            outcome = second
+        else:  # not even the hint back: keep stage 1's assignment, honestly as "feasible"
+            outcome = SolveOutcome("feasible", first.values, first.objective, first.bound, 0.0, 0.0)
     t3 = time.perf_counter()
     variables, constraints = form.model.stats()
     stats = SolveStats(
@@ -152,6 +167,7 @@ def _run(
         placed_da=count_placed(hint),
         solver_status=outcome.status,
         deterministic_time=outcome.deterministic_time,
+        reduced=reduced,
     )
     if outcome.status == "infeasible":
         message = (
@@ -172,7 +188,7 @@ def _run(
             "limit; raise --time-limit"
         )
     blocking = find_blocking(comp, chosen)
-    bound = _blocking_bound(form, outcome)
+    bound = _blocking_bound(form, first)
     result = MatchResult(
         status="optimal" if status == "optimal" else "feasible",
         blocking=tuple(_coalitions(comp, blocking)),
@@ -180,10 +196,10 @@ def _run(
         blocking_bound=min(bound, len(blocking)),
         placed=count_placed(chosen),
     )
-    if status == "optimal" and _model_blocking(form, outcome) != len(blocking):
+    if first.status == "optimal" and _model_blocking(form, first) != len(blocking):
         raise SolverError(
             "内部エラー: モデルと検算の阻止連合数が一致しません / internal error: the model's blocking count "
-            f"{_model_blocking(form, outcome)} differs from the recomputed {len(blocking)}"
+            f"{_model_blocking(form, first)} differs from the recomputed {len(blocking)}"
         )
     return result, stats
 
@@ -204,16 +220,16 @@ def _model_blocking(form: Formulation, outcome: SolveOutcome) -> int:
 
 
 def _blocking_bound(form: Formulation, outcome: SolveOutcome) -> int:
-    """Proven lower bound on blocking coalitions from the objective bound (see formulation weights).
+    """Proven lower bound on blocking coalitions from stage 1's objective bound.
 
-    Any assignment with b coalitions has objective <= b * W_B + rank_max, so b >= (bound - rank_max) / W_B.
+    Stage 1 minimises W * blocking - placed with W > children, so an assignment with b coalitions has
+    objective <= W * b; no assignment with W * b < bound exists, hence b >= ceil(bound / W).
     """
     if outcome.status == "optimal":
         return _model_blocking(form, outcome)
     if outcome.status not in ("feasible", "unknown"):
         return 0
-    numerator = outcome.bound - form.rank_max
-    return max(0, -(-numerator // form.weight_blocking))
+    return max(0, -(-outcome.bound // form.weight_blocking))
 
 
 def _coalitions(comp: Compiled, blocking: list) -> list[BlockingCoalition]:

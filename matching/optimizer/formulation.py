@@ -21,8 +21,9 @@ propagated: if fewer than `cap` children above c at class k can still be admitte
 at k whatever happens, so c ends at k or better and its worse entries leave the model; that removes
 possible admissions elsewhere, and so on to a fixed point.
 
-Objective, lexicographic through weights: blocking coalitions, then (negated) children placed, then the
-sum of preference ranks of placed children (a staying transfer counts one past its last choice).
+Objective, lexicographic in two solves: first weight * blocking coalitions - children placed, then,
+with both held at their optimum, the sum of preference ranks of placed children (a staying transfer
+counts one past its last choice).
 """
 
 from __future__ import annotations
@@ -48,9 +49,10 @@ class Formulation:
     failures: list[tuple[int, int, int]] = field(default_factory=list)  # (var, prefix var, needed count)
     blocking_vars: list[int] = field(default_factory=list)
     guaranteed: list[int] = field(default_factory=list)  # per class: roster slots [0, g) always eligible
+    true: int = -1  # a literal fixed to true (certain placements)
     weight_blocking: int = 0
-    weight_placed: int = 0
-    rank_max: int = 0
+    placed_coeffs: dict[int, int] = field(default_factory=dict)
+    rank_coeffs: dict[int, int] = field(default_factory=dict)
 
 
 def build(comp: Compiled, strict: bool, ceiling: list[int] | None = None) -> Formulation:
@@ -73,25 +75,35 @@ def build(comp: Compiled, strict: bool, ceiling: list[int] | None = None) -> For
             if not all(possible[m][j] for m in members):
                 for m in members:
                     possible[m][j] = False
-    guaranteed = _propagate_floor(comp, possible, active) if strict and ceiling is not None else []
+    guaranteed: list[int] = []
+    certain: list[bool] = []
+    if strict and ceiling is not None:
+        propagator = _Propagator(comp, possible, active)
+        guaranteed = propagator.run()
+        certain = propagator.fixed
     x: list[list[int]] = [[ABSENT] * len(classes) for classes in ent_class]
     group_y: list[list[int]] = []
+    # Certain placements share one literal fixed to true, so the clauses they satisfy are never built.
+    true = model.new_bools(1)
+    model.fix(true)
     for members in comp.groups:
-        y = [model.new_bools(1) if ok else ABSENT for ok in possible[members[0]]]
+        sure = bool(certain) and certain[members[0]]
+        y = [(true if sure else model.new_bools(1)) if ok else ABSENT for ok in possible[members[0]]]
         group_y.append(y)
         for m in members:
             x[m] = y
     for c in range(comp.n_children):
         if group_of[c] < 0:
-            x[c] = [model.new_bools(1) if ok else ABSENT for ok in possible[c]]
-    form = Formulation(model=model, x=x, e_base=[], active=active)
+            sure = bool(certain) and certain[c]
+            x[c] = [(true if sure else model.new_bools(1)) if ok else ABSENT for ok in possible[c]]
+    form = Formulation(model=model, x=x, e_base=[], active=active, true=true)
     form.guaranteed = guaranteed
     for c in range(comp.n_children):
         if group_of[c] < 0:
             present = [v for v in x[c] if v != ABSENT]
             if len(present) > 1:
                 model.add_at_most_one(present)
-            if comp.current_class[c] >= 0:
+            if comp.current_class[c] >= 0 and true not in present:
                 model.add_clause(present)  # a transfer child is always placed (its seat at worst)
     for y in group_y:
         present = [v for v in y if v != ABSENT]
@@ -106,48 +118,92 @@ def build(comp: Compiled, strict: bool, ceiling: list[int] | None = None) -> For
     return form
 
 
-def _propagate_floor(comp: Compiled, possible: list[list[bool]], active: list[int]) -> list[int]:
-    """Mark entries below a guaranteed eligibility impossible; returns per class the guaranteed prefix.
+class _Propagator:
+    """Strict-mode bounds, to a fixed point (pure Python, linear-ish in the entries).
 
-    A slot is guaranteed eligible when fewer than `cap` possible admissions sit above it, or when a child
-    who is certainly admitted sits at or below it. An individual with a guaranteed slot ends there or
-    better; when only one possible entry is left and it must be placed, it is certainly admitted.
+    - A slot is guaranteed eligible when fewer than `cap` possible admissions sit above it, or when a
+      certainly admitted child sits at or below it. An individual with a guaranteed slot ends there or
+      better, so its worse entries are impossible.
+    - An individual that must be placed (a guaranteed slot) with one possible entry left is certainly
+      admitted there.
+    - A cut class must be full: if exactly `cap` possible admissions remain, all of them happen (for a
+      group: the group is at that nursery), so those children's other entries are impossible.
     """
-    roster, cap, group_of = comp.roster, comp.class_cap, comp.group_of
-    ent_pos, ent_class = comp.ent_pos, comp.ent_class
-    frontier = [0] * comp.n_classes
-    forced = [0] * comp.n_classes  # slots [0, forced) are eligible because of a certain admission
-    counted = [0] * comp.n_classes  # possible admissions among the slots before the frontier
-    best = [len(classes) for classes in ent_class]
-    work = list(range(comp.n_classes - 1, -1, -1))
-    while work:
-        k = work.pop()
-        items, i, limit = roster[k], frontier[k], active[k]
-        while i < limit and (counted[k] < cap[k] or i < forced[k]):
-            c, j = items[i]
-            if possible[c][j]:
-                counted[k] += 1
-            i += 1
-            frontier[k] = i
-            if group_of[c] >= 0 or j >= best[c]:
+
+    def __init__(self, comp: Compiled, possible: list[list[bool]], active: list[int]) -> None:
+        self.comp, self.possible, self.active = comp, possible, active
+        n_classes = comp.n_classes
+        self.frontier = [0] * n_classes
+        self.forced = [0] * n_classes  # slots [0, forced) eligible because of a certain admission
+        self.counted = [0] * n_classes  # possible admissions before the frontier
+        self.total = [0] * n_classes  # possible admissions in [0, active)
+        self.best = [len(classes) for classes in comp.ent_class]
+        self.fixed = [False] * comp.n_children
+        for c, row in enumerate(possible):
+            for j, ok in enumerate(row):
+                if ok:
+                    self.total[comp.ent_class[c][j]] += 1
+        self.work = list(range(n_classes - 1, -1, -1))
+
+    def remove(self, c: int, j: int) -> None:
+        comp = self.comp
+        g = comp.group_of[c]
+        for m in comp.groups[g] if g >= 0 else (c,):
+            if not self.possible[m][j]:
                 continue
-            row = possible[c]
-            for later in range(j + 1, best[c]):
-                if row[later]:
-                    row[later] = False
-                    k2 = ent_class[c][later]
-                    if ent_pos[c][later] < frontier[k2]:
-                        counted[k2] -= 1
-                        work.append(k2)
-            best[c] = j
-            left = [jj for jj in range(j + 1) if row[jj]]
-            if len(left) == 1:  # certainly admitted there: everyone above it is eligible
-                k2 = ent_class[c][left[0]]
-                reach = ent_pos[c][left[0]] + 1
-                if reach > forced[k2]:
-                    forced[k2] = reach
-                    work.append(k2)
-    return frontier
+            self.possible[m][j] = False
+            k = comp.ent_class[m][j]
+            self.total[k] -= 1
+            if comp.ent_pos[m][j] < self.frontier[k]:
+                self.counted[k] -= 1
+            self.work.append(k)
+
+    def admit(self, c: int, j: int) -> None:
+        """c (or its whole group) is certainly placed at entry j."""
+        comp = self.comp
+        g = comp.group_of[c]
+        members = comp.groups[g] if g >= 0 else [c]
+        if self.fixed[members[0]]:
+            return
+        for m in members:
+            self.fixed[m] = True
+        for other in range(len(comp.ent_class[c])):
+            if other != j:
+                self.remove(c, other)
+        for m in members:
+            self.best[m] = j
+            k = comp.ent_class[m][j]
+            reach = comp.ent_pos[m][j] + 1
+            if reach > self.forced[k]:
+                self.forced[k] = reach
+                self.work.append(k)
+
+    def run(self) -> list[int]:
+        comp, possible, active = self.comp, self.possible, self.active
+        roster, cap, group_of = comp.roster, comp.class_cap, comp.group_of
+        frontier, forced, counted, best = self.frontier, self.forced, self.counted, self.best
+        while self.work:
+            k = self.work.pop()
+            items, i, limit = roster[k], frontier[k], active[k]
+            if limit < len(items) and self.total[k] == cap[k]:
+                for c, j in items[:limit]:
+                    if possible[c][j]:
+                        self.admit(c, j)
+            while i < limit and (counted[k] < cap[k] or i < forced[k]):
+                c, j = items[i]
+                if possible[c][j]:
+                    counted[k] += 1
+                i += 1
+                frontier[k] = i
+                if group_of[c] >= 0 or j >= best[c]:
+                    continue
+                for later in range(j + 1, best[c]):
+                    self.remove(c, later)
+                best[c] = j
+                left = [jj for jj in range(j + 1) if possible[c][jj]]
+                if len(left) == 1:
+                    self.admit(c, left[0])
+        return frontier
 
 
 def _cutoffs(comp: Compiled, form: Formulation, strict: bool) -> None:
@@ -159,6 +215,7 @@ def _cutoffs(comp: Compiled, form: Formulation, strict: bool) -> None:
     first = model.new_bools(sum(a - g for a, g in zip(active, form.guaranteed, strict=True)))
     clauses: list[list[int]] = []
     group_of = comp.group_of
+    true = form.true
     base = first
     for k, roster in enumerate(comp.roster):
         always = form.guaranteed[k]
@@ -168,7 +225,9 @@ def _cutoffs(comp: Compiled, form: Formulation, strict: bool) -> None:
             xc = x[c]
             if i < always:
                 if group_of[c] < 0:
-                    clauses.append([v for v in xc[: j + 1] if v != ABSENT])
+                    placed_at_best = [v for v in xc[: j + 1] if v != ABSENT]
+                    if true not in placed_at_best:
+                        clauses.append(placed_at_best)
                 continue
             e = base + i - always
             if i > always:
@@ -177,6 +236,8 @@ def _cutoffs(comp: Compiled, form: Formulation, strict: bool) -> None:
                 clauses.append([negated(xc[j]), e])
             if group_of[c] < 0:
                 clause = [negated(e), *(v for v in xc[: j + 1] if v != ABSENT)]
+                if true in clause:
+                    continue
                 if not strict:
                     soft = model.new_bools(1)
                     clause.append(soft)
@@ -235,7 +296,7 @@ def _group_blocking(comp: Compiled, form: Formulation, group_y: list[list[int]])
                     if need <= 0 or q >= active[k]:
                         possible = False  # never fits: too few seats, or below the class's cut
                     conditions.append((k, q, need))
-            if possible:
+            if possible and form.true not in group_y[g][: j + 1]:
                 pairs.append((g, j, conditions))
                 for k, q, _ in conditions:
                     needed.setdefault(k, set()).add(q)
@@ -258,6 +319,8 @@ def _group_blocking(comp: Compiled, form: Formulation, group_y: list[list[int]])
             previous_var, previous_pos = p, q
     for g, j, conditions in pairs:
         clause = [v for v in group_y[g][: j + 1] if v != ABSENT]
+        if form.true in clause:
+            continue  # certainly placed at this nursery or a better one
         failures = []
         for k, q, need in conditions:
             d = model.new_bools(1)
@@ -271,20 +334,32 @@ def _group_blocking(comp: Compiled, form: Formulation, group_y: list[list[int]])
 
 
 def _objective(comp: Compiled, form: Formulation, group_y: list[list[int]]) -> None:
-    rank_max = sum(ranks[-1] for ranks in comp.ent_rank if ranks)
-    form.rank_max = rank_max
-    form.weight_placed = rank_max + 1
-    form.weight_blocking = form.weight_placed * comp.n_children + rank_max + 1
-    coeffs: dict[int, int] = {}
+    """Stage 1: weight * blocking - placed (weight > children, so blocking comes first). The rank sum is
+    stage 2 (see engine): one objective with all three weights made the LP ten times harder."""
+    placed: dict[int, int] = {}
+    rank: dict[int, int] = {}
     for c in range(comp.n_children):
         ranks = comp.ent_rank[c]
         for j, v in enumerate(form.x[c]):
             if v != ABSENT:
-                coeffs[v] = coeffs.get(v, 0) + ranks[j] - form.weight_placed
+                placed[v] = placed.get(v, 0) + 1
+                rank[v] = rank.get(v, 0) + ranks[j]
+    form.placed_coeffs, form.rank_coeffs = placed, rank
+    form.weight_blocking = comp.n_children + 1
     form.blocking_vars = [item[0] for item in form.group_blocking] + [v for v, _, _ in form.single_blocking]
+    coeffs = {v: -count for v, count in placed.items()}
     for v in form.blocking_vars:
         coeffs[v] = form.weight_blocking
     form.model.minimise(list(coeffs), list(coeffs.values()))
+
+
+def second_stage(form: Formulation, blocking: int, placed: int) -> None:
+    """Keep the first stage's optimum and minimise the sum of preference ranks of placed children."""
+    model = form.model
+    if form.blocking_vars:
+        model.add_linear(form.blocking_vars, [1] * len(form.blocking_vars), 0, blocking)
+    model.add_linear(list(form.placed_coeffs), list(form.placed_coeffs.values()), placed, 1 << 40)
+    model.minimise(list(form.rank_coeffs), list(form.rank_coeffs.values()))
 
 
 def hint_values(comp: Compiled, form: Formulation, outcome: list[int]) -> list[int] | None:
@@ -292,11 +367,14 @@ def hint_values(comp: Compiled, form: Formulation, outcome: list[int]) -> list[i
     the model (a placement the reduction removed)."""
     values = [0] * form.model.num_vars
     x = form.x
+    values[form.true] = 1
     for c, j in enumerate(outcome):
         if j >= 0:
             if x[c][j] == ABSENT:
                 return None
             values[x[c][j]] = 1
+        elif form.true in x[c]:
+            return None
     for k, roster in enumerate(comp.roster):
         base, active = form.e_base[k], form.active[k]
         admitted = [i for i, (c, j) in enumerate(roster) if outcome[c] == j]

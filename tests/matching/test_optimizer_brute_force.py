@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from matching.checker import check_result
 from matching.deferred_acceptance import deferred_acceptance
-from matching.optimizer import solve
+from matching.optimizer import solve, solve_with_stats
 from matching.optimizer.testing import random_instance, tiny_instance
 from tests.matching.optimizer_support import feasible_assignments, individuals_stable, objective
 
@@ -18,8 +18,8 @@ SMALL = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCh
 @given(seed=st.integers(0, 10**6))
 def test_default_policy_matches_brute_force(seed: int) -> None:
     inst = tiny_instance(seed)
-    result = solve(inst, time_limit=20)
-    assert result.status == "optimal"
+    result, stats = solve_with_stats(inst, time_limit=20)
+    assert result.status == "optimal" and stats.reduced
     report = check_result(inst, result)
     assert report.ok, report.violations
     candidates = list(feasible_assignments(inst))
@@ -76,7 +76,8 @@ def test_checker_agrees_with_engine_on_every_result(seed: int, children: int) ->
     inst = random_instance(
         seed, children=children, nurseries=5, max_preferences=4, sibling_share=0.4, transfer_share=0.15
     )
-    result = solve(inst, time_limit=20)
+    result, stats = solve_with_stats(inst, time_limit=20)
+    assert stats.reduced  # deferred acceptance's hint always fits the reduced model
     report = check_result(inst, result)
     assert report.ok, report.violations
     assert result.blocking == report.blocking
