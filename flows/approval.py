@@ -62,7 +62,7 @@ def await_approval(summary_markdown: str, workbook: Path, record_dir: Path) -> A
     form = ApprovalDecision.with_initial_data(
         description=form_description(summary_markdown, workbook), approved=False, comment=""
     )
-    logger.info("承認待ちで一時停止します / suspending until staff approve or reject in the UI")
+    logger.info("承認ゲート: 未回答なら一時停止します / approval gate: suspends until staff answer in the UI")
     decision = suspend_flow_run(wait_for_input=form, key=APPROVAL_KEY, timeout=None)
     verdict = "承認 / approved" if decision.approved else "差し戻し / rejected"
     record_dir.mkdir(parents=True, exist_ok=True)

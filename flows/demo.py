@@ -81,7 +81,7 @@ def season_parameters(
 
 def run_demo(
     out: Path,
-    applicants: int = 120,
+    applicants: int = 60,
     pages: int = 4,
     seed: int = 2027,
     year: int = 2027,

@@ -13,7 +13,7 @@ from bodx.app import app
 @app.command("demo")
 def demo(
     out: Annotated[Path, typer.Option(help="出力フォルダ / output directory")] = Path("out/demo"),
-    applicants: Annotated[int, typer.Option(min=5, help="台帳の申込児童数 / children in the ledger")] = 120,
+    applicants: Annotated[int, typer.Option(min=5, help="台帳の申込児童数 / children in the ledger")] = 60,
     pages: Annotated[int, typer.Option(min=0, help="スキャン申込書の枚数 / scanned form pages")] = 4,
     runner: Annotated[str, typer.Option(help="OCR の実行方式: threads or dask")] = "threads",
     seed: Annotated[int, typer.Option(help="サンプルの乱数シード / sample seed")] = 2027,
