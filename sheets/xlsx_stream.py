@@ -209,7 +209,7 @@ class XlsxBook:
 
     def decode_rows(self, rows: RowChunks) -> Iterator[tuple[int, list[CellValue]]]:
         cache = _SheetCache()
-        cell_token, close = f"<{rows.prefix}c ", f"</{rows.prefix}c>"
+        cell_token, close = f"<{rows.prefix}c", f"</{rows.prefix}c>"
         next_row = rows.first_row
         for chunk in rows.chunks:
             head_end = chunk.find(">")
@@ -227,11 +227,14 @@ class XlsxBook:
         values: list[CellValue] = []
         columns = cache.columns
         kinds = cache.kinds
+        next_column = 0  # cells without r="…" follow the previous one
         for chunk in chunks:
+            if chunk[:1] not in (" ", ">", "/"):
+                continue  # not a cell: a tag that merely starts with "c"
             attr_end = chunk.find(">")
-            if chunk.startswith('r="'):
-                quote = chunk.find('"', 3)
-                letters = chunk[3:quote].rstrip("0123456789")
+            if chunk.startswith(' r="'):
+                quote = chunk.find('"', 4)
+                letters = chunk[4:quote].rstrip("0123456789")
                 column = columns.get(letters)
                 if column is None:
                     column = columns[letters] = column_index(letters)
@@ -239,10 +242,11 @@ class XlsxBook:
             else:
                 found = dict(_ATTR.findall(chunk[:attr_end]))
                 ref = found.get("r")
-                column = column_index(ref.rstrip("0123456789")) if ref else len(values)
+                column = column_index(ref.rstrip("0123456789")) if ref else next_column
                 rest = " ".join(f'{k}="{v}"' for k, v in found.items() if k != "r")
-            if rest.endswith("/"):
-                continue
+            next_column = column + 1
+            if chunk[attr_end - 1] == "/":
+                continue  # <c r="B5" s="1"/>: formatted but empty
             decoded = kinds.get(rest)
             if decoded is None:
                 found = dict(_ATTR.findall(rest))
