@@ -1,0 +1,81 @@
+"""入所選考 end to end under prefect_test_harness: scans + ledger -> workbook -> approval -> legacy system.
+
+Also the approval gate: the run suspends (no process waits), a rejection enters nothing, an approval
+enters every decision.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from flows.demo import run_demo
+from flows.params import ScaleOut
+from matching.instance import load_instance
+from matching.result import load_result
+from samples.legacy_app import read_entries
+
+pytestmark = pytest.mark.slow
+
+
+def _workbook_assignments(path: Path) -> dict[str, str | None]:
+    sheet = load_workbook(path, read_only=True)["結果一覧"]
+    rows = sheet.iter_rows(values_only=True)
+    header = list(next(rows))
+    child, assigned = header.index("児童番号"), header.index("内定施設番号")
+    return {str(row[child]): (str(row[assigned]) if row[assigned] else None) for row in rows if row[child]}
+
+
+def test_season_approved_enters_every_decision(prefect_harness: None, tmp_path: Path) -> None:
+    run = run_demo(tmp_path, applicants=14, pages=2, seed=7, scale=ScaleOut(runner="threads"))
+    assert run.state == "Completed"
+    outcome = run.outcome
+    assert outcome is not None and outcome.approved and outcome.entry is not None
+    admission = outcome.work_dir / "admission"
+    instance, result = load_instance(admission / "instance.json"), load_result(admission / "result.json")
+    children = {c.id: c for c in instance.applications}
+
+    # The workbook shows every child with the optimizer's placement.
+    shown = _workbook_assignments(outcome.workbook)
+    assert set(shown) == set(children)
+    for child_id, nursery in result.assignments.items():
+        if nursery is not None and nursery != children[child_id].current_nursery:
+            assert shown[child_id] == nursery
+    assert sum(1 for n in shown.values() if n) >= outcome.placed > 0
+
+    # The legacy system holds one entry per child, matching the result.
+    entries = {e.child_id: e for e in read_entries(run.legacy_db)}
+    assert set(entries) == set(children) and outcome.entry.entered == len(children)
+    for child_id, nursery in result.assignments.items():
+        entry = entries[child_id]
+        if nursery is None or nursery == children[child_id].current_nursery:
+            assert entry.outcome == "保留" and entry.nursery_code is None
+        else:
+            assert entry.outcome == "内定" and entry.nursery_code == nursery
+
+    # Scans were read; their applications either joined the run or are listed as issues.
+    intake = outcome.work_dir / "intake"
+    assert (intake / "readings.pkl").exists() and (intake / "review.xlsx").exists()
+    issues = json.loads((outcome.work_dir / "records" / "issues.json").read_text(encoding="utf-8"))
+    assert all("message" in issue for issue in issues)
+    approval = json.loads((outcome.work_dir / "approval" / "approval.json").read_text(encoding="utf-8"))
+    assert approval["approved"] is True
+
+
+def test_rejection_enters_nothing(prefect_harness: None, tmp_path: Path) -> None:
+    from prefect.client.orchestration import get_client
+
+    run = run_demo(tmp_path, applicants=8, pages=0, seed=3, approve=False)
+    assert run.state == "Completed"
+    assert run.outcome is not None and not run.outcome.approved and run.outcome.entry is None
+    assert run.legacy_entries == 0 and read_entries(run.legacy_db) == []
+    assert not (run.outcome.work_dir / "entry").exists()
+    approval = json.loads((run.outcome.work_dir / "approval" / "approval.json").read_text(encoding="utf-8"))
+    assert approval == {**approval, "approved": False}
+    # The run really was suspended at the gate (Prefect keeps the state history).
+    with get_client(sync_client=True) as client:
+        history = [state.name for state in client.read_flow_run_states(run.flow_run_id)]
+    assert "Suspended" in history and history[-1] == "Completed"
