@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from pathlib import Path
 from typing import Annotated, Literal
@@ -86,17 +87,21 @@ def bench_sheets(
     mapping = load_mapping(
         Path(__file__).resolve().parents[2] / "samples/ledgers/generated_city.mapping.toml"
     )
-    read_times = []
+    read_times, read_cpu = [], []
     for _ in range(repeat):
+        before = _cpu_seconds()
         reading, seconds = timed(lambda: read_ledger(ledger, mapping))
         read_times.append(seconds)
+        read_cpu.append(_cpu_seconds() - before)
     review = synthetic_review_input(generate_city(children, seed=1))
-    write_times = []
+    write_times, write_cpu = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for run in range(repeat):
             target = Path(tmp) / f"review{run}.xlsx"
+            before = _cpu_seconds()
             _, seconds = timed(lambda: write_review_workbook(review, target))  # noqa: B023 - called at once
             write_times.append(seconds)
+            write_cpu.append(_cpu_seconds() - before)
     ledger_rows = sum(len(a.children) for a in reading.applications)
     payload = {
         "ledger_rows": ledger_rows,
@@ -109,11 +114,22 @@ def bench_sheets(
         as_json,
         [
             f"ledger read: {ledger_rows} rows, median {payload['read_seconds']} s "
-            f"({ledger_rows / median(read_times):,.0f} rows/s; runs {[round(t, 2) for t in read_times]})",
+            f"({ledger_rows / median(read_times):,.0f} rows/s; runs {[round(t, 2) for t in read_times]}; "
+            f"CPU s incl. worker processes {[round(t, 2) for t in read_cpu]})",
             f"review workbook: {payload['workbook_children']} children, median {payload['write_seconds']} s "
-            f"(runs {[round(t, 2) for t in write_times]})",
+            f"(runs {[round(t, 2) for t in write_times]}; CPU s {[round(t, 2) for t in write_cpu]})",
+            f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())} "
+            f"on {os.cpu_count()} cores (other work inflates wall times)",
         ],
     )
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (the reader's forked workers)."""
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _cached_ledger(rows: int) -> Path:
