@@ -64,7 +64,7 @@ def individual_da(comp: Compiled, placed_groups: dict[int, int]) -> list[int]:
     """
     outcome = [NONE] * comp.n_children
     cap = list(comp.class_cap)
-    ent_class, ent_pos, group_of, pin = comp.ent_class, comp.ent_pos, comp.group_of, comp.pin
+    ent_class, group_of, pin = comp.ent_class, comp.group_of, comp.pin
     for c, p in enumerate(pin):
         if p >= 0 and group_of[c] < 0:
             outcome[c] = p
@@ -73,11 +73,14 @@ def individual_da(comp: Compiled, placed_groups: dict[int, int]) -> list[int]:
         for m in comp.groups[g]:
             outcome[m] = j
             cap[ent_class[m][j]] -= 1
-    heaps: list[list[tuple[int, int]]] = [[] for _ in cap]
+    heaps: list[list[int]] = [[] for _ in cap]
     stack = [c for c in range(comp.n_children - 1, -1, -1) if group_of[c] < 0 and pin[c] == NONE]
     nxt = [0] * comp.n_children
+    ent_key = comp.ent_key
+    mask = (1 << 20) - 1
+    pop, push = stack.pop, stack.append
     while stack:
-        c = stack.pop()
+        c = pop()
         j = nxt[c]
         entries = ent_class[c]
         if j >= len(entries):
@@ -85,29 +88,34 @@ def individual_da(comp: Compiled, placed_groups: dict[int, int]) -> list[int]:
         nxt[c] = j + 1
         k = entries[j]
         heap = heaps[k]
-        item = (-ent_pos[c][j], c)
+        item = ent_key[c][j]
         if len(heap) < cap[k]:
             heappush(heap, item)
             outcome[c] = j
         elif heap and heap[0] < item:  # the worst holder has a larger roster position
-            loser = heapreplace(heap, item)[1]
+            loser = (-heapreplace(heap, item)) & mask
             outcome[c] = j
             outcome[loser] = NONE
-            stack.append(loser)
+            push(loser)
         else:
-            stack.append(c)
+            push(c)
     return outcome
 
 
 def _group_phase(comp: Compiled) -> dict[int, int]:
-    """Step 1: everyone proposes, groups as units. Returns group -> entry index of placed groups."""
+    """Step 1: everyone proposes, groups as units. Returns group -> entry index of placed groups.
+
+    Heaps hold entry keys (larger is better, so the worst holder is on top) with lazy deletion: an
+    entry is live while its child still holds that class.
+    """
     n = comp.n_children
-    ent_class, ent_pos, group_of, groups = comp.ent_class, comp.ent_pos, comp.group_of, comp.groups
+    ent_class, ent_key, group_of, groups = comp.ent_class, comp.ent_key, comp.group_of, comp.groups
+    mask = (1 << 20) - 1
     cap = list(comp.class_cap)
     hold = [-1] * n  # class currently held, -1 none
     nxt = [0] * n
     gnext = [0] * len(groups)
-    heaps: list[list[tuple[int, int]]] = [[] for _ in cap]
+    heaps: list[list[int]] = [[] for _ in cap]
     load = [0] * len(cap)
     fixed_groups: dict[int, int] = {}
     for c, p in enumerate(comp.pin):
@@ -124,13 +132,6 @@ def _group_phase(comp: Compiled) -> dict[int, int]:
         if g not in fixed_groups:
             stack.append(-(g + 1))
 
-    def pop_worst(k: int) -> int:
-        heap = heaps[k]
-        while True:
-            c = heappop(heap)[1]
-            if hold[c] == k:
-                return c
-
     def release_group(g: int) -> None:
         for m in groups[g]:
             k = hold[m]
@@ -138,43 +139,65 @@ def _group_phase(comp: Compiled) -> dict[int, int]:
                 hold[m] = -1
                 load[k] -= 1
 
+    pop, push = stack.pop, stack.append
     while stack:
-        agent = stack.pop()
-        touched: list[int] = []
-        if agent >= 0:
+        agent = pop()
+        if agent >= 0:  # an individual: the classic step, with lazy deletion
             j = nxt[agent]
-            if j >= len(ent_class[agent]):
+            entries = ent_class[agent]
+            if j >= len(entries):
                 continue
             nxt[agent] = j + 1
-            k = ent_class[agent][j]
-            heappush(heaps[k], (-ent_pos[agent][j], agent))
-            hold[agent] = k
-            load[k] += 1
-            touched.append(k)
-        else:
-            g = -agent - 1
-            j = gnext[g]
-            if j >= len(comp.group_nurseries[g]):
-                continue
-            gnext[g] = j + 1
-            for m in groups[g]:
-                k = ent_class[m][j]
-                heappush(heaps[k], (-ent_pos[m][j], m))
-                hold[m] = k
+            k = entries[j]
+            heap = heaps[k]
+            while heap and hold[(-heap[0]) & mask] != k:
+                heappop(heap)
+            item = ent_key[agent][j]
+            if load[k] < cap[k]:
+                heappush(heap, item)
+                hold[agent] = k
                 load[k] += 1
-                touched.append(k)
-        # Trim every class that went over capacity; a rejected member takes its whole group out.
-        for k in touched:
-            while load[k] > max(cap[k], 0):
-                worst = pop_worst(k)
-                g = group_of[worst]
+            elif heap and heap[0] < item:
+                loser = (-heapreplace(heap, item)) & mask
+                hold[agent] = k
+                g = group_of[loser]
                 if g >= 0:
                     release_group(g)
-                    stack.append(-(g + 1))
+                    load[k] += 1
+                    push(-(g + 1))
+                else:
+                    hold[loser] = -1
+                    push(loser)
+            else:
+                push(agent)
+            continue
+        g = -agent - 1
+        j = gnext[g]
+        if j >= len(comp.group_nurseries[g]):
+            continue
+        gnext[g] = j + 1
+        touched = []
+        for m in groups[g]:
+            k = ent_class[m][j]
+            heappush(heaps[k], ent_key[m][j])
+            hold[m] = k
+            load[k] += 1
+            touched.append(k)
+        # Trim every class that went over capacity; a rejected member takes its whole group out.
+        for k in touched:
+            heap = heaps[k]
+            while load[k] > max(cap[k], 0):
+                worst = (-heappop(heap)) & mask
+                if hold[worst] != k:
+                    continue
+                wg = group_of[worst]
+                if wg >= 0:
+                    release_group(wg)
+                    push(-(wg + 1))
                 else:
                     hold[worst] = -1
                     load[k] -= 1
-                    stack.append(worst)
+                    push(worst)
     placed = dict(fixed_groups)
     for g, members in enumerate(groups):
         if g not in placed and hold[members[0]] >= 0:
