@@ -1,0 +1,48 @@
+"""`bodx serve`'s deployments: the nightly intake at 02:00 Asia/Tokyo, 入所選考 with a form, the steps."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from flows.deployments import INTAKE_DEPLOYMENT, SEASON_DEPLOYMENT, build_deployments, next_admission_year
+from flows.settings import FlowSettings
+
+
+def test_next_admission_year() -> None:
+    assert next_admission_year(dt.date(2026, 11, 23)) == 2027
+    assert next_admission_year(dt.date(2027, 2, 1)) == 2027
+    assert next_admission_year(dt.date(2027, 4, 1)) == 2028
+
+
+def test_deployments_register_with_schedule_and_forms(prefect_harness: None, tmp_path: Path) -> None:
+    from prefect.client.orchestration import get_client
+
+    settings = FlowSettings(
+        project_dir=tmp_path, data_dir=tmp_path / "data", prefect_home=tmp_path, api_url="x"
+    )
+    deployments = build_deployments(settings, legacy_url="http://127.0.0.1:9")
+    for deployment in deployments:
+        deployment.apply()
+    with get_client(sync_client=True) as client:
+        intake = client.read_deployment_by_name(f"intake/{INTAKE_DEPLOYMENT}")
+        season = client.read_deployment_by_name(f"season/{SEASON_DEPLOYMENT}")
+        steps = [
+            client.read_deployment_by_name(f"{name}/{name}")
+            for name in ("normalise", "admission", "approval", "entry")
+        ]
+    assert all(step.entrypoint and step.entrypoint.startswith("flows.") for step in steps)
+    schedule = intake.schedules[0].schedule
+    assert getattr(schedule, "cron", None) == "0 2 * * *"
+    assert getattr(schedule, "timezone", None) == "Asia/Tokyo"
+    assert intake.parameters["params"]["scans_dir"] == str(tmp_path / "data" / "inbox")
+    assert intake.entrypoint == "flows.intake.intake_flow"
+    # The UI draws the season form from this schema: a typed model with Japanese titles.
+    schema = season.parameter_openapi_schema
+    assert schema is not None
+    definitions = schema.get("definitions") or schema.get("$defs") or {}
+    season_fields = definitions["SeasonParams"]["properties"]
+    assert season_fields["admission_year"]["title"] == "入所年度"
+    assert season_fields["legacy_url"]["title"] == "既存システムの URL"
+    assert season.parameters["params"]["legacy_url"] == "http://127.0.0.1:9"
+    assert not season.schedules
