@@ -28,7 +28,7 @@ def test_ocr_on_an_existing_scheduler(prefect_harness: None, tmp_path: Path) -> 
     from flows.paths import DEFAULT_TEMPLATES
     from samples.forms.generate import generate_forms
 
-    pages = generate_forms(tmp_path / "scans", 2, seed=5)
+    pages = generate_forms(tmp_path / "scans", 1, seed=5)
     # An in-process cluster stands in for a remote one: the flow only sees the scheduler's address.
     with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
         readings = read_scans(
