@@ -178,15 +178,11 @@ def _run(
     if outcome.status == "optimal" or outcome.status == "feasible":
         chosen = _decode(comp, form, outcome)
         status = outcome.status
-    elif strict or not comp.pinned_any:
-        # No solution within the time limit: deferred acceptance is feasible for the model (every
-        # individual child is stable in it), so report it honestly as a feasible result.
-        chosen, status = hint, "feasible"
     else:
-        raise SolverError(
-            "制限時間内に解が見つかりませんでした。制限時間を延ばしてください / no solution within the time "
-            "limit; raise --time-limit"
-        )
+        # No solution within the time limit: deferred acceptance respects capacity, pins, exclusions and
+        # sibling rules (and, without pins, keeps every individual stable), so it is feasible for the
+        # model; report it honestly as a feasible result with the solver's proven bound.
+        chosen, status = hint, "feasible"
     blocking = find_blocking(comp, chosen)
     bound = _blocking_bound(form, first)
     result = MatchResult(

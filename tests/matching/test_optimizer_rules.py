@@ -141,3 +141,20 @@ def test_same_input_same_bytes() -> None:
     first = solve(inst, time_limit=30).to_json()
     second = solve(inst, time_limit=30).to_json()
     assert first == second
+
+
+def test_no_solution_in_time_falls_back_to_deferred_acceptance(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from matching._exec import cpsat
+
+    def give_up(self, time_limit, **kwargs):  # type: ignore[no-untyped-def]
+        return cpsat.SolveOutcome("unknown", [], 0, 0, time_limit, 0.0)
+
+    monkeypatch.setattr(cpsat.CpSatModel, "solve", give_up)
+    inst = random_instance(11, children=300, nurseries=8, max_preferences=4, sibling_share=0.3)
+    result = solve(inst, time_limit=1)
+    assert result.status == "feasible"
+    assert result.blocking_bound == 0
+    assert check_result(inst, result).ok
+    from matching.deferred_acceptance import deferred_acceptance
+
+    assert result.assignments == deferred_acceptance(inst)
