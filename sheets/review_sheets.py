@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -260,7 +261,16 @@ def write_summary_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel) -> None:
     chart.width, chart.height = 18, 9
     sheet.add_chart(chart, "G2")
     for index, line in enumerate(lines):
-        sheet.append(header_row(sheet, [str(v) for v in line]) if index in headers else safe_row(sheet, line))
+        if index in headers:
+            sheet.append(header_row(sheet, [str(v) for v in line]))
+        else:  # every float on this sheet is a rate
+            sheet.append([_percent(sheet, v) if isinstance(v, float) else v for v in safe_row(sheet, line)])
+
+
+def _percent(sheet: WriteOnlyWorksheet, value: float) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = "0.0%"
+    return cell
 
 
 def _rate(part: int, whole: int) -> float | None:
