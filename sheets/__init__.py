@@ -1,4 +1,16 @@
 """Excel in and out (openpyxl): ledgers to canonical records, review workbooks, staff adjustments.
 
+Public API (other packages and flows call these):
+
+- `sheets.mapping.load_mapping(path) -> LedgerMapping`
+- `sheets.ledger.read_ledger(path, mapping, *, nurseries=(), limits=DEFAULT_LIMITS) -> LedgerReading`
+  (`applications`, `nurseries`, `issues`, `contacts`)
+- `sheets.outputs.write_reading(reading, out, *, inputs=(), issues_format="json", overwrite=False)`
+- `sheets.review.write_review_workbook(data: ReviewInput, path, *, overwrite=False) -> Path`
+- `sheets.adjustments.read_adjustments(path) -> tuple[StaffAdjustment, ...]`
+- `sheets.safety.check_workbook(path, limits)`, `sheets.safety.ensure_writable_output(path, inputs)`
+- parsers: `sheets.wareki.parse_date_text`, `sheets.values.parse_date / parse_number / parse_mark /
+  parse_phone / parse_postal_code`
+
 Never imports Prefect.
 """

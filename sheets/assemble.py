@@ -353,15 +353,4 @@ class Assembler:
 
 
 def _column_lookup(layout: HeaderLayout) -> Callable[[str], int | None]:
-    columns: dict[str, int] = {}
-    for binding in layout.bindings:
-        ref = binding.ref
-        key = (
-            f"flag:{ref.key}"
-            if ref.field == "flag"
-            else f"{ref.field}:{ref.index}"
-            if ref.field == "preference" or ref.field.startswith("guardian.")
-            else ref.field
-        )
-        columns[key] = binding.column
-    return columns.get
+    return {binding.ref.value_key: binding.column for binding in layout.bindings}.get

@@ -26,6 +26,16 @@ class FieldRef:
     index: int = 0  # preference rank (1-based), guardian slot (0-based) or age class
     key: str = ""  # the AdjustmentFlag value of a flag column
 
+    @property
+    def value_key(self) -> str:
+        """The key a converted row stores this column's value under: `child_name`, `preference:2`,
+        `guardian.hours_per_month:0`, `flag:ひとり親`."""
+        if self.field == "flag":
+            return f"flag:{self.key}"
+        if self.field == "preference" or self.field.startswith("guardian."):
+            return f"{self.field}:{self.index}"
+        return self.field
+
 
 @dataclass(frozen=True)
 class ColumnBinding:

@@ -32,17 +32,7 @@ class RowPlan:
 
 
 def plan_for(layout: HeaderLayout, converters: dict[str, Cached]) -> RowPlan:
-    steps = []
-    for binding in layout.bindings:
-        ref = binding.ref
-        if ref.field == "flag":
-            key = f"flag:{ref.key}"
-        elif ref.field == "preference" or ref.field.startswith("guardian."):
-            key = f"{ref.field}:{ref.index}"
-        else:
-            key = ref.field
-        steps.append((binding.column, key, converters[ref.field]))
-    return RowPlan(tuple(steps))
+    return RowPlan(tuple((b.column, b.ref.value_key, converters[b.ref.field]) for b in layout.bindings))
 
 
 def convert_rows(rows: Iterable[tuple[int, list[CellValue]]], plan: RowPlan, after: int) -> list[ParsedRow]:
