@@ -48,6 +48,11 @@ class NavigateSpec(_Spec):
 
 
 class SearchSpec(_Spec):
+    url: str | None = Field(
+        default=None,
+        description="deep link of the search result (template); when set, the work frame is sent there "
+        "directly instead of the menu and search form (one page load instead of two)",
+    )
     input: str
     value: str = "{application_id}"
     submit: str
@@ -122,7 +127,13 @@ class Recipe(_Spec):
     @model_validator(mode="after")
     def _templates(self) -> Self:
         allowed = DECISION_FIELDS | {"value"}
-        texts = [self.search.value, self.search.row, self.search.entered, self.search.open]
+        texts = [
+            self.search.value,
+            self.search.row,
+            self.search.entered,
+            self.search.open,
+            self.search.url or "",
+        ]
         texts += [f.selector for f in self.fields]
         for text in texts:
             for _, name, _, _ in string.Formatter().parse(text):

@@ -74,7 +74,7 @@ def run_robot(
             options = BrowserOptions(settings.executable_path, settings.headless, settings.trace)
             with BrowserSession(options) as driver:
                 screen = DecisionScreen(driver, recipe, base_url, credentials)
-                screen.login()
+                _first_login(screen, settings)
                 for item in items:
                     _work_on(item, screen, queue, settings, artifacts_dir, tally)
         report = RunReport(
@@ -139,6 +139,19 @@ def _work_on(
         tally.entered += found is Found.NOT_ENTERED
         tally.already += found is Found.ALREADY_ENTERED
         return
+
+
+def _first_login(screen: DecisionScreen, settings: RobotSettings) -> None:
+    """Log in before the first item; a hiccup of the system is retried, a refused password is not."""
+    for attempt in range(1, settings.max_attempts + 1):
+        try:
+            screen.login()
+            return
+        except ApplicationError as exc:
+            if attempt == settings.max_attempts:
+                raise
+            log.warning("login attempt %d failed: %s", attempt, exc.message)
+            time.sleep(settings.retry_pause_s * attempt)
 
 
 def _recover(screen: DecisionScreen, attempt: int, settings: RobotSettings) -> None:

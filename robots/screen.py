@@ -56,12 +56,24 @@ class DecisionScreen:
             raise LoginFailed(
                 "ログインできません。利用者IDとパスワードを確認してください / login refused: check the credentials"
             )
+        if self.recipe.search.url:  # items jump straight to the result; walk the menu once per login
+            self.open_search()
 
     # -- one decision ---------------------------------------------------------------------------------------
     def enter(self, decision: Decision, dry_run: bool) -> Found:
         """Enter one decision; ALREADY_ENTERED when the screen shows it was entered before (no writing)."""
-        self.open_search()
-        if self.find(decision) is Found.ALREADY_ENTERED:
+        if self.recipe.search.url:
+            self.driver.goto_frame(
+                self._work,
+                urljoin(self.base_url, self._fill_in(self.recipe.search.url, decision)),
+                self.recipe.timeout_ms,
+                "検索 / search",
+            )
+            found = self._search_result(decision)
+        else:
+            self.open_search()
+            found = self.find(decision)
+        if found is Found.ALREADY_ENTERED:
             return Found.ALREADY_ENTERED
         self.open_form(decision)
         self.fill(decision)
@@ -77,9 +89,13 @@ class DecisionScreen:
         self._expect({"ready": (nav.ready, None)}, t, "検索画面 / search screen")
 
     def find(self, decision: Decision) -> Found:
-        spec, t = self.recipe.search, self.recipe.timeout_ms
+        spec = self.recipe.search
         self._type(spec.input, self._fill_in(spec.value, decision), "受付番号 / reference")
         self._click(self._work, spec.submit, "検索 / search")
+        return self._search_result(decision)
+
+    def _search_result(self, decision: Decision) -> Found:
+        spec, t = self.recipe.search, self.recipe.timeout_ms
         targets = {
             "entered": (self._fill_in(spec.entered, decision), spec.entered_text),
             "row": (self._fill_in(spec.row, decision), None),

