@@ -31,7 +31,6 @@ CHROMIUM_ARGS = (
     "--disable-component-update",
     "--no-first-run",
     "--disable-sync",
-    *__import__("os").environ.get("XARGS", "").split(),
 )
 POLL_MS = 200  # slice of a wait, so an HTTP 5xx answer is noticed without waiting for the timeout
 
