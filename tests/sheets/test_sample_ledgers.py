@@ -79,3 +79,16 @@ def test_generated_city_ledger_round_trips(tmp_path: Path) -> None:
         assert (got.name, got.kind, got.district) == (want.name, want.kind, want.district)
         assert all(got.seats(age) == want.seats(age) for age in range(6))
     assert all(issue.severity is Severity.INFO for issue in reading.issues)
+
+
+def test_sheets_are_found_without_naming_them(tmp_path: Path) -> None:
+    city = generate_city(120, seed=2)
+    path = tmp_path / "ledger.xlsx"
+    write_ledger(city, path)
+    mapping = tmp_path / "auto.toml"
+    mapping.write_text('[ledger]\nnurseries_by = "name"\nlist_separators = "、"\n', encoding="utf-8")
+    reading = read_ledger(path, load_mapping(mapping))
+    assert reading.applications == city.applications
+    # Nurseries given by the caller resolve names too (for ledgers without a nursery sheet).
+    again = read_ledger(path, load_mapping(mapping), nurseries=city.nurseries)
+    assert again.applications == city.applications
