@@ -123,3 +123,34 @@ def test_normalise_text() -> None:
     assert normalise_text("ＡＢＣ１２３") == "ABC123"
     assert normalise_text("   ") is None
     assert normalise_text(12.0) == "12"
+
+
+RAW = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(alphabet="0123456789０１２３.,/-年月日時間hR令和平成元()（）○✓レ有無 〒", max_size=14),
+    st.text(max_size=10),
+)
+
+
+@given(RAW)
+def test_every_parser_fails_only_with_a_cell_value_error(raw: object) -> None:
+    from sheets.values import parse_date
+
+    parsers = (
+        lambda r: parse_number(r, HOUR_UNITS),
+        lambda r: parse_int(r, YEN_UNITS),
+        parse_mark,
+        parse_phone,
+        parse_postal_code,
+        parse_date,
+        lambda r: parse_date(r, require_day=False),
+        normalise_text,
+    )
+    for parse in parsers:
+        try:
+            parse(raw)
+        except CellValueError:
+            pass
