@@ -105,10 +105,6 @@ class BrowserSession:
                 args=list(CHROMIUM_ARGS),
             )
             self._context = self._browser.new_context(locale="ja-JP")
-            if self.options.trace:
-                self._context.tracing.start(snapshots=True, screenshots=False, sources=False)
-                # start() opens a first chunk; drop it so that logging in is never recorded.
-                self._context.tracing.stop_chunk()
             self._new_page()
         return self
 
@@ -273,17 +269,19 @@ class BrowserSession:
 
     # -- evidence ---------------------------------------------------------------------------------------
     def start_trace(self) -> None:
+        """Start recording one item. A fresh recording per item, not chunks of one: a chunk's network log
+        holds every request since tracing started, i.e. the login form (password) and earlier children."""
         if self.options.trace and not self._tracing:
-            self._context.tracing.start_chunk()
+            self._context.tracing.start(snapshots=True, screenshots=False, sources=False)
             self._tracing = True
 
     def stop_trace(self, path: Path | None) -> Path | None:
-        """End the item's trace chunk: written to `path`, or dropped when `path` is None."""
+        """End the item's recording: written to `path`, or dropped when `path` is None."""
         if not self._tracing:
             return None
         self._tracing = False
         try:
-            self._context.tracing.stop_chunk(path=path)
+            self._context.tracing.stop(path=path)
         except PlaywrightError:
             log.warning("trace could not be written / トレースを書けませんでした")
             return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from collections import Counter
 from pathlib import Path
 
@@ -64,6 +65,9 @@ def test_business_errors_go_to_staff_with_evidence(legacy_app: AppFactory, robot
     for failure in report.failures:
         assert failure.screenshot and Path(failure.screenshot).stat().st_size > 0
         assert failure.trace and Path(failure.trace).stat().st_size > 0
+        with zipfile.ZipFile(failure.trace) as archive:  # one item per trace: no other child's data
+            network = archive.read("trace.network").decode("utf-8")
+        assert "/login" not in network and decisions[0].application_id not in network
     text = (tmp_path / "artifacts" / "report.json").read_text(encoding="utf-8")
     for decision in decisions:  # names and full ids stay out of the report
         assert decision.child_name not in text and decision.child_id not in text
@@ -71,7 +75,9 @@ def test_business_errors_go_to_staff_with_evidence(legacy_app: AppFactory, robot
     assert not [p for p in (tmp_path / "artifacts").iterdir() if USER in p.name or PASSWORD in p.name]
 
 
-def test_application_errors_are_retried_without_duplicates(legacy_app: AppFactory, robot, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_application_errors_are_retried_without_duplicates(
+    legacy_app: AppFactory, robot, caplog, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     children = seed_children(4)
     forced = {"R2027-000001": ("500",), "R2027-000002": ("session",), "R2027-000003": ("timeout",)}
     caplog.set_level("DEBUG")
@@ -85,6 +91,14 @@ def test_application_errors_are_retried_without_duplicates(legacy_app: AppFactor
     # The hung save was stored before the timeout: the retry found it on the screen and did not write.
     assert report.already_entered == 1 and report.entered == 3
     assert USER not in caplog.text and PASSWORD not in caplog.text
+    traces = list((tmp_path / "artifacts").glob("item-*.zip"))
+    assert len(traces) == 3  # one per failed attempt, each with its screenshot
+    assert len(list((tmp_path / "artifacts").glob("item-*.png"))) == 3
+    for trace in traces:  # logging in again happens outside the traced part
+        with zipfile.ZipFile(trace) as archive:
+            assert archive.namelist()
+            for name in archive.namelist():
+                assert PASSWORD.encode() not in archive.read(name)
 
 
 def test_session_expiry_logs_in_again(legacy_app: AppFactory, robot) -> None:  # type: ignore[no-untyped-def]
