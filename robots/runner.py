@@ -90,6 +90,8 @@ def run_robot(
             counts=queue.counts(),
             failures=failures_of(queue),
         )
+    # report.json is the latest run; the stamped copy keeps the history of earlier runs
+    report.write(artifacts_dir / f"report-{started:%Y%m%dT%H%M%S}.json")
     report.write(artifacts_dir / "report.json")
     return report
 

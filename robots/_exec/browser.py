@@ -97,15 +97,19 @@ class BrowserSession:
 
     # -- lifecycle ------------------------------------------------------------------------------------
     def __enter__(self) -> BrowserSession:
-        with self._translated("ブラウザー起動 / browser start"):
-            self._manager = sync_playwright().start()
-            self._browser = self._manager.chromium.launch(
-                executable_path=self.options.executable_path,
-                headless=self.options.headless,
-                args=list(CHROMIUM_ARGS),
-            )
-            self._context = self._browser.new_context(locale="ja-JP")
-            self._new_page()
+        self._manager = sync_playwright().start()
+        try:
+            with self._translated("ブラウザー起動 / browser start"):
+                self._browser = self._manager.chromium.launch(
+                    executable_path=self.options.executable_path,
+                    headless=self.options.headless,
+                    args=list(CHROMIUM_ARGS),
+                )
+                self._context = self._browser.new_context(locale="ja-JP")
+                self._new_page()
+        except BaseException:
+            self._manager.stop()  # no Playwright driver left behind when Chromium cannot start
+            raise
         return self
 
     def __exit__(
@@ -141,7 +145,10 @@ class BrowserSession:
     def _on_dialog(self, dialog: Dialog) -> None:
         # Old systems ask confirm() before saving and alert() after: the recipe decided to save, so accept.
         self.dialogs.append(dialog.message)
-        dialog.accept()
+        try:
+            dialog.accept()
+        except PlaywrightError:
+            log.debug("dialog closed before it was accepted")
 
     def _on_response(self, response: Response) -> None:
         if response.status >= 500 and response.request.resource_type == "document":

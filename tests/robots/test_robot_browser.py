@@ -178,3 +178,11 @@ def test_wrong_password_stops_the_run(legacy_app: AppFactory, tmp_path: Path) ->
         )
     with WorkQueue(tmp_path / "q.db") as queue:
         assert queue.counts()[State.NEW] == 1
+
+
+def test_missing_browser_is_a_clear_error(legacy_app: AppFactory, robot) -> None:  # type: ignore[no-untyped-def]
+    from robots.errors import BrowserFailure
+
+    children = seed_children(1)
+    with legacy_app(children) as app, pytest.raises(BrowserFailure, match="browser start"):
+        robot(app, [decision_for(children[0])], executable_path="/nonexistent/chromium")
