@@ -132,6 +132,9 @@ def compile_instance(instance: Instance, adjustments: Sequence[StaffAdjustment] 
             order = {nid: r for r, nid in enumerate(app.preferences)}
             nurseries = group_nurseries[g]
             ranks = [order[nursery_ids[n]] for n in nurseries]
+        elif not excluded:
+            nurseries = [nursery_index[nid] for nid in app.preferences]
+            ranks = list(range(len(nurseries)))
         else:
             pairs = [
                 (r, nursery_index[nid])
@@ -259,7 +262,8 @@ def _build_rosters(comp: Compiled, tiebreak: list[int]) -> None:
         for j, k in enumerate(classes):
             per_class[k].append((-points[j] * n + rc) * span + code + j)
     comp.ent_pos = [[0] * len(classes) for classes in comp.ent_class]
-    ent_pos = comp.ent_pos
+    comp.ent_key = [[0] * len(classes) for classes in comp.ent_class]
+    ent_pos, ent_key = comp.ent_pos, comp.ent_key
     comp.roster = []
     for keys in per_class:
         keys.sort()
@@ -267,6 +271,6 @@ def _build_rosters(comp: Compiled, tiebreak: list[int]) -> None:
         for pos, key in enumerate(keys):
             c, j = divmod(key % span, width)
             ent_pos[c][j] = pos
+            ent_key[c][j] = -((pos << 20) | c)
             roster.append((c, j))
         comp.roster.append(roster)
-    comp.ent_key = [[-((p << 20) | c) for p in positions] for c, positions in enumerate(ent_pos)]
