@@ -58,6 +58,10 @@ class SearchSpec(_Spec):
     submit: str
     row: str = Field(description="selector of the child's row in the result")
     not_found: str
+    results: str | None = Field(
+        default=None,
+        description="selector of the result list: shown without the child's row = wrong child id",
+    )
     entered: str = Field(description="selector of the child's entry status")
     entered_text: str | None = Field(default=None, description="text of that status when already entered")
     open: str = Field(description="what to click to open the entry form")

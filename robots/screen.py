@@ -101,8 +101,10 @@ class DecisionScreen:
             "row": (self._fill_in(spec.row, decision), None),
             "missing": (spec.not_found, None),
         }
+        if spec.results:
+            targets["other_children"] = (spec.results, None)
         found = self._expect(targets, t, "検索結果 / search result")
-        if found == "missing":
+        if found in ("missing", "other_children"):
             raise BusinessError(
                 "画面に該当の申込・児童がありません。受付番号と児童番号を確認してください / "
                 "the application or child is not on the screen: check the reference"
