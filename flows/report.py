@@ -136,7 +136,12 @@ def summary_markdown(summary: SeasonSummary) -> str:
         f"- 申込児童 / children: **{summary.children}**",
         f"- 内定 / placed: **{summary.placed}**, 保留 / waitlisted: **{summary.waitlisted}**, "
         f"現園継続 / staying transfers: {summary.staying}",
-        f"- 充足率 / fill rate: **{summary.fill_rate:.1%}** ({summary.placed} / {summary.seats} 席)",
+        f"- 充足率 / fill rate: **{summary.fill_rate:.1%}** ({summary.placed} / {summary.seats} 席)"
+        + (
+            "、転園で空いた席を含む / includes seats freed by transfers"
+            if summary.placed > summary.seats
+            else ""
+        ),
         f"- 最適化 / optimizer: {summary.status}, 正当化されない逆転 / blocking pairs: {summary.blocking}",
         "",
         "## 年齢クラス別 / per age class",
