@@ -94,3 +94,28 @@ def test_bench_match_json(tmp_path: Path) -> None:
         assert key in row
     assert row["checker_ok"] is True and row["status"] in ("optimal", "feasible")
     assert (tmp_path / "city-300-seed1" / "city.json").exists()
+
+
+@pytest.mark.slow
+def test_match_reads_adjustments_from_the_review_workbook(tmp_path: Path) -> None:
+    from matching.adjustments import AdjustmentKind, StaffAdjustment
+    from samples.citygen.generate import generate_city
+    from samples.citygen.write import write_city
+    from samples.ledgers.review_input import synthetic_review_input
+    from sheets.review import write_review_workbook
+
+    _, files = write_city(tmp_path / "city", 120, 4)
+    inst = load_instance(files.instance)
+    child = next(a for a in inst.applications if a.sibling_group is None and len(a.preferences) > 1)
+    last = child.preferences[-1]
+    review = synthetic_review_input(generate_city(120, seed=4))
+    pin = (StaffAdjustment(child_id=child.id, kind=AdjustmentKind.PIN, nursery=last),)
+    book = write_review_workbook(review.model_copy(update={"adjustments": pin}), tmp_path / "review.xlsx")
+    out = tmp_path / "result.json"
+    run = runner.invoke(
+        app, ["match", "--instance", str(files.instance), "--out", str(out), "--adjustments", str(book)]
+    )
+    assert run.exit_code == 0, run.output
+    result = load_result(out)
+    assert result.assignments[child.id] == last
+    assert check_result(inst, result, pin).ok
