@@ -111,6 +111,11 @@ class Assembler:
     def add_sheet(self, data: SheetRows) -> None:
         field_of = {b.column: b.ref.field for b in data.layout.bindings}
         column_of = self._lookup(data.layout)
+        app_keys = tuple(
+            key
+            for key in (b.ref.value_key for b in data.layout.bindings)
+            if key in APPLICATION_KEYS or key.startswith(APPLICATION_KEYS_PREFIXES)
+        )
         unmapped = dict(data.layout.unmapped)
         for number, values, failures, note_column in data.rows:
             if note_column >= 0:
@@ -133,27 +138,25 @@ class Assembler:
                     "row skipped", Severity.ERROR, data.layout, column_of("application_id"),
                 )  # fmt: skip
                 continue
-            self._add_row(data, number, app_id, values, fatal, column_of)
+            self._add_row(
+                data, number, app_id, {k: values[k] for k in app_keys if k in values}, values, fatal
+            )
 
     def _add_row(
         self,
         data: SheetRows,
         number: int,
         app_id: str,
+        app_values: dict[str, object],
         values: dict[str, object],
         fatal: bool,
-        column_of: Callable[[str], int | None],
     ) -> None:
-        app_values = {
-            k: v
-            for k, v in values.items()
-            if k in APPLICATION_KEYS or k.startswith(APPLICATION_KEYS_PREFIXES)
-        }
         child_values = {k: values[k] for k in CHILD_KEYS if k in values}
         draft = self._drafts.get(app_id)
         if draft is None:
             draft = self._drafts[app_id] = _Draft(app_id, data.sheet, number, app_values)
-        else:
+        elif app_values != draft.values:
+            column_of = self._lookup(data.layout)
             for key in sorted(set(app_values) | set(draft.values)):
                 if app_values.get(key) != draft.values.get(key):
                     self.report(
