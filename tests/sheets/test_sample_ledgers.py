@@ -92,3 +92,17 @@ def test_sheets_are_found_without_naming_them(tmp_path: Path) -> None:
     # Nurseries given by the caller resolve names too (for ledgers without a nursery sheet).
     again = read_ledger(path, load_mapping(mapping), nurseries=city.nurseries)
     assert again.applications == city.applications
+
+
+def test_parallel_reading_gives_the_same_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sheets.rows
+
+    city = generate_city(600, seed=5)
+    path = tmp_path / "ledger.xlsx"
+    write_ledger(city, path)
+    mapping = load_mapping(LEDGERS / "generated_city.mapping.toml")
+    serial = read_ledger(path, mapping)
+    monkeypatch.setattr(sheets.rows, "PARALLEL_MIN_ROWS", 10)  # the forked path for a small sheet
+    parallel = read_ledger(path, mapping)
+    assert parallel == serial
+    assert parallel.applications == city.applications
