@@ -83,8 +83,9 @@ def _match(
         return None, 0
     src = page_points[[m.queryIdx for m in good]]
     dst = feats.keypoints[[m.trainIdx for m in good]]
-    # RANSAC on a 4-parameter similarity (2-point samples: few iterations even with many outliers), then
-    # a least-squares homography on its inliers, which also absorbs the scanner's slight perspective.
+    # RANSAC on a 4-parameter similarity (2-point samples: few iterations even with most matches wrong)
+    # finds the inliers; a least-squares homography over all of them then also absorbs the scanner's slight
+    # perspective. (A second RANSAC on the inliers fits 4 points and came out less precise: ~6 px vs <3 px.)
     similarity, mask = cv2.estimateAffinePartial2D(
         src, dst, method=cv2.RANSAC, ransacReprojThreshold=3.0, maxIters=2000, confidence=0.995
     )

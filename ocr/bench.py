@@ -4,6 +4,7 @@ error rates, pages per minute. Used by `bodx bench ocr` and by the accuracy test
 from __future__ import annotations
 
 import json
+import resource
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -33,6 +34,7 @@ class Figures:
     )  # kind: [correct, total]
     wrong_status: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # reading processes and their Tesseract children
 
     def payload(self) -> dict[str, Any]:
         marks = [
@@ -105,15 +107,22 @@ def generate_pages(
         return [path for chunk in pool.map(_generate_chunk, jobs) for path in chunk]
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (pool workers are joined by then)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def run(
     sources: Sequence[str],
     templates: Sequence[FormTemplate],
     workers: int,
     settings: ReadSettings = BENCH_SETTINGS,
 ) -> tuple[list[PageReading], Figures]:
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), _cpu()
     readings = read_batch(sources, templates, settings, workers=workers)
     elapsed = time.perf_counter() - started
     figures = evaluate(readings, templates)
     figures.seconds = elapsed
+    figures.cpu_seconds = _cpu() - cpu_before
     return readings, figures

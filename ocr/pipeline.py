@@ -7,11 +7,12 @@ batch: it comes back with its status (blank, unknown_form, unreadable, file_erro
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import cv2
@@ -96,8 +97,6 @@ def read_image(
         skew_degrees=round(skew if alignment.rotation == 0 else (skew + 360) % 360 - 180, 2),
         extra={"inliers": float(alignment.inliers), "sharpness": sharpness},
     ).with_fields(tuple(fields))
-    from dataclasses import replace
-
     return replace(result, seconds=time.perf_counter() - started)
 
 
@@ -160,5 +159,8 @@ def read_batch(
     jobs = [(f, tuple(templates), settings) for f in files]
     if workers <= 1 or len(files) <= 1:
         return [page for job in jobs for page in _read_file_task(job)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # forkserver, not fork: a parent that already holds an ONNX Runtime session must not be forked.
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("forkserver")
+    ) as pool:
         return [page for pages in pool.map(_read_file_task, jobs, chunksize=1) for page in pages]

@@ -23,6 +23,13 @@ CLEAR_EMPTY, CLEAR_TICK = 0.04, 0.16  # ratios outside this band are unambiguous
 NUMERIC = "0123456789"
 MAX_RETRIES = 4  # single-field Tesseract runs per page (each costs a process start)
 _TESS_CHARSET: dict[FieldKind, str] = {FieldKind.DIGITS: NUMERIC + ".", FieldKind.PHONE: NUMERIC + "-"}
+# A field read again on its own (after a disagreement) gets its kind's full character set.
+KATAKANA = "".join(chr(c) for c in range(ord("ァ"), ord("ヶ") + 1)) + "ー"
+_RETRY_CHARSET: dict[FieldKind, str] = {
+    **_TESS_CHARSET,
+    FieldKind.KANA: KATAKANA,
+    FieldKind.DATE: NUMERIC + "令和平成昭和大正明治元年月日",
+}
 
 
 def _jpeg(image: np.ndarray) -> bytes:
@@ -123,7 +130,7 @@ def read_text_fields(specs: list[FieldSpec], page: np.ndarray, keep_crops: bool)
             assert tight is not None
             psm = 8 if tight.shape[1] < 2 * tight.shape[0] else 7
             alone = tesseract.recognise(
-                tight, psm=psm, whitelist=spec.charset or _TESS_CHARSET.get(spec.kind)
+                tight, psm=psm, whitelist=spec.charset or _RETRY_CHARSET.get(spec.kind)
             )
             reading = _decide(spec, rapid_results[index], alone, b"")
         if keep_crops or not reading.accepted:
