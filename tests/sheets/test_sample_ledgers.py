@@ -4,6 +4,7 @@ is in the issue list at its sheet, row and column."""
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -103,6 +104,7 @@ def test_parallel_reading_gives_the_same_result(tmp_path: Path, monkeypatch: pyt
     mapping = load_mapping(LEDGERS / "generated_city.mapping.toml")
     serial = read_ledger(path, mapping)
     monkeypatch.setattr(sheets.rows, "PARALLEL_MIN_ROWS", 10)  # the forked path for a small sheet
+    assert threading.active_count() == 1  # else the reader (rightly) stays serial
     parallel = read_ledger(path, mapping)
     assert parallel == serial
     assert parallel.applications == city.applications
