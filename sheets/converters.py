@@ -41,28 +41,35 @@ class Failure:
         self.message = message
 
 
-class Cached:
-    """Wraps a parser with a dict cache; `convert(raw)` returns the value or a :class:`Failure`."""
+CACHE_LIMIT = 100_000  # distinct values remembered per column kind (names are unique: no point beyond)
 
-    __slots__ = ("_cache", "_parse")
+
+class Cached:
+    """Wraps a parser with a dict cache; `convert(raw)` returns the value or a :class:`Failure`.
+
+    The row loop in sheets/rows.py uses `cache` and `convert_uncached` directly (one call less per
+    cell). Booleans bypass the cache: True == 1 would share an entry with the number 1.
+    """
+
+    __slots__ = ("_parse", "cache")
 
     def __init__(self, parse: Callable[[RawValue], object]) -> None:
         self._parse = parse
-        self._cache: dict[object, object] = {}
+        self.cache: dict[object, object] = {}
 
     def __call__(self, raw: RawValue) -> object:
+        if raw.__class__ is bool:
+            return self.convert_uncached(raw)
         try:
-            return self._cache[raw]
+            return self.cache[raw]
         except KeyError:
             pass
-        except TypeError:  # an unhashable value never reaches here from the reader; stay safe anyway
-            return self._convert(raw)
-        value = self._convert(raw)
-        if len(self._cache) < 100_000:
-            self._cache[raw] = value
+        value = self.convert_uncached(raw)
+        if len(self.cache) < CACHE_LIMIT:
+            self.cache[raw] = value
         return value
 
-    def _convert(self, raw: RawValue) -> object:
+    def convert_uncached(self, raw: RawValue) -> object:
         try:
             return self._parse(raw)
         except CellValueError as exc:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-from sheets.converters import Cached, Failure
+from sheets.converters import CACHE_LIMIT, Cached, Failure
 from sheets.header import HeaderLayout
 from sheets.issues import raw_preview
 from sheets.xlsx_stream import CellValue, RowChunks, XlsxBook
@@ -22,17 +22,22 @@ from sheets.xlsx_stream import CellValue, RowChunks, XlsxBook
 # unmapped columns (a note) else -1)
 ParsedRow = tuple[int, dict[str, object], list[tuple[int, str | None, str]], int]
 PARALLEL_MIN_ROWS = 20_000
+_MISSING = object()
 
 
 @dataclass(frozen=True)
 class RowPlan:
     """Which converter reads which column into which field key."""
 
-    steps: tuple[tuple[int, str, Cached], ...]
+    steps: tuple[tuple[int, str, dict[object, object], Callable[[CellValue], object]], ...]
 
 
 def plan_for(layout: HeaderLayout, converters: dict[str, Cached]) -> RowPlan:
-    return RowPlan(tuple((b.column, b.ref.value_key, converters[b.ref.field]) for b in layout.bindings))
+    steps = []
+    for binding in layout.bindings:
+        converter = converters[binding.ref.field]
+        steps.append((binding.column, binding.ref.value_key, converter.cache, converter.convert_uncached))
+    return RowPlan(tuple(steps))
 
 
 def convert_rows(rows: Iterable[tuple[int, list[CellValue]]], plan: RowPlan, after: int) -> list[ParsedRow]:
@@ -45,13 +50,20 @@ def convert_rows(rows: Iterable[tuple[int, list[CellValue]]], plan: RowPlan, aft
         width = len(cells)
         values: dict[str, object] = {}
         failures: list[tuple[int, str | None, str]] = []
-        for column, key, convert in steps:
+        for column, key, cache, convert in steps:
             if column >= width:
                 continue
             raw = cells[column]
             if raw is None:
                 continue
-            value = convert(raw)
+            if raw.__class__ is bool:
+                value = convert(raw)
+            else:
+                value = cache.get(raw, _MISSING)
+                if value is _MISSING:
+                    value = convert(raw)
+                    if len(cache) < CACHE_LIMIT:
+                        cache[raw] = value
             if isinstance(value, Failure):
                 failures.append((column, raw_preview(raw), value.message))
             elif value is not None and value is not False and value != ():
