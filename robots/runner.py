@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from robots._exec.browser import BrowserOptions, BrowserSession
@@ -36,6 +38,13 @@ class RobotSettings:
     retry_pause_s: float = 0.1  # grows with each attempt; old systems recover from a hiccup quickly
     retry_application_errors: bool = True  # also retry items a previous run gave up on
     limit: int | None = None  # work on at most this many items (staged roll-outs, tests)
+    # Browsers (each with its own login) working in parallel. 1 keeps to one session, which some
+    # systems require; 2 hides the system's waits (処理中) behind the other browser's work.
+    workers: int = 1
+
+    def __post_init__(self) -> None:
+        if self.workers < 1 or self.max_attempts < 1:
+            raise ValueError("workers and max_attempts must be at least 1 / 1以上にしてください")
 
 
 @dataclass
@@ -44,6 +53,29 @@ class _Tally:
     entered: int = 0
     already: int = 0
     filled: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def count(self, name: str, add: bool = True) -> None:
+        if add:
+            with self.lock:
+                setattr(self, name, getattr(self, name) + 1)
+
+
+class _Feed:
+    """Hands the run's items to the workers one at a time; after a fatal error nobody takes another."""
+
+    def __init__(self, items: list[WorkItem]) -> None:
+        self._items = iter(items)
+        self._lock = threading.Lock()
+        self.error: BaseException | None = None
+
+    def next(self) -> WorkItem | None:
+        with self._lock:
+            return None if self.error is not None else next(self._items, None)
+
+    def fail(self, exc: BaseException) -> None:
+        with self._lock:
+            self.error = self.error or exc
 
 
 def run_robot(
@@ -70,13 +102,20 @@ def run_robot(
         log.info(
             "robot %s: %d queued (%d new), %d to work on", recipe.name, len(queue.items()), added, len(items)
         )
-        if items:
-            options = BrowserOptions(settings.executable_path, settings.headless, settings.trace)
-            with BrowserSession(options) as driver:
-                screen = DecisionScreen(driver, recipe, base_url, credentials)
-                _first_login(screen, settings)
-                for item in items:
-                    _work_on(item, screen, queue, settings, artifacts_dir, tally)
+        feed = _Feed(items)
+        work = partial(
+            _worker, feed, recipe, credentials, base_url, queue_path, artifacts_dir, settings, tally
+        )
+        if items and settings.workers == 1:
+            work()
+        elif items:
+            threads = [threading.Thread(target=work, name=f"robot-{n}") for n in range(settings.workers)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        if feed.error is not None:
+            raise feed.error
         report = RunReport(
             recipe=recipe.name,
             dry_run=settings.dry_run,
@@ -96,6 +135,28 @@ def run_robot(
     return report
 
 
+def _worker(
+    feed: _Feed,
+    recipe: Recipe,
+    credentials: Credentials,
+    base_url: str,
+    queue_path: Path,
+    artifacts: Path,
+    settings: RobotSettings,
+    tally: _Tally,
+) -> None:
+    """One browser and one session working through the feed (its own SQLite connection)."""
+    try:
+        options = BrowserOptions(settings.executable_path, settings.headless, settings.trace)
+        with WorkQueue(queue_path) as queue, BrowserSession(options) as driver:
+            screen = DecisionScreen(driver, recipe, base_url, credentials)
+            _first_login(screen, settings)
+            while (item := feed.next()) is not None:
+                _work_on(item, screen, queue, settings, artifacts, tally)
+    except BaseException as exc:  # handed to run_robot, which raises it in the caller's thread
+        feed.fail(exc)
+
+
 def _work_on(
     item: WorkItem,
     screen: DecisionScreen,
@@ -105,7 +166,7 @@ def _work_on(
     tally: _Tally,
 ) -> None:
     ref, driver = item.reference, screen.driver
-    tally.processed += 1
+    tally.count("processed")
     for attempt in range(1, settings.max_attempts + 1):
         if not settings.dry_run:
             queue.start(ref)
@@ -131,15 +192,15 @@ def _work_on(
             continue
         driver.stop_trace(None)
         if settings.dry_run:
-            tally.filled += found is Found.NOT_ENTERED
-            tally.already += found is Found.ALREADY_ENTERED
+            tally.count("filled", found is Found.NOT_ENTERED)
+            tally.count("already", found is Found.ALREADY_ENTERED)
             return
         note = (
             "画面で登録済みを確認 / found entered on the screen" if found is Found.ALREADY_ENTERED else None
         )
         queue.finish_done(ref, note)
-        tally.entered += found is Found.NOT_ENTERED
-        tally.already += found is Found.ALREADY_ENTERED
+        tally.count("entered", found is Found.NOT_ENTERED)
+        tally.count("already", found is Found.ALREADY_ENTERED)
         return
 
 

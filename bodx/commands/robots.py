@@ -85,6 +85,9 @@ def robot_run(
     ] = False,
     max_attempts: Annotated[int, typer.Option(min=1, help="application errors: attempts per item")] = 3,
     trace: Annotated[bool, typer.Option(help="Playwright trace on failure")] = True,
+    workers: Annotated[
+        int, typer.Option(min=1, max=8, help="並列ブラウザー数 (each logs in) / parallel browsers")
+    ] = 1,
 ) -> None:
     """Enter queued decisions (credentials: BODX_ROBOT_USER / BODX_ROBOT_PASSWORD)."""
     from robots.credentials import Credentials
@@ -101,7 +104,7 @@ def robot_run(
             queue_path=queue,
             artifacts_dir=artifacts,
             decisions=load_decisions(decisions) if decisions else (),
-            settings=RobotSettings(max_attempts=max_attempts, dry_run=dry_run, trace=trace),
+            settings=RobotSettings(max_attempts=max_attempts, dry_run=dry_run, trace=trace, workers=workers),
         )
     except RobotsError as exc:
         typer.echo(f"エラー / error: {exc}", err=True)

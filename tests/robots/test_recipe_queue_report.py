@@ -107,3 +107,10 @@ def test_credentials_never_show(monkeypatch: pytest.MonkeyPatch) -> None:
         Credentials.from_env()
     monkeypatch.setenv("BODX_ROBOT_PASSWORD", "hunter2")
     assert Credentials.from_env().password.get_secret_value() == "hunter2"
+
+
+def test_settings_are_checked() -> None:
+    from robots.runner import RobotSettings
+
+    with pytest.raises(ValueError, match="workers"):
+        RobotSettings(workers=0)
