@@ -104,7 +104,12 @@ def synthetic_decisions(
 
 
 def run_bench(
-    items: int, workdir: Path, failure_rate: float = 0.05, seed: int = 1, kill_at: float = 0.4
+    items: int,
+    workdir: Path,
+    failure_rate: float = 0.05,
+    seed: int = 1,
+    kill_at: float = 0.4,
+    workers: int = 1,
 ) -> BenchResult:
     from samples.legacy_app import LegacyAppConfig, read_entries, running_legacy_app
 
@@ -129,6 +134,7 @@ def run_bench(
         command = [
             sys.executable, "-m", "bodx.cli", "robot", "run", "--recipe", "legacy-classic",
             "--base-url", app.base_url, "--queue", str(queue_path), "--artifacts", str(artifacts),
+            "--workers", str(workers),
         ]  # fmt: skip
         env = os.environ | {"BODX_ROBOT_USER": BENCH_USER, "BODX_ROBOT_PASSWORD": BENCH_PASSWORD}
         start = time.perf_counter()

@@ -120,6 +120,7 @@ def bench_robot(
     repeat: Annotated[int, typer.Option(min=1, help="runs; medians are printed")] = 1,
     failure_rate: Annotated[float, typer.Option(min=0.0, max=0.5)] = 0.05,
     seed: Annotated[int, typer.Option()] = 1,
+    workers: Annotated[int, typer.Option(min=1, max=8, help="parallel browsers of the robot")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """Enter N decisions with 5 % injected failures and one kill of the robot, then verify the app's DB."""
@@ -128,7 +129,7 @@ def bench_robot(
     results = []
     for run in range(repeat):
         with tempfile.TemporaryDirectory(prefix="bodx-bench-robot-") as tmp:
-            results.append(run_bench(items, Path(tmp), failure_rate, seed + run))
+            results.append(run_bench(items, Path(tmp), failure_rate, seed + run, workers=workers))
     worst = max(results, key=lambda r: (r.duplicates, r.lost, -r.done))
     payload = {
         "items": items,
@@ -139,7 +140,7 @@ def bench_robot(
         "per_minute": round(median([r.per_minute for r in results]), 1),
     }
     lines = [
-        f"robot bench: {items} decisions, {repeat} run(s), killed once per run after {[r.killed_after_done for r in results]} done",
+        f"robot bench: {items} decisions, {workers} worker(s), {repeat} run(s), killed once per run after {[r.killed_after_done for r in results]} done",
         f"done {payload['done']}, duplicates {payload['duplicates']}, lost {payload['lost']}, "
         f"business errors {payload['business_errors']} (injected {worst.injected_business_errors}, "
         f"unreported {worst.unreported_business_errors}), wrong values {worst.wrong_values}",
