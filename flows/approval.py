@@ -59,9 +59,8 @@ def await_approval(summary_markdown: str, workbook: Path, record_dir: Path) -> A
     logs and artifacts say only approved or not, because staff comments may mention a family.
     """
     logger = get_run_logger()
-    form = ApprovalDecision.with_initial_data(
-        description=form_description(summary_markdown, workbook), approved=False, comment=""
-    )
+    # Only the description is added: passing field values here would rebuild the fields without their titles.
+    form = ApprovalDecision.with_initial_data(description=form_description(summary_markdown, workbook))
     logger.info("承認ゲート: 未回答なら一時停止します / approval gate: suspends until staff answer in the UI")
     decision = suspend_flow_run(wait_for_input=form, key=APPROVAL_KEY, timeout=None)
     verdict = "承認 / approved" if decision.approved else "差し戻し / rejected"
