@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
@@ -96,8 +97,11 @@ def run_demo(
     from flows.season import season_flow
 
     samples = prepare_samples(out / "samples", applicants, pages, seed, year)
+    # A fresh legacy system and work folder each demo: the robot's queue of an earlier demo would
+    # otherwise count its items as done, and the entries counted must be this run's.
     legacy_db = out / "legacy_app.sqlite"
-    legacy_db.unlink(missing_ok=True)  # a fresh system each demo: entries counted are this run's
+    legacy_db.unlink(missing_ok=True)
+    shutil.rmtree(out / "season", ignore_errors=True)
     config = LegacyAppConfig(
         db_path=legacy_db,
         user=DEMO_USER,
