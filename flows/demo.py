@@ -100,7 +100,12 @@ def run_demo(
     # A fresh legacy system and work folder each demo: the robot's queue of an earlier demo would
     # otherwise count its items as done, and the entries counted must be this run's.
     legacy_db = out / "legacy_app.sqlite"
-    legacy_db.unlink(missing_ok=True)
+    for stale in (
+        legacy_db,
+        legacy_db.with_name(legacy_db.name + "-wal"),
+        legacy_db.with_name(legacy_db.name + "-shm"),
+    ):
+        stale.unlink(missing_ok=True)
     shutil.rmtree(out / "season", ignore_errors=True)
     config = LegacyAppConfig(
         db_path=legacy_db,
