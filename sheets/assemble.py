@@ -37,6 +37,7 @@ _PREFERENCE_KEYS = tuple((rank, f"preference:{rank}") for rank in range(1, MAX_P
 _GUARDIAN_KEYS = tuple(
     {name: f"guardian.{name}:{slot}" for name in GUARDIAN_FIELDS} for slot in range(MAX_GUARDIAN_SLOTS)
 )
+_GUARDIAN_KEY_SETS = tuple(frozenset(keys.values()) for keys in _GUARDIAN_KEYS)
 _WORK = ReasonKind.WORK.value
 _FLAG_KEYS = tuple((flag.value, f"flag:{flag.value}") for flag in AdjustmentFlag)
 CHILD_KEYS = ("child_id", "child_name", "kana", "birth_date", "age_class", "current_nursery")
@@ -215,7 +216,8 @@ class Assembler:
         # Look up the few keys an application can have instead of scanning its values: this runs
         # 100,000 times for a big ledger.
         ranks = [rank for rank, key in _PREFERENCE_KEYS if key in values]
-        slots = [slot for slot, keys in enumerate(_GUARDIAN_KEYS) if any(k in values for k in keys.values())]
+        present = values.keys()
+        slots = [slot for slot, keys in enumerate(_GUARDIAN_KEY_SETS) if not present.isdisjoint(keys)]
         flags = {flag for flag, key in _FLAG_KEYS if key in values}
         preferences: list[object] = []
         for rank in ranks:
@@ -283,23 +285,24 @@ class Assembler:
         guardians = []
         for slot in slots:
             keys = _GUARDIAN_KEYS[slot]
-            get = lambda name, keys=keys: values.get(keys[name])  # noqa: E731
-            relation = get("relation") or (self.slot_relations[slot] if self.slot_relations else None)
+            relation = values.get(keys["relation"]) or (
+                self.slot_relations[slot] if self.slot_relations else None
+            )
             label = f"保護者{slot + 1}"
             if relation is None:
                 problems.append(
                     (row, f"guardian.relation:{slot}", f"{label}の続柄がありません / no relation")
                 )
-            kind = get("reason")
+            kind = values.get(keys["reason"])
             if kind is None:
                 problems.append((row, f"guardian.reason:{slot}", f"{label}の事由がありません / no reason"))
                 continue
             reason = {
                 "kind": kind,
-                "work_style": get("work_style"),
-                "hours_per_month": get("hours_per_month"),
-                "days_per_week": get("days_per_week"),
-                "level": get("level"),
+                "work_style": values.get(keys["work_style"]),
+                "hours_per_month": values.get(keys["hours_per_month"]),
+                "days_per_week": values.get(keys["days_per_week"]),
+                "level": values.get(keys["level"]),
             }
             if kind == _WORK:
                 for name, what in (("hours_per_month", "月就労時間"), ("days_per_week", "週就労日数")):
@@ -313,7 +316,9 @@ class Assembler:
                         )
                 if any(reason[name] is None for name in ("hours_per_month", "days_per_week")):
                     continue
-            guardians.append({"relation": relation, "name": get("name"), "reasons": [self._reason(reason)]})
+            guardians.append(
+                {"relation": relation, "name": values.get(keys["name"]), "reasons": [self._reason(reason)]}
+            )
         if not guardians and not problems:
             problems.append((row, None, "保護者の情報がありません / no guardian"))
         return guardians
