@@ -8,12 +8,12 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.artifacts import publish_summary, publish_workbook_link
+from flows.artifacts import publish_nursery_tables, publish_summary, publish_workbook_link
 from flows.handoff import load_models, write_atomically
 from flows.params import AdmissionOutcome, AdmissionParams
 from flows.paths import DEFAULT_RULES
 from flows.policy import IO_RETRIES, IO_RETRY_DELAY_SECONDS
-from flows.report import summarise, summary_markdown
+from flows.report import placements_by_nursery, summarise, summary_markdown
 from matching.adjustments import StaffAdjustment
 from matching.instance import Instance
 from matching.optimizer import solve
@@ -103,6 +103,7 @@ def admission_flow(params: AdmissionParams) -> AdmissionOutcome:
     instance_path, result_path, workbook = write_outputs(review, instance, params.out_dir)
     summary = summarise(instance, result)
     publish_summary(summary)
+    publish_nursery_tables(summary, placements_by_nursery(instance, result))
     publish_workbook_link(workbook)
     logger.info(
         "内定 %d, 保留 %d, 充足率 %.1f%% (%s) / placed, waitlisted, fill rate",

@@ -6,6 +6,7 @@ or guardian's name, address or reason.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import cast
@@ -36,6 +37,25 @@ def publish_summary(summary: SeasonSummary) -> None:
         key=NURSERY_TABLE_KEY,
         description="園別 内定数・充足率 / placements and fill rate per nursery",
     )
+
+
+def artifact_key(text: str) -> str:
+    """Prefect keys allow lowercase letters, digits and dashes only."""
+    return re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-") or "x"
+
+
+def publish_nursery_tables(
+    summary: SeasonSummary, placements: Mapping[str, Sequence[Mapping[str, object]]]
+) -> None:
+    """One table per nursery (its key keeps the nursery's history across runs): who was placed, masked."""
+    for nursery in summary.nurseries:
+        if nursery.seats == 0 and not placements.get(nursery.id):
+            continue
+        create_table_artifact(
+            [dict(row) for row in placements.get(nursery.id, ())],
+            key=f"nursery-{artifact_key(nursery.id)}",
+            description=f"{nursery.name} ({nursery.id}) 内定 {nursery.placed} / 募集 {nursery.seats}",
+        )
 
 
 def publish_workbook_link(workbook: Path) -> None:

@@ -168,6 +168,25 @@ def summary_markdown(summary: SeasonSummary) -> str:
     return "\n".join(lines) + "\n"
 
 
+def placements_by_nursery(instance: Instance, result: MatchResult) -> dict[str, list[dict[str, object]]]:
+    """Per nursery, the children newly placed there: masked id, age class, choice rank, priority there."""
+    rows: dict[str, list[dict[str, object]]] = {n.id: [] for n in instance.nurseries}
+    for child in sorted(instance.applications, key=lambda c: (c.age_class, c.id)):
+        nursery = result.assignments.get(child.id)
+        if nursery is None or nursery == child.current_nursery or nursery not in rows:
+            continue
+        rank = child.preferences.index(nursery) + 1 if nursery in child.preferences else None
+        rows[nursery].append(
+            {
+                "児童 (伏字)": mask_id(child.id),
+                "クラス": AGE_CLASS_LABELS[child.age_class],
+                "希望順位": f"第{rank}希望" if rank else "-",
+                "指数": child.score + child.bonus.get(nursery, 0),
+            }
+        )
+    return rows
+
+
 def nursery_table(summary: SeasonSummary) -> list[dict[str, object]]:
     """One row per nursery: seats, placements per age class, first choices, fill rate."""
     rows: list[dict[str, object]] = []

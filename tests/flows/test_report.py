@@ -68,3 +68,14 @@ def test_mask_id_keeps_only_ends() -> None:
     assert mask_id("A000123") == "A****23"
     assert mask_id("R2027-000123") == "R*********23"
     assert mask_id("AB") == "**"
+
+
+def test_placements_per_nursery_are_masked() -> None:
+    from flows.artifacts import artifact_key
+    from flows.report import placements_by_nursery
+
+    rows = placements_by_nursery(_instance(), _result())
+    assert [r["児童 (伏字)"] for r in rows["N001"]] == ["A****01", "A****03"]
+    assert rows["N001"][1] == {"児童 (伏字)": "A****03", "クラス": "1歳児", "希望順位": "第2希望", "指数": 8}
+    assert rows["N003"] == []  # the staying transfer is not listed as a new placement
+    assert artifact_key("N001") == "n001" and artifact_key("園_A 1") == "a-1"
