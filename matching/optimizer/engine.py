@@ -52,8 +52,7 @@ def solve(
     sum of preference ranks. By default every individual child (no same-nursery group) is kept strictly
     stable and the sibling-group coalitions are minimised (the policy measured in issue 3; "optimal" then
     means proven among such assignments). `exact=True` lets individual children block too and minimises
-    over all assignments; staff pins always use that mode, since a pin can make strict stability
-    impossible.
+    over all assignments. A staff pin makes nobody eligible; the coalitions it causes are counted.
     """
     return solve_with_stats(
         instance, adjustments, time_limit, workers=workers, seed=seed, explain=explain, exact=exact
@@ -77,7 +76,7 @@ def solve_with_stats(
     compiled_at = time.perf_counter()
     budget = time_limit
     adjustment_cost = 0
-    strict = not (exact or comp.pinned_any)
+    strict = not exact
     if adjustments:
         # The stability cost of the adjustments: best blocking count with them minus without them,
         # both solved the same way.

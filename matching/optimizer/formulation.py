@@ -44,12 +44,15 @@ class Formulation:
     active: list[int]  # per class: roster positions [0, active) are in the model
     # (var, group, entry, failure literals of that pair)
     group_blocking: list[tuple[int, int, int, tuple[int, ...]]] = field(default_factory=list)
-    single_blocking: list[tuple[int, int, int]] = field(default_factory=list)  # (var, child, entry)
+    # (var, child, entry, kind): kind "e" blocks when eligible there and not placed there or better;
+    # "below" (above a pinned occupant) blocks whenever not placed there or better.
+    single_blocking: list[tuple[int, int, int, str]] = field(default_factory=list)
     prefix: list[tuple[int, int, int]] = field(default_factory=list)  # (var, class, roster position)
     failures: list[tuple[int, int, int]] = field(default_factory=list)  # (var, prefix var, needed count)
     blocking_vars: list[int] = field(default_factory=list)
     guaranteed: list[int] = field(default_factory=list)  # per class: roster slots [0, g) always eligible
     true: int = -1  # a literal fixed to true (certain placements)
+    strict: bool = True
     weight_blocking: int = 0
     placed_coeffs: dict[int, int] = field(default_factory=dict)
     rank_coeffs: dict[int, int] = field(default_factory=dict)
@@ -60,9 +63,10 @@ def build(comp: Compiled, strict: bool, ceiling: list[int] | None = None) -> For
     model = CpSatModel()
     roster, ent_pos, ent_class, group_of = comp.roster, comp.ent_pos, comp.ent_class, comp.group_of
     active = [len(r) for r in roster]
+    pin = comp.pin
     if strict and ceiling is not None:
         for c in range(comp.n_children):
-            if group_of[c] < 0:
+            if group_of[c] < 0 and pin[c] < 0:
                 for j in range(min(ceiling[c], len(ent_class[c]))):
                     k = ent_class[c][j]
                     if ent_pos[c][j] < active[k]:
@@ -70,6 +74,9 @@ def build(comp: Compiled, strict: bool, ceiling: list[int] | None = None) -> For
     possible = [
         [ent_pos[c][j] < active[k] for j, k in enumerate(classes)] for c, classes in enumerate(ent_class)
     ]
+    for c, p in enumerate(pin):
+        if p >= 0:  # a pinned child needs no eligibility: its seat is the staff's decision
+            possible[c] = [j == p for j in range(len(ent_class[c]))]
     for members in comp.groups:
         for j in range(len(ent_class[members[0]])):
             if not all(possible[m][j] for m in members):
@@ -96,7 +103,7 @@ def build(comp: Compiled, strict: bool, ceiling: list[int] | None = None) -> For
         if group_of[c] < 0:
             sure = bool(certain) and certain[c]
             x[c] = [(true if sure else model.new_bools(1)) if ok else ABSENT for ok in possible[c]]
-    form = Formulation(model=model, x=x, e_base=[], active=active, true=true)
+    form = Formulation(model=model, x=x, e_base=[], active=active, true=true, strict=strict)
     form.guaranteed = guaranteed
     for c in range(comp.n_children):
         if group_of[c] < 0:
@@ -110,7 +117,7 @@ def build(comp: Compiled, strict: bool, ceiling: list[int] | None = None) -> For
         if len(present) > 1:
             model.add_at_most_one(present)
     for c, p in enumerate(comp.pin):
-        if p >= 0:
+        if p >= 0 and x[c][p] != true:
             model.fix(x[c][p])
     _cutoffs(comp, form, strict)
     _group_blocking(comp, form, group_y)
@@ -138,7 +145,13 @@ class _Propagator:
         self.counted = [0] * n_classes  # possible admissions before the frontier
         self.total = [0] * n_classes  # possible admissions in [0, active)
         self.best = [len(classes) for classes in comp.ent_class]
-        self.fixed = [False] * comp.n_children
+        self.fixed = [p >= 0 for p in comp.pin]
+        # A pinned occupant may sit below children it makes eligible nowhere; counting rules do not
+        # apply to its class.
+        self.pinned_class = [False] * n_classes
+        for c, p in enumerate(comp.pin):
+            if p >= 0:
+                self.pinned_class[comp.ent_class[c][p]] = True
         for c, row in enumerate(possible):
             for j, ok in enumerate(row):
                 if ok:
@@ -186,16 +199,17 @@ class _Propagator:
             k = self.work.pop()
             items, i, limit = roster[k], frontier[k], active[k]
             if limit < len(items) and self.total[k] == cap[k]:
-                for c, j in items[:limit]:
+                for c, j in items:
                     if possible[c][j]:
                         self.admit(c, j)
-            while i < limit and (counted[k] < cap[k] or i < forced[k]):
+            pinned_class = self.pinned_class[k]
+            while i < limit and ((counted[k] < cap[k] and not pinned_class) or i < forced[k]):
                 c, j = items[i]
                 if possible[c][j]:
                     counted[k] += 1
                 i += 1
                 frontier[k] = i
-                if group_of[c] >= 0 or j >= best[c]:
+                if group_of[c] >= 0 or comp.pin[c] >= 0 or j >= best[c]:
                     continue
                 for later in range(j + 1, best[c]):
                     self.remove(c, later)
@@ -207,48 +221,76 @@ class _Propagator:
 
 
 def _cutoffs(comp: Compiled, form: Formulation, strict: bool) -> None:
+    """Eligibility chains, stability clauses, capacity.
+
+    Staff pins in strict mode: a pinned child's admission makes nobody eligible (it is the staff's
+    decision, not a priority outcome), so individuals stay strictly stable towards everyone else; what
+    the pin costs is counted by soft literals: an individual above a pinned occupant of a class it
+    prefers blocks there, and a pinned child blocks with better classes where it is eligible.
+    """
     model, x, active = form.model, form.x, form.active
     if not form.guaranteed:
         form.guaranteed = [0] * comp.n_classes
+    pin, group_of, true = comp.pin, comp.group_of, form.true
+    lowest_pinned = [-1] * comp.n_classes
+    if strict:
+        for c, p in enumerate(pin):
+            if p >= 0:
+                k = comp.ent_class[c][p]
+                lowest_pinned[k] = max(lowest_pinned[k], comp.ent_pos[c][p])
     # Eligibility literals only for slots that are neither cut off nor guaranteed: slot i of class k is
     # variable e_base[k] + i for guaranteed[k] <= i < active[k].
     first = model.new_bools(sum(a - g for a, g in zip(active, form.guaranteed, strict=True)))
     clauses: list[list[int]] = []
-    group_of = comp.group_of
-    true = form.true
+
+    def soft(clause: list[int], c: int, j: int, kind: str) -> None:
+        if true in clause:
+            return
+        literal = model.new_bools(1)
+        form.single_blocking.append((literal, c, j, kind))
+        clauses.append([*clause, literal])
+
     base = first
     for k, roster in enumerate(comp.roster):
         always = form.guaranteed[k]
         form.e_base.append(base - always)
-        for i in range(active[k]):
+        for i in range(max(active[k], lowest_pinned[k])):
             c, j = roster[i]
             xc = x[c]
+            individual = group_of[c] < 0
+            pinned = strict and pin[c] >= 0
+            better = [v for v in xc[: j + 1] if v != ABSENT]
+            above_pin = individual and i < lowest_pinned[k] and pin[c] != j
+            if above_pin:
+                soft(better, c, j, "below")
+            if i >= active[k]:
+                continue
             if i < always:
-                if group_of[c] < 0:
-                    placed_at_best = [v for v in xc[: j + 1] if v != ABSENT]
-                    if true not in placed_at_best:
-                        clauses.append(placed_at_best)
+                if individual and not pinned and true not in better:
+                    clauses.append(better)
+                elif individual and pinned and j < pin[c] and not above_pin:
+                    soft([], c, j, "below")  # eligible for sure, and a pinned child cannot move
                 continue
             e = base + i - always
             if i > always:
                 clauses.append([negated(e), e - 1])
-            if xc[j] != ABSENT:
+            if xc[j] != ABSENT and not pinned:
                 clauses.append([negated(xc[j]), e])
-            if group_of[c] < 0:
-                clause = [negated(e), *(v for v in xc[: j + 1] if v != ABSENT)]
-                if true in clause:
-                    continue
-                if not strict:
-                    soft = model.new_bools(1)
-                    clause.append(soft)
-                    form.single_blocking.append((soft, c, j))
-                clauses.append(clause)
+            if not individual or true in better:
+                continue
+            if pinned:
+                if j < pin[c] and not above_pin:
+                    soft([negated(e)], c, j, "e")
+            elif strict:
+                clauses.append([negated(e), *better])
+            else:
+                soft([negated(e), *better], c, j, "e")
         base += active[k] - always
     model.add_clauses(clauses)
     # Capacity, and "a class with a free seat admits everyone" (a cut roster means the class is full).
     for k, roster in enumerate(comp.roster):
         coeffs: dict[int, int] = {}
-        for c, j in roster[: active[k]]:
+        for c, j in roster:
             v = x[c][j]
             if v != ABSENT:
                 coeffs[v] = coeffs.get(v, 0) + 1
@@ -256,6 +298,8 @@ def _cutoffs(comp: Compiled, form: Formulation, strict: bool) -> None:
         if not coeffs:
             if active[k] < len(roster) and cap > 0:
                 model.fix(_false(model))
+            elif cap > 0 and form.guaranteed[k] < active[k]:
+                model.fix(form.e_base[k] + active[k] - 1)  # nobody can be admitted: never full
             continue
         variables, values = list(coeffs), list(coeffs.values())
         if active[k] < len(roster):
@@ -265,8 +309,6 @@ def _cutoffs(comp: Compiled, form: Formulation, strict: bool) -> None:
             if cap > 0 and form.guaranteed[k] < active[k]:
                 last = form.e_base[k] + active[k] - 1
                 model.add_linear(variables, values, cap, 1 << 40, enforcement=negated(last))
-            elif cap > 0:  # everyone is eligible anyway; the class still takes all it can
-                pass
 
 
 def _false(model: CpSatModel) -> int:
@@ -278,6 +320,16 @@ def _false(model: CpSatModel) -> int:
 
 def _group_blocking(comp: Compiled, form: Formulation, group_y: list[list[int]]) -> None:
     model, x, active = form.model, form.x, form.active
+    lowest_pinned: dict[int, int] = {}
+    for c, p in enumerate(comp.pin):
+        if p >= 0:
+            k = comp.ent_class[c][p]
+            lowest_pinned[k] = max(lowest_pinned.get(k, -1), comp.ent_pos[c][p])
+
+    def pinned_below(k: int, q: int) -> bool:
+        """A pinned occupant below q can be displaced even in a class cut above q."""
+        return lowest_pinned.get(k, -1) > q
+
     ent_class, ent_pos = comp.ent_class, comp.ent_pos
     pairs: list[tuple[int, int, list[tuple[int, int, int]]]] = []  # (group, entry, conditions)
     needed: dict[int, set[int]] = {}
@@ -293,7 +345,7 @@ def _group_blocking(comp: Compiled, form: Formulation, group_y: list[list[int]])
                 r = len(positions)
                 for i, q in enumerate(positions):
                     need = comp.class_cap[k] + i + 1 - r
-                    if need <= 0 or q >= active[k]:
+                    if need <= 0 or (q >= active[k] and not pinned_below(k, q)):
                         possible = False  # never fits: too few seats, or below the class's cut
                     conditions.append((k, q, need))
             if possible and form.true not in group_y[g][: j + 1]:
@@ -346,7 +398,9 @@ def _objective(comp: Compiled, form: Formulation, group_y: list[list[int]]) -> N
                 rank[v] = rank.get(v, 0) + ranks[j]
     form.placed_coeffs, form.rank_coeffs = placed, rank
     form.weight_blocking = comp.n_children + 1
-    form.blocking_vars = [item[0] for item in form.group_blocking] + [v for v, _, _ in form.single_blocking]
+    form.blocking_vars = [item[0] for item in form.group_blocking] + [
+        item[0] for item in form.single_blocking
+    ]
     coeffs = {v: -count for v, count in placed.items()}
     for v in form.blocking_vars:
         coeffs[v] = form.weight_blocking
@@ -377,17 +431,20 @@ def hint_values(comp: Compiled, form: Formulation, outcome: list[int]) -> list[i
             return None
     for k, roster in enumerate(comp.roster):
         base, active = form.e_base[k], form.active[k]
-        admitted = [i for i, (c, j) in enumerate(roster) if outcome[c] == j]
-        full = len(admitted) >= comp.class_cap[k]
+        everyone = [i for i, (c, j) in enumerate(roster) if outcome[c] == j]
+        full = len(everyone) >= comp.class_cap[k]
+        # In strict mode a pinned occupant makes nobody eligible.
+        admitted = [i for i in everyone if not (form.strict and comp.pin[roster[i][0]] >= 0)]
         if active < len(roster) and (not full or (admitted and admitted[-1] >= active)):
             return None
         eligible_upto = admitted[-1] if full and admitted else (-1 if full else active - 1)
         for i in range(form.guaranteed[k], min(eligible_upto + 1, active)):
             values[base + i] = 1
-    for v, c, j in form.single_blocking:  # soft mode: nothing is guaranteed, every slot has a literal
-        if values[form.e_base[comp.ent_class[c][j]] + comp.ent_pos[c][j]] and not any(
-            values[u] for u in x[c][: j + 1] if u >= 0
-        ):
+    for v, c, j, kind in form.single_blocking:
+        if any(values[u] for u in x[c][: j + 1] if u >= 0):
+            continue
+        k, i = comp.ent_class[c][j], comp.ent_pos[c][j]
+        if kind == "below" or i < form.guaranteed[k] or (i < form.active[k] and values[form.e_base[k] + i]):
             values[v] = 1
     cumulative: dict[int, list[int]] = {}
     for p, k, q in form.prefix:

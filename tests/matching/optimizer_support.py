@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
+from matching.adjustments import StaffAdjustment
 from matching.checker import check_assignments
 from matching.instance import Instance, InstanceApplication, InstanceNursery
 
@@ -48,14 +49,18 @@ def rank_sum(inst: Instance, assignments: dict[str, str | None]) -> int:
     return total
 
 
-def objective(inst: Instance, assignments: dict[str, str | None]) -> tuple[int, int, int]:
+def objective(
+    inst: Instance, assignments: dict[str, str | None], adjustments: Sequence[StaffAdjustment] = ()
+) -> tuple[int, int, int]:
     """(blocking coalitions, -placed, rank sum): the engine's lexicographic objective."""
-    report = check_assignments(inst, assignments)
+    report = check_assignments(inst, assignments, adjustments)
     placed = sum(1 for v in assignments.values() if v is not None)
     return (len(report.blocking), -placed, rank_sum(inst, assignments))
 
 
-def feasible_assignments(inst: Instance) -> Iterator[dict[str, str | None]]:
+def feasible_assignments(
+    inst: Instance, adjustments: Sequence[StaffAdjustment] = ()
+) -> Iterator[dict[str, str | None]]:
     """Every assignment that satisfies capacity, sibling and transfer rules (checked by the checker)."""
     units: list[list[str]] = []
     seen: set[str] = set()
@@ -82,7 +87,7 @@ def feasible_assignments(inst: Instance) -> Iterator[dict[str, str | None]]:
         for members, nursery in zip(units, combo, strict=True):
             for m in members:
                 assignments[m] = nursery
-        if not check_assignments(inst, assignments).violations:
+        if not check_assignments(inst, assignments, adjustments).violations:
             yield assignments
 
 
