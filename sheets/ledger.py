@@ -19,6 +19,7 @@ from matching.records import Application, Nursery, parse_record
 from sheets.assemble import Assembler, Contact, SheetRows
 from sheets.converters import Failure, build_converters, capacity_converter, nursery_index
 from sheets.errors import LedgerFormatError
+from sheets.gcpause import pause_cyclic_gc
 from sheets.header import HeaderLayout, application_vocabulary, find_header, nursery_vocabulary
 from sheets.issues import LedgerIssue, Severity, issue_sort_key, raw_preview
 from sheets.mapping import LedgerMapping
@@ -62,6 +63,11 @@ def read_ledger(
     """Normalise the ledger at `path`. `nurseries` adds known nurseries (e.g. from nurseries.json) to
     those found on the ledger's own nursery sheet, for resolving the names staff wrote."""
     check_workbook(path, limits)
+    with pause_cyclic_gc():
+        return _read(path, mapping, nurseries)
+
+
+def _read(path: Path, mapping: LedgerMapping, nurseries: Sequence[Nursery]) -> LedgerReading:
     issues: list[LedgerIssue] = []
     with XlsxBook(path) as book:
         sheet_chunks = {sheet: book.row_chunks(sheet) for sheet in book.sheet_names}

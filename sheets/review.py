@@ -17,6 +17,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from sheets.deterministic import workbook_bytes
+from sheets.gcpause import pause_cyclic_gc
 from sheets.review_model import ReviewInput, build_model
 from sheets.review_sheets import (
     write_issues_sheet,
@@ -35,16 +36,19 @@ def write_review_workbook(data: ReviewInput, path: Path, *, overwrite: bool = Fa
     """Write the review workbook to `path` (never over one of `data.source_files`; an existing file only
     with `overwrite`, because it may hold staff adjustments) and return `path`."""
     ensure_writable_output(path, data.source_files, overwrite=overwrite)
-    model = build_model(data)
-    workbook = Workbook(write_only=True)
-    nursery_list = write_nursery_list_sheet  # written last, but its size is needed for the drop-down
-    write_results_sheet(workbook.create_sheet("結果一覧"), model, nursery_list_rows=len(data.nurseries))
-    write_per_nursery_sheet(workbook.create_sheet("園別内定者"), model)
-    write_waitlist_sheet(workbook.create_sheet("保留一覧"), model)
-    write_summary_sheet(workbook.create_sheet("集計"), model)
-    write_issues_sheet(workbook.create_sheet("入力チェック"), data.issues)
-    nursery_list(workbook.create_sheet("施設一覧"), model)
-    _write_atomically(path, workbook_bytes(workbook, data.generated_at))
+    with pause_cyclic_gc():
+        model = build_model(data)
+        workbook = Workbook(write_only=True)
+        # 施設一覧 is written last (write-only sheets are written in order) but the 調整施設番号
+        # drop-down on 結果一覧 refers to its rows, so its size is passed along.
+        write_results_sheet(workbook.create_sheet("結果一覧"), model, nursery_list_rows=len(data.nurseries))
+        write_per_nursery_sheet(workbook.create_sheet("園別内定者"), model)
+        write_waitlist_sheet(workbook.create_sheet("保留一覧"), model)
+        write_summary_sheet(workbook.create_sheet("集計"), model)
+        write_issues_sheet(workbook.create_sheet("入力チェック"), data.issues)
+        write_nursery_list_sheet(workbook.create_sheet("施設一覧"), model)
+        payload = workbook_bytes(workbook, data.generated_at)
+    _write_atomically(path, payload)
     return path
 
 
