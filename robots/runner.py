@@ -19,7 +19,7 @@ from pathlib import Path
 from robots._exec.browser import BrowserOptions, BrowserSession
 from robots.credentials import Credentials
 from robots.decisions import Decision
-from robots.errors import ApplicationError, BusinessError, ItemError
+from robots.errors import ApplicationError, BusinessError, ItemError, ScreenTimeout
 from robots.queue import State, WorkItem, WorkQueue
 from robots.recipe import Recipe
 from robots.report import RunReport, failures_of, mask
@@ -36,6 +36,7 @@ class RobotSettings:
     headless: bool = True
     executable_path: str = "/usr/bin/chromium"
     retry_pause_s: float = 0.1  # grows with each attempt; old systems recover from a hiccup quickly
+    unanswered_save_wait_s: float = 3.0  # after a save that timed out, before checking the screen again
     retry_application_errors: bool = True  # also retry items a previous run gave up on
     limit: int | None = None  # work on at most this many items (staged roll-outs, tests)
     # Browsers (each with its own login) working in parallel. 1 keeps to one session, which some
@@ -188,6 +189,10 @@ def _work_on(
                 queue.record_failure(ref, exc.message, shot, trace, state)
             if final:
                 return
+            if isinstance(exc, ScreenTimeout) and screen.save_clicked:
+                # No answer after saving: the system may still be storing it. Give it time before the
+                # retry looks at the screen, or the check could miss a record that is about to appear.
+                time.sleep(settings.unanswered_save_wait_s)
             _recover(screen, attempt, settings)
             continue
         driver.stop_trace(None)

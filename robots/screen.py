@@ -33,6 +33,7 @@ class DecisionScreen:
         self.base_url = base_url
         self._credentials = credentials
         self._work = recipe.work_frame or TOP
+        self.save_clicked = False
 
     # -- login --------------------------------------------------------------------------------------------
     def login(self) -> None:
@@ -62,6 +63,7 @@ class DecisionScreen:
     # -- one decision ---------------------------------------------------------------------------------------
     def enter(self, decision: Decision, dry_run: bool) -> Found:
         """Enter one decision; ALREADY_ENTERED when the screen shows it was entered before (no writing)."""
+        self.save_clicked = False
         if self.recipe.search.url:
             self.driver.goto_frame(
                 self._work,
@@ -140,6 +142,7 @@ class DecisionScreen:
         spec = self.recipe.save
         t = self.recipe.timeout_ms
         dialogs_before = len(self.driver.dialogs)
+        self.save_clicked = True  # from here on a failure leaves it unknown whether the system stored it
         self._click(self._work, spec.click, "登録 / save")
         if spec.confirm == "click" and spec.confirm_click:
             self._click(self._work, spec.confirm_click, "確認 / confirm")

@@ -19,6 +19,9 @@ from pathlib import Path
 from samples.legacy_app.store import LegacyStore, SeedChild
 
 FAILURE_KINDS = ("500", "timeout", "session")
+# "slow": the system answers late *and* stores late (after hang_seconds); only on request (tests), since a
+# robot can tell it from "timeout" only by waiting before it checks the screen again.
+ALL_FAILURE_KINDS = (*FAILURE_KINDS, "slow")
 
 
 @dataclass(frozen=True)
@@ -44,9 +47,11 @@ class LegacyApp:
     """The running application: store, sessions and failure injection."""
 
     def __init__(self, config: LegacyAppConfig) -> None:
-        unknown = set(config.failure_kinds) - set(FAILURE_KINDS)
+        unknown = {*config.failure_kinds, *(k for ks in config.forced_failures.values() for k in ks)} - set(
+            ALL_FAILURE_KINDS
+        )
         if unknown or not 0.0 <= config.failure_rate <= 1.0:
-            raise ValueError(f"failure kinds must be among {FAILURE_KINDS} and 0 <= rate <= 1")
+            raise ValueError(f"failure kinds must be among {ALL_FAILURE_KINDS} and 0 <= rate <= 1")
         self.config = config
         self.store = LegacyStore(config.db_path)
         self.store.seed(list(config.children), dict(config.nurseries))

@@ -238,6 +238,8 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 self._redirect("/v2/login?expired=1")
             return
+        if failure == "slow":
+            time.sleep(self.app.config.hang_seconds)  # busy system: stores only after this
         store = self.app.store
         error = check(store, sub)
         child = store.child(sub.uketsuke, sub.child_id)

@@ -82,22 +82,27 @@ def test_business_errors_go_to_staff_with_evidence(legacy_app: AppFactory, robot
 def test_application_errors_are_retried_without_duplicates(
     legacy_app: AppFactory, robot, caplog, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    children = seed_children(4)
-    forced = {"R2027-000001": ("500",), "R2027-000002": ("session",), "R2027-000003": ("timeout",)}
+    children = seed_children(5)
+    forced = {
+        "R2027-000001": ("500",),
+        "R2027-000002": ("session",),
+        "R2027-000003": ("timeout",),  # stored, then no answer
+        "R2027-000004": ("slow",),  # no answer in time, stored a moment later
+    }
     caplog.set_level("DEBUG")
     with legacy_app(children, forced_failures=forced, hang_seconds=4.5) as app:
         report = robot(app, [decision_for(c) for c in children])
         entered, logins = _entered(app), app.logins
-        assert app.injected == ["500", "session", "timeout"]
-    assert report.counts[State.DONE] == 4 and report.failures == ()
-    assert entered == Counter({d: 1 for d in entered}) and len(entered) == 4
-    assert logins >= 3  # first login + one after each failure
-    # The hung save was stored before the timeout: the retry found it on the screen and did not write.
-    assert report.already_entered == 1 and report.entered == 3
+        assert app.injected == ["500", "session", "timeout", "slow"]
+    assert report.counts[State.DONE] == 5 and report.failures == ()
+    assert entered == Counter({d: 1 for d in entered}) and len(entered) == 5
+    assert logins >= 5  # first login + one after each failure
+    # Both unanswered saves were stored: the retry found them on the screen and did not write again.
+    assert report.already_entered == 2 and report.entered == 3
     assert USER not in caplog.text and PASSWORD not in caplog.text
     traces = list((tmp_path / "artifacts").glob("item-*.zip"))
-    assert len(traces) == 3  # one per failed attempt, each with its screenshot
-    assert len(list((tmp_path / "artifacts").glob("item-*.png"))) == 3
+    assert len(traces) == 4  # one per failed attempt, each with its screenshot
+    assert len(list((tmp_path / "artifacts").glob("item-*.png"))) == 4
     for trace in traces:  # logging in again happens outside the traced part
         with zipfile.ZipFile(trace) as archive:
             assert archive.namelist()
