@@ -81,7 +81,7 @@ def robot(tmp_path: Path) -> Iterator[Callable[..., RunReport]]:
             queue_path=tmp_path / "queue.db",
             artifacts_dir=tmp_path / "artifacts",
             decisions=decisions,
-            settings=RobotSettings(**({"retry_pause_s": 0.0} | settings)),
+            settings=RobotSettings(**({"retry_pause_s": 0.0, "unanswered_save_wait_s": 1.0} | settings)),
         )
 
     yield run
