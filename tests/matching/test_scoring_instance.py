@@ -17,7 +17,8 @@ from tests.matching.test_scoring_support import YEAR, application, rules
 
 @pytest.fixture(scope="module")
 def city() -> SyntheticCity:
-    return generate_city(400, seed=7, admission_year=YEAR)
+    # Large enough that every band the tests change has households in it.
+    return generate_city(1000, seed=7, admission_year=YEAR)
 
 
 def _text(name: str) -> str:
