@@ -18,6 +18,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from ocr._exec import rapid
 from ocr.align import find_alignment, skew_degrees, warp_to_template
 from ocr.errors import PageLoadError
 from ocr.loading import load_pages
@@ -159,8 +160,8 @@ def read_batch(
     jobs = [(f, tuple(templates), settings) for f in files]
     if workers <= 1 or len(files) <= 1:
         return [page for job in jobs for page in _read_file_task(job)]
-    # forkserver, not fork: a parent that already holds an ONNX Runtime session must not be forked.
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("forkserver")
-    ) as pool:
+    # Fork is cheapest and works from any script; but a parent that already holds an ONNX Runtime session
+    # (it read pages itself before) must not be forked, so then the workers come from a fork server.
+    method = "forkserver" if rapid.engine_loaded() else "fork"
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
         return [page for pages in pool.map(_read_file_task, jobs, chunksize=1) for page in pages]

@@ -29,6 +29,10 @@ KANA_LOOKALIKES = str.maketrans(
         "-": "ー",
     }
 )
+# RapidOCR's model also knows Chinese glyph variants and sometimes returns them for Japanese print
+# (物產 for 物産). Company names and addresses use the Japanese forms; personal names are left alone,
+# since old forms there are legitimate and belong to the person.
+JAPANESE_FORMS = str.maketrans("產內稅說錄步靑淸黃德", "産内税説録歩青清黄徳")
 DIGIT_LOOKALIKES = str.maketrans(
     {"O": "0", "o": "0", "〇": "0", "I": "1", "l": "1", "|": "1", ",": "", "，": ""}
 )
@@ -55,6 +59,8 @@ def normalise(kind: FieldKind, text: str) -> str:
         return "".join("-" if c in DASHES else c for c in text)
     if kind is FieldKind.DATE:
         return text.translate(DIGIT_LOOKALIKES)
+    if kind in (FieldKind.TEXT, FieldKind.ADDRESS):
+        text = text.translate(JAPANESE_FORMS)
     # 一 (kanji one) after a katakana is the long vowel mark: コ一ポ is コーポ.
     return _LONG_VOWEL.sub("ー", text)
 

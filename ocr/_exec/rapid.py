@@ -60,6 +60,11 @@ def _engine() -> Any:
     return _ENGINE
 
 
+def engine_loaded() -> bool:
+    """True once this process holds an ONNX Runtime session (it must not be forked from then on)."""
+    return _ENGINE is not None
+
+
 def recognise(image: np.ndarray) -> RapidResult:
     """Read one line of text from a grayscale or BGR crop."""
     if image.ndim == 2:

@@ -71,3 +71,8 @@ def test_required_and_same_value() -> None:
         options=(ChoiceOption("男", (0, 0, 9, 9)), ChoiceOption("女", (0, 0, 9, 9))),
     )
     assert same_value(choice, "男", "男") and not same_value(choice, "男", None)
+
+
+def test_chinese_glyph_variants_become_japanese_in_text_not_in_names() -> None:
+    assert normalise(FieldKind.TEXT, "有限会社東和物產") == "有限会社東和物産"
+    assert normalise(FieldKind.NAME, "物產") == "物產"  # a person's own spelling is not changed
