@@ -77,7 +77,7 @@ def values_for(template: FormTemplate, scenario: dict[str, Any], rng: random.Ran
     return values
 
 
-def _other_form(rng: random.Random) -> np.ndarray:
+def other_document(rng: random.Random) -> np.ndarray:
     """A page that is not one of our forms: a letter with a table, as mis-fed scans often are."""
     image = Image.new("L", (2480, 3508), 255)
     pen = ImageDraw.Draw(image)
@@ -172,7 +172,7 @@ def _bad_pages(
         _write(
             out,
             "bad_other_form",
-            jpeg_bytes(_other_form(rng), 80),
+            jpeg_bytes(other_document(rng), 80),
             ".jpg",
             {"expected_status": "unknown_form"},
         )

@@ -8,7 +8,7 @@ import pytest
 
 from ocr.align import find_alignment
 from ocr.template import FormTemplate
-from samples.forms.generate import _other_form
+from samples.forms.generate import other_document
 from samples.forms.scan import ScanParams, degrade, fill
 from samples.forms.values import household
 
@@ -58,7 +58,7 @@ def test_upside_down_page_is_turned_back(templates: tuple[FormTemplate, ...]) ->
 
 
 def test_another_document_matches_no_template(templates: tuple[FormTemplate, ...]) -> None:
-    assert find_alignment(_other_form(random.Random(1)), templates) is None
+    assert find_alignment(other_document(random.Random(1)), templates) is None
 
 
 def test_each_form_matches_its_own_template(all_templates: tuple[FormTemplate, ...]) -> None:
