@@ -4,8 +4,8 @@ is in the issue list at its sheet, row and column."""
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -104,7 +104,17 @@ def test_parallel_reading_gives_the_same_result(tmp_path: Path, monkeypatch: pyt
     mapping = load_mapping(LEDGERS / "generated_city.mapping.toml")
     serial = read_ledger(path, mapping)
     monkeypatch.setattr(sheets.rows, "PARALLEL_MIN_ROWS", 10)  # the forked path for a small sheet
-    assert threading.active_count() == 1  # else the reader (rightly) stays serial
+    pools: list[int] = []
+
+    real_pool = sheets.rows.ProcessPoolExecutor
+
+    def counting_pool(**kwargs: Any) -> Any:
+        pools.append(kwargs["max_workers"])
+        return real_pool(**kwargs)
+
+    monkeypatch.setattr(sheets.rows, "ProcessPoolExecutor", counting_pool)
+    monkeypatch.setattr(sheets.rows.os, "cpu_count", lambda: 2)  # a split even on a one-core runner
     parallel = read_ledger(path, mapping)
+    assert pools, "the big-sheet path (worker processes) was not taken"
     assert parallel == serial
     assert parallel.applications == city.applications
