@@ -111,11 +111,12 @@ def test_application_errors_are_retried_without_duplicates(
 
 
 def test_session_expiry_logs_in_again(legacy_app: AppFactory, robot) -> None:  # type: ignore[no-untyped-def]
-    children = seed_children(4)
-    with legacy_app(children, session_seconds=2.0, processing_delay_ms=100) as app:
+    # Six saves of at least 0.3 s each outlast a 1-second session however fast the machine is.
+    children = seed_children(6)
+    with legacy_app(children, session_seconds=1.0, processing_delay_ms=300) as app:
         report = robot(app, [decision_for(c) for c in children])
         entered, logins = _entered(app), app.logins
-    assert report.counts[State.DONE] == 4 and max(entered.values()) == 1 and len(entered) == 4
+    assert report.counts[State.DONE] == 6 and max(entered.values()) == 1 and len(entered) == 6
     assert logins >= 2
 
 
