@@ -50,7 +50,9 @@ def prepare_samples(out: Path, applicants: int, pages: int, seed: int, year: int
     """City ledger, scanned forms, and what the legacy system knows: every child of both."""
     _, files = write_city(out / "city", applicants, seed, year)
     scans = out / "scans"
-    generated = generate_forms(scans, pages, seed, year=year)
+    nurseries = nurseries_from_json(files.nurseries)
+    # The scanned applicants ask for this city's nurseries, so their forms join the same assignment.
+    generated = generate_forms(scans, pages, seed, year=year, nurseries=sorted(nurseries))
     children = children_from_json(files.applications)
     for page in generated:
         fields = json.loads(page.truth.read_text(encoding="utf-8")).get("fields", {})
@@ -62,7 +64,7 @@ def prepare_samples(out: Path, applicants: int, pages: int, seed: int, year: int
         mapping=LEDGERS_DIR / "generated_city.mapping.toml",
         scans=scans,
         legacy_children=tuple(children),
-        legacy_nurseries=nurseries_from_json(files.nurseries),
+        legacy_nurseries=nurseries,
     )
 
 

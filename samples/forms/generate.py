@@ -125,8 +125,12 @@ def generate_forms(
     bad: bool = False,
     year: int = 2027,
     templates_dir: Path = TEMPLATES_DIR,
+    nurseries: Sequence[str] = (),
 ) -> list[GeneratedPage]:
-    """Write `count` good pages (plus the five bad ones when `bad`) into `out`; same seed, same pages."""
+    """Write `count` good pages (plus the five bad ones when `bad`) into `out`; same seed, same pages.
+
+    `nurseries`: the city's nursery ids that applicants may ask for (default N001..N119).
+    """
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     loaded = {tid: load_template(templates_dir / f"{tid}.toml") for tid in templates}
@@ -134,7 +138,7 @@ def generate_forms(
     applications = [tid for tid in templates if tid != CERTIFICATE]
     pages: list[GeneratedPage] = []
     while len(pages) < count:
-        app_values, certificates = household(rng, year)
+        app_values, certificates = household(rng, year, nurseries)
         batch: list[tuple[str, dict[str, Any]]] = []
         if applications:
             batch.append((rng.choice(applications), app_values))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 from typing import Any
 
 from samples.citygen.names import ADULT_GIVEN, CHILD_GIVEN, SURNAMES
@@ -73,8 +74,13 @@ def company(rng: random.Random) -> str:
     return rng.choice(COMPANY_FORMS).format(word + rng.choice(COMPANY_KINDS))
 
 
-def household(rng: random.Random, year: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """(application values, certificate values per working guardian) sharing one receipt number."""
+def household(
+    rng: random.Random, year: int, nurseries: Sequence[str] = ()
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(application values, certificate values per working guardian) sharing one receipt number.
+
+    Preferences are drawn from `nurseries` (a city's nursery ids) when given, else from N001..N119.
+    """
     receipt = f"{year}{rng.randint(1, 999999):06d}"
     surname = rng.choice(SURNAMES)
     child_name, child_kana = person(rng, CHILD_GIVEN, surname)
@@ -95,9 +101,12 @@ def household(rng: random.Random, year: int) -> tuple[dict[str, Any], list[dict[
         "income_levy": str(rng.randrange(0, 400000, 100)) if rng.random() < 0.7 else None,
         "note": rng.choice(("特になし", "兄が在園中", "転居予定あり")) if rng.random() < 0.2 else None,
     }
-    nurseries = rng.sample(range(1, 120), 3)
-    for rank, number in enumerate(nurseries[: rng.randint(1, 3)], start=1):
-        app[f"preference_{rank}"] = f"N{number:03d}"
+    if nurseries:
+        choices = rng.sample(list(nurseries), min(3, len(nurseries)))
+    else:
+        choices = [f"N{number:03d}" for number in rng.sample(range(1, 120), 3)]
+    for rank, nursery in enumerate(choices[: rng.randint(1, 3)], start=1):
+        app[f"preference_{rank}"] = nursery
     for name, _ in FLAGS:
         app[name] = rng.random() < 0.12
     app["flag_single_parent"] = single
