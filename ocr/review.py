@@ -23,6 +23,7 @@ from ocr.errors import ReviewFileError
 from ocr.postprocess import problems, to_value
 from ocr.readings import FieldReading, PageReading, Value
 from ocr.template import FieldKind, FieldSpec, FormTemplate
+from sheets.cells import needs_text_guard
 
 SHEET = "確認"
 HEADERS = ("キー", "ファイル", "項目", "種類", "画像", "読み取り値", "理由", "候補", "修正値", "確認")
@@ -84,9 +85,10 @@ def write_review(readings: Sequence[PageReading], path: Path | str) -> int:
                 "",
             ]
             for column, text in enumerate(values, start=1):
-                sheet.cell(row=row, column=column, value=text).alignment = Alignment(
-                    wrap_text=True, vertical="center"
-                )
+                cell = sheet.cell(row=row, column=column, value=text)
+                cell.alignment = Alignment(wrap_text=True, vertical="center")
+                if needs_text_guard(text):  # a value read as "=…" or "+81…" stays text, never a formula
+                    cell.data_type, cell.quotePrefix = "s", True
             sheet.cell(row=row, column=CORRECTED).fill = INPUT_FILL
             sheet.cell(row=row, column=CONFIRMED).fill = INPUT_FILL
             confirm.add(sheet.cell(row=row, column=CONFIRMED))

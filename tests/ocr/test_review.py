@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from ocr.errors import ReviewFileError
 from ocr.readings import PageReading, PageStatus
-from ocr.review import CONFIRMED, CORRECTED, KEY, SHEET, read_review, write_review
+from ocr.review import CONFIRMED, CORRECTED, KEY, READ, SHEET, read_review, write_review
 from ocr.template import FormTemplate
 
 
@@ -103,3 +103,18 @@ def test_a_foreign_workbook_is_refused(
     (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really")
     with pytest.raises(ReviewFileError):
         read_review(pending, tmp_path / "broken.xlsx", templates)
+
+
+def test_formula_looking_readings_are_written_as_text(tmp_path: Path, pending: list[PageReading]) -> None:
+    """An OCR value like "=HYPERLINK(…)" or "+81…" must reach staff as text, never as a live formula."""
+    page = pending[0]
+    hostile = {"child_name": '=HYPERLINK("http://x","a")', "phone": "+81-3-1234-5678"}
+    fields = tuple(replace(f, value=hostile.get(f.name, f.value)) for f in page.fields)
+    path = tmp_path / "review.xlsx"
+    write_review([page.with_fields(fields)], path)
+    sheet = load_workbook(path)[SHEET]
+    rows = {str(r[KEY - 1].value).rpartition("|")[2]: r for r in sheet.iter_rows(min_row=2)}
+    for name, text in hostile.items():
+        cell = rows[name][READ - 1]
+        assert cell.data_type == "s" and cell.value == text and cell.quotePrefix
+        assert rows[name][CORRECTED - 1].data_type == "s"
