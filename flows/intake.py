@@ -10,13 +10,13 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.artifacts import publish_markdown
 from flows.errors import StepInputError
-from flows.handoff import save_readings
 from flows.ocr_batch import read_scans
 from flows.params import IntakeOutcome, IntakeParams
 from flows.paths import DEFAULT_TEMPLATES, SCAN_SUFFIXES, intake_dir
 from flows.policy import IO_RETRIES, IO_RETRY_DELAY_SECONDS
 from ocr.readings import PageReading
 from ocr.review import write_review
+from ocr.store import save_readings
 
 
 @task(retries=IO_RETRIES, retry_delay_seconds=IO_RETRY_DELAY_SECONDS, cache_policy=NO_CACHE)
@@ -35,9 +35,9 @@ def find_scans(scans_dir: Path) -> list[Path]:
     cache_policy=NO_CACHE,
 )
 def store_readings(readings: list[PageReading], out_dir: Path) -> tuple[Path, Path, int]:
-    """readings.pkl for the normalise step and review.xlsx (fields waiting for staff)."""
+    """readings.json for the normalise step and review.xlsx (fields waiting for staff)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    readings_path = save_readings(readings, out_dir / "readings.pkl")
+    readings_path = save_readings(readings, out_dir / "readings.json")
     review_path = out_dir / "review.xlsx"
     rows = write_review(readings, review_path)
     return readings_path, review_path, rows

@@ -9,8 +9,8 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.artifacts import publish_markdown
-from flows.handoff import load_models, load_readings, save_models
-from flows.merge import merge_records, ocr_issue, review_problem
+from flows.handoff import load_models, save_models
+from flows.merge import ocr_issue, review_problem
 from flows.params import LedgerSource, NormaliseOutcome, NormaliseParams
 from flows.paths import DEFAULT_TEMPLATES
 from flows.policy import IO_RETRIES, IO_RETRY_DELAY_SECONDS
@@ -18,10 +18,12 @@ from matching.records import Application, Nursery
 from ocr.canonical import applications_from_readings
 from ocr.readings import PageReading
 from ocr.review import read_review
+from ocr.store import load_readings
 from ocr.template import load_templates
 from sheets.issues import LedgerIssue
 from sheets.ledger import LedgerReading, read_ledger
 from sheets.mapping import load_mapping
+from sheets.merge import merge_records
 
 
 @task(

@@ -56,7 +56,7 @@ class NormaliseParams(_Params):
         (), title="受付台帳", description="Excel ledgers with their mappings"
     )
     readings: Path | None = Field(
-        None, title="OCR 読み取り結果", description="readings.pkl written by intake"
+        None, title="OCR 読み取り結果", description="readings.json written by intake"
     )
     review_queue: Path | None = Field(
         None, title="OCR 確認シート", description="the intake's review workbook, with staff corrections"

@@ -14,6 +14,7 @@ from typing import Any
 
 from ocr.errors import OcrError
 from ocr.readings import FieldReading, PageReading, PageStatus
+from sheets.safety import write_atomically
 
 FORMAT = "bodx-ocr-readings/1"
 
@@ -28,7 +29,8 @@ def _page(data: dict[str, Any]) -> PageReading:
     return PageReading(**{**data, "status": PageStatus(data["status"]), "fields": fields})
 
 
-def save_readings(readings: Sequence[PageReading], path: Path | str) -> None:
+def save_readings(readings: Sequence[PageReading], path: Path | str) -> Path:
+    """Write atomically: a crash mid-write leaves the previous file, never half of one."""
     pages = []
     for reading in readings:
         page = asdict(reading)
@@ -37,9 +39,8 @@ def save_readings(readings: Sequence[PageReading], path: Path | str) -> None:
             del field["crop_jpeg"]
         page["status"] = reading.status.value
         pages.append(page)
-    Path(path).write_text(
-        json.dumps({"format": FORMAT, "pages": pages}, ensure_ascii=False, indent=1), encoding="utf-8"
-    )
+    payload = json.dumps({"format": FORMAT, "pages": pages}, ensure_ascii=False, indent=1).encode("utf-8")
+    return write_atomically(Path(path), payload)
 
 
 def load_readings(path: Path | str) -> list[PageReading]:

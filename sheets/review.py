@@ -10,8 +10,6 @@ same input (the stamp is `ReviewInput.generated_at`). Adjustment format: see she
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -24,10 +22,10 @@ from sheets.review_sheets import (
     write_nursery_list_sheet,
     write_per_nursery_sheet,
     write_results_sheet,
-    write_summary_sheet,
     write_waitlist_sheet,
 )
-from sheets.safety import ensure_writable_output
+from sheets.review_summary import write_summary_sheet
+from sheets.safety import ensure_writable_output, write_atomically
 
 __all__ = ["ReviewInput", "write_review_workbook"]
 
@@ -48,17 +46,5 @@ def write_review_workbook(data: ReviewInput, path: Path, *, overwrite: bool = Fa
         write_issues_sheet(workbook.create_sheet("入力チェック"), data.issues)
         write_nursery_list_sheet(workbook.create_sheet("施設一覧"), model)
         payload = workbook_bytes(workbook, data.generated_at)
-    _write_atomically(path, payload)
+    write_atomically(path, payload)
     return path
-
-
-def _write_atomically(path: Path, payload: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".review-", suffix=".xlsx", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

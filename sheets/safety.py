@@ -8,6 +8,8 @@ evaluated) and no output of this package is ever written with a macro-enabled su
 
 from __future__ import annotations
 
+import os
+import tempfile
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -111,3 +113,18 @@ def ensure_writable_output(path: Path, inputs: Iterable[Path] = (), *, overwrite
             f"{path}: 既にファイルがあります。別の名前にするか上書きを指定してください / "
             "file exists (pass overwrite to replace it)"
         )
+
+
+def write_atomically(path: Path, payload: bytes) -> Path:
+    """Write `payload` to `path` through a temporary file in the same folder: a crash mid-write leaves
+    the previous file (or none), never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path

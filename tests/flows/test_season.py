@@ -58,7 +58,7 @@ def test_season_approved_enters_every_decision(prefect_harness: None, tmp_path: 
 
     # Scans were read; their applications either joined the run or are listed as issues.
     intake = outcome.work_dir / "intake"
-    assert (intake / "readings.pkl").exists() and (intake / "review.xlsx").exists()
+    assert (intake / "readings.json").exists() and (intake / "review.xlsx").exists()
     issues = json.loads((outcome.work_dir / "records" / "issues.json").read_text(encoding="utf-8"))
     assert all("message" in issue for issue in issues)
     approval = json.loads((outcome.work_dir / "approval" / "approval.json").read_text(encoding="utf-8"))
