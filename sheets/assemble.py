@@ -12,14 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from matching.errors import InvalidRecordError
-from matching.records import AdjustmentFlag, Application, Reason, ReasonKind, parse_record
+from matching.records import AdjustmentFlag, Application, parse_record
+from sheets.guardians import GuardianReader
 from sheets.header import MAX_PREFERENCES, HeaderLayout
 from sheets.issues import LedgerIssue, Severity
-from sheets.mapping import GUARDIAN_FIELDS
 from sheets.rows import ParsedRow
 from sheets.xlsx_stream import column_letters
 
-MAX_GUARDIAN_SLOTS = 4  # Household allows at most four guardians
 # Fields whose failure makes the application unusable.
 REQUIRED_FIELDS = frozenset(
     {
@@ -34,11 +33,6 @@ APPLICATION_KEYS = frozenset(
      "postal_code"}
 )  # fmt: skip
 _PREFERENCE_KEYS = tuple((rank, f"preference:{rank}") for rank in range(1, MAX_PREFERENCES + 1))
-_GUARDIAN_KEYS = tuple(
-    {name: f"guardian.{name}:{slot}" for name in GUARDIAN_FIELDS} for slot in range(MAX_GUARDIAN_SLOTS)
-)
-_GUARDIAN_KEY_SETS = tuple(frozenset(keys.values()) for keys in _GUARDIAN_KEYS)
-_WORK = ReasonKind.WORK.value
 _FLAG_KEYS = tuple((flag.value, f"flag:{flag.value}") for flag in AdjustmentFlag)
 CHILD_KEYS = ("child_id", "child_name", "kana", "birth_date", "age_class", "current_nursery")
 
@@ -71,11 +65,10 @@ class Assembler:
     def __init__(self, file: str, derive_child_id: bool, relation_from_slot: tuple[str, ...] | None) -> None:
         self.file = file
         self.derive_child_id = derive_child_id
-        self.slot_relations = relation_from_slot
+        self._guardians = GuardianReader(relation_from_slot)
         self.issues: list[LedgerIssue] = []
         self._drafts: dict[str, _Draft] = {}
         self._lookups: dict[int, Callable[[str], int | None]] = {}
-        self._reasons: dict[tuple[object, ...], Reason] = {}
 
     def _lookup(self, layout: HeaderLayout) -> Callable[[str], int | None]:
         found = self._lookups.get(id(layout))
@@ -217,7 +210,7 @@ class Assembler:
         # 100,000 times for a big ledger.
         ranks = [rank for rank, key in _PREFERENCE_KEYS if key in values]
         present = values.keys()
-        slots = [slot for slot, keys in enumerate(_GUARDIAN_KEY_SETS) if not present.isdisjoint(keys)]
+        slots = self._guardians.slots(present)
         flags = {flag for flag, key in _FLAG_KEYS if key in values}
         preferences: list[object] = []
         for rank in ranks:
@@ -238,7 +231,7 @@ class Assembler:
                 draft.sheet, first, f"希望園の順位が飛んでいます（{ranks}）。順に繰り上げました / "
                 "preference ranks have gaps; moved up in order", Severity.WARNING, layout, column_of(f"preference:{ranks[0]}"),
             )  # fmt: skip
-        guardians = self._guardians(values, slots, problems, first)
+        guardians = self._guardians.read(values, slots, problems, first)
         children = []
         for index, (_sheet, number, child, _layout) in enumerate(draft.children, start=1):
             child_id = child.get("child_id") or (
@@ -274,66 +267,6 @@ class Assembler:
             "allow_split": bool(values.get("allow_split", False)),
             "desired_start": start,
         }
-
-    def _guardians(
-        self,
-        values: dict[str, object],
-        slots: list[int],
-        problems: list[tuple[int, str | None, str]],
-        row: int,
-    ) -> list[dict[str, object]]:
-        guardians = []
-        for slot in slots:
-            keys = _GUARDIAN_KEYS[slot]
-            relation = values.get(keys["relation"]) or (
-                self.slot_relations[slot] if self.slot_relations else None
-            )
-            label = f"保護者{slot + 1}"
-            if relation is None:
-                problems.append(
-                    (row, f"guardian.relation:{slot}", f"{label}の続柄がありません / no relation")
-                )
-            kind = values.get(keys["reason"])
-            if kind is None:
-                problems.append((row, f"guardian.reason:{slot}", f"{label}の事由がありません / no reason"))
-                continue
-            reason = {
-                "kind": kind,
-                "work_style": values.get(keys["work_style"]),
-                "hours_per_month": values.get(keys["hours_per_month"]),
-                "days_per_week": values.get(keys["days_per_week"]),
-                "level": values.get(keys["level"]),
-            }
-            if kind == _WORK:
-                for name, what in (("hours_per_month", "月就労時間"), ("days_per_week", "週就労日数")):
-                    if reason[name] is None:
-                        problems.append(
-                            (
-                                row,
-                                f"guardian.{name}:{slot}",
-                                f"{label}: 就労には{what}が必要です / work needs {name}",
-                            )
-                        )
-                if any(reason[name] is None for name in ("hours_per_month", "days_per_week")):
-                    continue
-            guardians.append(
-                {"relation": relation, "name": values.get(keys["name"]), "reasons": [self._reason(reason)]}
-            )
-        if not guardians and not problems:
-            problems.append((row, None, "保護者の情報がありません / no guardian"))
-        return guardians
-
-    def _reason(self, fields: dict[str, object]) -> Reason | dict[str, object]:
-        """A validated Reason, shared by every guardian with the same one: a ledger has few distinct
-        reasons, and validating each anew was a third of the time spent building 100,000 records."""
-        key = tuple(fields.values())
-        found = self._reasons.get(key)
-        if found is None:
-            try:
-                found = self._reasons[key] = parse_record(Reason, fields)
-            except InvalidRecordError:
-                return fields  # validated (and reported) with its application
-        return found
 
     def _check_age_classes(self, draft: _Draft, application: Application, year: int) -> None:
         for child, (sheet, number, values, layout) in zip(application.children, draft.children, strict=True):

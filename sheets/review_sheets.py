@@ -6,11 +6,9 @@ first row, so every writer sets it up first through :func:`_prepare`.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -26,7 +24,7 @@ from sheets.adjustments import (
 )
 from sheets.cells import header_row, safe_row, wrapped_text
 from sheets.issues import LedgerIssue
-from sheets.review_model import ChildRow, ReviewModel, placed_per_rank, rank_label
+from sheets.review_model import ChildRow, ReviewModel, rank_label
 from sheets.xlsx_stream import column_letters
 
 RESULT_COLUMNS: tuple[tuple[str, float], ...] = (
@@ -209,72 +207,6 @@ def write_waitlist_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel) -> None:
         )
         values.append(wrapped_text(sheet, explanation))
         sheet.append(values)
-
-
-def write_summary_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel) -> None:
-    rows = model.rows
-    per_rank = placed_per_rank(rows)
-    max_rank = max((len(r.application.preferences) for r in rows), default=0)
-    rank_labels = [f"第{rank}希望" for rank in range(1, max_rank + 1)] + ["在籍継続", "希望外", "保留"]
-    headers = {0}
-    lines: list[list[object]] = [["希望順位別", "人数", "割合"]]
-    total = max(len(rows), 1)
-    for label in rank_labels:
-        if label in ("在籍継続", "希望外") and not per_rank.get(label):
-            continue
-        lines.append([label, per_rank.get(label, 0), round(per_rank.get(label, 0) / total, 4)])
-    rank_block = len(lines)
-    lines.append([])
-    headers.add(len(lines))
-    lines.append(["年齢クラス別", "申込数", "内定数", "保留数", "内定率"])
-    applied: Counter[int] = Counter(r.age_class for r in rows)
-    placed: Counter[int] = Counter(r.age_class for r in rows if r.assigned is not None)
-    for age in AGE_CLASSES:
-        count = applied.get(age, 0)
-        lines.append(
-            [AGE_CLASS_LABELS[age], count, placed[age], count - placed[age], _rate(placed[age], count)]
-        )
-    lines.append(["合計", len(rows), sum(placed.values()), len(rows) - sum(placed.values()),
-                  _rate(sum(placed.values()), len(rows))])  # fmt: skip
-    lines.append([])
-    headers.add(len(lines))
-    lines.append(["施設別充足率", "施設名", "募集数", "内定数", "充足率"])
-    by_nursery: Counter[str] = Counter(r.assigned for r in rows if r.assigned is not None)
-    for nursery in model.data.nurseries:
-        seats = sum(nursery.capacity.values())
-        lines.append(
-            [nursery.id, nursery.name, seats, by_nursery[nursery.id], _rate(by_nursery[nursery.id], seats)]
-        )
-    columns = (("項目", 16), ("値", 22), ("値", 10), ("値", 10), ("値", 10))
-    for index, (_label, width) in enumerate(columns):
-        sheet.column_dimensions[column_letters(index)].width = width
-    sheet.page_setup.orientation = "portrait"
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToHeight = 0
-    chart = BarChart()
-    chart.type = "col"
-    chart.title = "希望順位別の内定・保留人数"
-    chart.y_axis.title = "人数"
-    chart.legend = None
-    chart.add_data(Reference(sheet, min_col=2, min_row=1, max_row=rank_block), titles_from_data=True)
-    chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=rank_block))
-    chart.width, chart.height = 18, 9
-    sheet.add_chart(chart, "G2")
-    for index, line in enumerate(lines):
-        if index in headers:
-            sheet.append(header_row(sheet, [str(v) for v in line]))
-        else:  # every float on this sheet is a rate
-            sheet.append([_percent(sheet, v) if isinstance(v, float) else v for v in safe_row(sheet, line)])
-
-
-def _percent(sheet: WriteOnlyWorksheet, value: float) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = "0.0%"
-    return cell
-
-
-def _rate(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
 
 
 ISSUE_COLUMNS = (

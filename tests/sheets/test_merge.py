@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flows.merge import merge_records
 from matching.records import Application, Child, Guardian, Household, Nursery, Reason, ReasonKind
+from sheets.merge import merge_records
 
 
 def _application(app_id: str, child_id: str, preferences: tuple[str, ...]) -> Application:
