@@ -15,6 +15,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bodx.commands.scoring",
     "bodx.commands.match",
     "bodx.commands.sheets",
+    "bodx.commands.review",
     "bodx.commands.bench_all",
     "bodx.commands.flows",
 )
