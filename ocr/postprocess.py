@@ -11,9 +11,8 @@ import re
 import unicodedata
 
 from ocr.template import FieldKind, FieldSpec
+from sheets.wareki import WarekiError, parse_date_text
 
-ERA_STARTS = {"令和": 2019, "平成": 1989, "昭和": 1926, "大正": 1912, "明治": 1868}
-ERA_LETTERS = {"R": "令和", "H": "平成", "S": "昭和", "T": "大正", "M": "明治"}
 DASHES = "‐‑‒–—―−ー一－ｰ─━"
 # Kanji and hiragana that look like katakana: in a katakana-only field they can only mean the katakana.
 KANA_LOOKALIKES = str.maketrans(
@@ -66,20 +65,19 @@ def normalise(kind: FieldKind, text: str) -> str:
 
 
 def parse_date(text: str) -> dt.date | None:
-    """`令和6年4月1日`, `R6.4.1`, `平成元年1月8日`, `2024年4月1日`, `2024/4/1` → date; None if not a date."""
+    """`令和6年4月1日`, `R6.4.1`, `平成元年1月8日`, `2024年4月1日`, `2024/4/1` → date; None if not a date.
+
+    The date is found in the OCR text here; the calendar (eras, 元年, days that do not exist, a date
+    outside its era such as 平成31年5月1日) is :mod:`sheets.wareki`'s, the same as for ledgers.
+    """
     text = unicodedata.normalize("NFKC", re.sub(r"\s+", "", text))
-    match = _WAREKI.search(text)
-    try:
-        if match:
-            era = ERA_LETTERS.get(match.group(1), match.group(1))
-            year = 1 if match.group(2) == "元" else int(match.group(2))
-            return dt.date(ERA_STARTS[era] + year - 1, int(match.group(3)), int(match.group(4)))
-        match = _SEIREKI.search(text)
-        if match:
-            return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    except ValueError:  # 2月30日 and the like: not a date
+    match = _WAREKI.search(text) or _SEIREKI.search(text)
+    if match is None:
         return None
-    return None
+    try:
+        return parse_date_text(match.group(0))
+    except WarekiError:
+        return None
 
 
 def to_value(spec: FieldSpec, text: str) -> str | None:

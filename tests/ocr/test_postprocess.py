@@ -26,7 +26,9 @@ def test_dates_parse_wareki_and_seireki(text: str, expected: dt.date) -> None:
     assert parse_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["令和6年2月30日", "六月", "", "2024年13月1日"])
+@pytest.mark.parametrize(
+    "text", ["令和6年2月30日", "六月", "", "2024年13月1日", "平成31年5月1日", "令和0年4月1日"]
+)
 def test_impossible_dates_are_not_dates(text: str) -> None:
     assert parse_date(text) is None
 
