@@ -12,6 +12,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
+from bodx.commands.options import AdmissionYear, ApplicationsFile, NurseriesFile, RulesFile
 from bodx.commands.scoring import _fail, _read_list
 from bodx.commands.sheets import sheets_app
 
@@ -20,10 +21,10 @@ T = TypeVar("T")
 
 @sheets_app.command("review")
 def review(
-    applications: Annotated[Path, typer.Option(help="applications.json (list of Application records)")],
-    nurseries: Annotated[Path, typer.Option(help="nurseries.json (list of Nursery records)")],
-    rules: Annotated[Path, typer.Option(help="利用調整基準の規則ファイル (TOML), as given to `bodx score`")],
-    year: Annotated[int, typer.Option(help="入所年度 / admission year (April)")],
+    applications: ApplicationsFile,
+    nurseries: NurseriesFile,
+    rules: RulesFile,
+    year: AdmissionYear,
     result: Annotated[Path, typer.Option(help="result JSON written by `bodx match`")],
     out: Annotated[Path, typer.Option(help="審査用ワークブック / review workbook (.xlsx) to write")],
     issues: Annotated[

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from bodx.app import app
+from bodx.commands.options import AdmissionYear, ApplicationsFile, NurseriesFile, RulesFile
 
 
 def _fail(message: str) -> typer.Exit:
@@ -28,10 +29,10 @@ def _read_list(path: Path, what: str) -> list[Any]:
 
 @app.command("score")
 def score(
-    applications: Annotated[Path, typer.Option(help="applications.json (list of Application records)")],
-    nurseries: Annotated[Path, typer.Option(help="nurseries.json (list of Nursery records)")],
-    rules: Annotated[Path, typer.Option(help="利用調整基準の規則ファイル (TOML)")],
-    year: Annotated[int, typer.Option(help="入所年度 / admission year (April)")],
+    applications: ApplicationsFile,
+    nurseries: NurseriesFile,
+    rules: RulesFile,
+    year: AdmissionYear,
     out: Annotated[Path, typer.Option(help="city.json to write (the instance `bodx match` reads)")],
     priorities: Annotated[
         Path | None, typer.Option(help="also write every child's priority with its breakdown (JSON)")
