@@ -16,7 +16,8 @@ from matching.errors import SolverError
 from matching.instance import Instance
 from matching.optimizer.compiled import NONE, Compiled, compile_instance
 from matching.optimizer.evaluate import count_placed, find_blocking
-from matching.optimizer.formulation import Formulation, build, hint_values, second_stage
+from matching.optimizer.formulation import Formulation, build, second_stage
+from matching.optimizer.hints import hint_values
 from matching.result import BlockingCoalition, MatchResult
 
 DEFAULT_TIME_LIMIT = 60.0

@@ -57,7 +57,7 @@ def test_business_rules_reject_bad_data(legacy_app: AppFactory) -> None:
 
 def test_session_expires_and_failures_are_injected(legacy_app: AppFactory) -> None:
     forced = {"R2027-000001": ("500", "session")}
-    with legacy_app(seed_children(1), session_seconds=0.3, forced_failures=forced) as app:
+    with legacy_app(seed_children(1), session_seconds=1.0, forced_failures=forced) as app:
         client = _client()
         _login(client, app.base_url)
         with pytest.raises(urllib.error.HTTPError) as error:
@@ -65,7 +65,7 @@ def test_session_expires_and_failures_are_injected(legacy_app: AppFactory) -> No
         assert error.value.code == 500
         assert "ログイン" in _save(client, app.base_url)  # session dropped by the second failure
         _login(client, app.base_url)
-        time.sleep(0.4)
+        time.sleep(1.1)  # outlive the session (long enough that the saves above never meet the expiry)
         with client.open(f"{app.base_url}/search") as page:
             assert "有効期限" in page.read().decode("cp932")
         assert app.injected == ["500", "session"] and app.store.entries() == []
