@@ -63,16 +63,40 @@ class _Tally:
 
 
 class _Feed:
-    """Hands the run's items to the workers one at a time; after a fatal error nobody takes another."""
+    """Hands the run's items to the workers one at a time; after a fatal error nobody takes another.
+
+    An item whose save went unanswered comes back later (`later`): the system may still be storing it,
+    and the worker enters other items meanwhile instead of waiting idle before it checks the screen.
+    """
 
     def __init__(self, items: list[WorkItem]) -> None:
         self._items = iter(items)
+        self._waiting: list[tuple[float, int, WorkItem]] = []  # (not before, next attempt, item)
         self._lock = threading.Lock()
         self.error: BaseException | None = None
 
-    def next(self) -> WorkItem | None:
+    def next(self) -> tuple[WorkItem, int] | None:
+        """(item, first attempt number), or None when nothing is left for this worker."""
+        while True:
+            with self._lock:
+                if self.error is not None:
+                    return None
+                now = time.monotonic()
+                if self._waiting and self._waiting[0][0] <= now:
+                    _, attempt, waited = self._waiting.pop(0)
+                    return waited, attempt
+                fresh = next(self._items, None)
+                if fresh is not None:
+                    return fresh, 1
+                if not self._waiting:
+                    return None
+                pause = self._waiting[0][0] - now
+            time.sleep(min(pause, 0.5))
+
+    def later(self, item: WorkItem, attempt: int, delay_s: float) -> None:
         with self._lock:
-            return None if self.error is not None else next(self._items, None)
+            self._waiting.append((time.monotonic() + delay_s, attempt, item))
+            self._waiting.sort(key=lambda entry: entry[0])
 
     def fail(self, exc: BaseException) -> None:
         with self._lock:
@@ -152,23 +176,25 @@ def _worker(
         with WorkQueue(queue_path) as queue, BrowserSession(options) as driver:
             screen = DecisionScreen(driver, recipe, base_url, credentials)
             _first_login(screen, settings)
-            while (item := feed.next()) is not None:
-                _work_on(item, screen, queue, settings, artifacts, tally)
+            while (taken := feed.next()) is not None:
+                _work_on(taken[0], taken[1], screen, queue, settings, artifacts, tally, feed)
     except BaseException as exc:  # handed to run_robot, which raises it in the caller's thread
         feed.fail(exc)
 
 
 def _work_on(
     item: WorkItem,
+    first_attempt: int,
     screen: DecisionScreen,
     queue: WorkQueue,
     settings: RobotSettings,
     artifacts: Path,
     tally: _Tally,
+    feed: _Feed,
 ) -> None:
     ref, driver = item.reference, screen.driver
-    tally.count("processed")
-    for attempt in range(1, settings.max_attempts + 1):
+    tally.count("processed", first_attempt == 1)
+    for attempt in range(first_attempt, settings.max_attempts + 1):
         if not settings.dry_run:
             queue.start(ref)
         driver.start_trace()
@@ -189,11 +215,13 @@ def _work_on(
                 queue.record_failure(ref, exc.message, shot, trace, state)
             if final:
                 return
-            if isinstance(exc, ScreenTimeout) and screen.save_clicked:
-                # No answer after saving: the system may still be storing it. Give it time before the
-                # retry looks at the screen, or the check could miss a record that is about to appear.
-                time.sleep(settings.unanswered_save_wait_s)
             _recover(screen, attempt, settings)
+            if isinstance(exc, ScreenTimeout) and screen.save_clicked:
+                # No answer after saving: the system may still be storing it. The retry (which looks at
+                # the screen first) waits that long, or its check could miss a record about to appear;
+                # meanwhile this worker enters other items.
+                feed.later(item, attempt + 1, settings.unanswered_save_wait_s)
+                return
             continue
         driver.stop_trace(None)
         if settings.dry_run:
