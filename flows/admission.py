@@ -9,7 +9,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.artifacts import publish_nursery_tables, publish_summary, publish_workbook_link
-from flows.handoff import load_models, write_atomically
+from flows.handoff import load_models
 from flows.params import AdmissionOutcome, AdmissionParams
 from flows.paths import DEFAULT_RULES
 from flows.policy import IO_RETRIES, IO_RETRY_DELAY_SECONDS
@@ -24,6 +24,7 @@ from matching.scoring import instance_from_priorities, load_rules, score_applica
 from sheets.adjustments import read_adjustments
 from sheets.issues import LedgerIssue
 from sheets.review import ReviewInput, write_review_workbook
+from sheets.safety import write_atomically
 
 
 @task(

@@ -15,8 +15,6 @@ from pydantic import BaseModel, TypeAdapter
 
 from sheets.safety import write_atomically
 
-__all__ = ["load_models", "save_models", "write_atomically"]
-
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
