@@ -6,6 +6,7 @@ passed to `with_options` changes. Readings carry personal data: never persisted,
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -27,19 +28,43 @@ def _templates(templates_dir: str) -> tuple[FormTemplate, ...]:
     return load_templates(sorted(Path(templates_dir).glob("*.toml")))
 
 
-@task(persist_result=False, cache_policy=NO_CACHE, task_run_name="ocr-{scan.name}")
-def ocr_file(scan: Path, templates_dir: Path) -> list[PageReading]:
-    """Every page of one scan file (a bad page comes back with its status, it never raises)."""
-    return read_file(scan, _templates(str(templates_dir)))
+MOST_FILES_PER_TASK = 8  # a task of a few seconds: progress still moves, a retry repeats little
+
+
+def file_batches(scans: list[Path], parallelism: int) -> list[list[Path]]:
+    """Consecutive runs of scan files, one task each. A task costs the Prefect server a few API calls
+    (about a quarter of a second of CPU on a small PC), as much as reading a page, so a big batch goes in
+    runs of files; at least four runs per parallel worker keep the workers evenly busy."""
+    size = max(1, min(MOST_FILES_PER_TASK, len(scans) // (4 * max(parallelism, 1))))
+    return [scans[i : i + size] for i in range(0, len(scans), size)]
+
+
+def _run_name() -> str:
+    """`ocr-page_0009.jpg (+7)`: the first file of the run and how many follow it."""
+    from prefect.runtime import task_run
+
+    scans = task_run.parameters["scans"]
+    return f"ocr-{scans[0].name}" + (f" (+{len(scans) - 1})" if len(scans) > 1 else "")
+
+
+@task(persist_result=False, cache_policy=NO_CACHE, task_run_name=_run_name)
+def ocr_files(scans: list[Path], templates_dir: Path) -> list[PageReading]:
+    """Every page of some scan files (a bad page comes back with its status, it never raises)."""
+    templates = _templates(str(templates_dir))
+    return [page for scan in scans for page in read_file(scan, templates)]
 
 
 @flow(name="ocr-pages", persist_result=False, log_prints=False)
-def ocr_pages(scans: list[Path], templates_dir: Path) -> list[PageReading]:
+def ocr_pages(scans: list[Path], templates_dir: Path, parallelism: int = 2) -> list[PageReading]:
     """Read every scan, updating a progress artifact as files finish; readings come back in input order."""
     logger = get_run_logger()
     progress = Progress(len(scans), description=f"OCR 読み取り進捗 / OCR progress ({len(scans)} files)")
-    futures = ocr_file.map(scans, unmapped(templates_dir))
-    for done, _ in enumerate(as_completed(list(futures)), start=1):
+    batches = file_batches(scans, parallelism)
+    futures = ocr_files.map(batches, unmapped(templates_dir))
+    sizes = {id(future): len(batch) for future, batch in zip(futures, batches, strict=True)}
+    done = 0
+    for future in as_completed(list(futures)):
+        done += sizes[id(future)]
         progress.update(done)
     readings = [page for future in futures for page in future.result()]
     logger.info("OCR: %d ファイル, %d ページ / files, pages", len(scans), len(readings))
@@ -48,4 +73,5 @@ def ocr_pages(scans: list[Path], templates_dir: Path) -> list[PageReading]:
 
 def read_scans(scans: list[Path], templates_dir: Path, scale: ScaleOut) -> list[PageReading]:
     """Run `ocr_pages` on the runner `scale` names (a subflow when called inside a flow)."""
-    return ocr_pages.with_options(task_runner=task_runner_for(scale))(scans, templates_dir)
+    parallelism = scale.workers or os.cpu_count() or 1
+    return ocr_pages.with_options(task_runner=task_runner_for(scale))(scans, templates_dir, parallelism)
