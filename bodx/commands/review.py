@@ -12,8 +12,14 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from bodx.commands.options import AdmissionYear, ApplicationsFile, NurseriesFile, RulesFile
-from bodx.commands.scoring import _fail, _read_list
+from bodx.commands.options import (
+    AdmissionYear,
+    ApplicationsFile,
+    NurseriesFile,
+    RulesFile,
+    fail,
+    read_json_list,
+)
 from bodx.commands.sheets import sheets_app
 
 T = TypeVar("T")
@@ -51,11 +57,11 @@ def review(
     from sheets.review import ReviewInput, write_review_workbook
 
     try:
-        apps = tuple(parse_record(Application, item) for item in _read_list(applications, "申込データ"))
-        places = tuple(parse_record(Nursery, item) for item in _read_list(nurseries, "施設データ"))
+        apps = tuple(parse_record(Application, item) for item in read_json_list(applications, "申込データ"))
+        places = tuple(parse_record(Nursery, item) for item in read_json_list(nurseries, "施設データ"))
         priorities = tuple(score_applications(apps, load_rules(rules), year))
         outcome = _checked(lambda: load_result(result), result, "結果ファイル / result file")
-        listed = _read_list(issues, "入力チェック") if issues is not None else []
+        listed = read_json_list(issues, "入力チェック") if issues is not None else []
         issue_rows = _checked(
             lambda: TypeAdapter(tuple[LedgerIssue, ...]).validate_python(listed),
             issues,
@@ -67,7 +73,7 @@ def review(
                 len(children - set(outcome.assignments)),
                 len(set(outcome.assignments) - children),
             )
-            raise _fail(
+            raise fail(
                 f"結果 {result.name} は申込データと児童が一致しません（結果にない児童 {missing} 人、"
                 f"申込にない児童 {extra} 人）。同じ申込データで `bodx match` をやり直してください / "
                 "the result does not belong to these applications: run `bodx match` on them again"
@@ -84,7 +90,7 @@ def review(
         )
         written = write_review_workbook(data, out, overwrite=overwrite)
     except (MatchingError, SheetsError) as exc:
-        raise _fail(f"エラー / error: {exc}") from exc
+        raise fail(f"エラー / error: {exc}") from exc
     placed = sum(1 for nursery in outcome.assignments.values() if nursery is not None)
     typer.echo(f"内定 {placed}・保留 {len(outcome.assignments) - placed} / placed, waitlisted -> {written}")
 
@@ -97,4 +103,4 @@ def _checked(load: Callable[[], T], path: Path | None, what: str) -> T:
         return load()
     except (OSError, ValueError, ValidationError) as exc:
         detail = str(exc).splitlines()[0]
-        raise _fail(f"エラー / error: {what} {path} を読めません / cannot be read: {detail}") from exc
+        raise fail(f"エラー / error: {what} {path} を読めません / cannot be read: {detail}") from exc

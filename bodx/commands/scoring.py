@@ -4,27 +4,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from bodx.app import app
-from bodx.commands.options import AdmissionYear, ApplicationsFile, NurseriesFile, RulesFile
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(message, err=True)
-    return typer.Exit(code=2)
-
-
-def _read_list(path: Path, what: str) -> list[Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise _fail(f"{what} {path} を読めません / cannot read {path}: {exc}") from exc
-    if not isinstance(data, list):
-        raise _fail(f"{path}: {what}はJSONの配列にしてください / {path} must hold a JSON list")
-    return data
+from bodx.commands.options import (
+    AdmissionYear,
+    ApplicationsFile,
+    NurseriesFile,
+    RulesFile,
+    fail,
+    read_json_list,
+)
 
 
 @app.command("score")
@@ -45,13 +37,13 @@ def score(
     from matching.scoring import instance_from_priorities, load_rules, score_applications
 
     try:
-        apps = [parse_record(Application, item) for item in _read_list(applications, "申込データ")]
-        places = [parse_record(Nursery, item) for item in _read_list(nurseries, "施設データ")]
+        apps = [parse_record(Application, item) for item in read_json_list(applications, "申込データ")]
+        places = [parse_record(Nursery, item) for item in read_json_list(nurseries, "施設データ")]
         parsed = load_rules(rules)
         scored = score_applications(apps, parsed, year)
         instance = instance_from_priorities(apps, places, scored, year)
     except MatchingError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     save_instance(instance, out)
     if priorities is not None:
         payload = [p.model_dump(mode="json") for p in scored]
@@ -85,7 +77,7 @@ def compare(
         program_outcomes = read_outcomes(result)
         loaded = load_instance(instance) if instance is not None else None
     except (MatchingError, SheetsError) as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     comparison = compare_outcomes(manual_outcomes, program_outcomes, loaded)
     for diff in comparison.differences:
         shown = diff.child_id if unmasked else mask_id(diff.child_id)
