@@ -12,8 +12,9 @@ from flows.artifacts import publish_markdown
 from flows.errors import StepInputError
 from flows.ocr_batch import read_scans
 from flows.params import IntakeOutcome, IntakeParams
-from flows.paths import DEFAULT_TEMPLATES, SCAN_SUFFIXES, intake_dir
+from flows.paths import DEFAULT_TEMPLATES, intake_dir
 from flows.policy import IO_RETRIES, IO_RETRY_DELAY_SECONDS
+from ocr.loading import scan_files
 from ocr.readings import PageReading
 from ocr.review import write_review
 from ocr.store import save_readings
@@ -25,7 +26,7 @@ def find_scans(scans_dir: Path) -> list[Path]:
         raise StepInputError(
             f"スキャンフォルダ {scans_dir} がありません / the scans folder {scans_dir} does not exist"
         )
-    return sorted(p for p in scans_dir.iterdir() if p.is_file() and p.suffix.lower() in SCAN_SUFFIXES)
+    return scan_files([scans_dir])
 
 
 @task(

@@ -19,7 +19,7 @@ from ocr.canonical import applications_from_readings
 from ocr.readings import PageReading
 from ocr.review import read_review
 from ocr.store import load_readings
-from ocr.template import load_templates
+from ocr.template import load_template_folder
 from sheets.issues import LedgerIssue
 from sheets.ledger import LedgerReading, read_ledger
 from sheets.mapping import load_mapping
@@ -60,7 +60,7 @@ def corrected_readings(
     loaded = load_readings(readings)
     if review_queue is None or not review_queue.exists():
         return loaded, []
-    templates = load_templates(sorted(templates_dir.glob("*.toml")))
+    templates = load_template_folder(templates_dir)
     return read_review(loaded, review_queue, templates)
 
 

@@ -19,13 +19,13 @@ from flows.params import ScaleOut
 from flows.runners import task_runner_for
 from ocr.pipeline import read_file
 from ocr.readings import PageReading
-from ocr.template import FormTemplate, load_templates
+from ocr.template import FormTemplate, load_template_folder
 
 
 @cache
 def _templates(templates_dir: str) -> tuple[FormTemplate, ...]:
     # Loaded once per worker process, not once per page.
-    return load_templates(sorted(Path(templates_dir).glob("*.toml")))
+    return load_template_folder(Path(templates_dir))
 
 
 MOST_FILES_PER_TASK = 8  # a task of a few seconds: progress still moves, a retry repeats little

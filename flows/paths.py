@@ -13,7 +13,6 @@ from samples.forms import TEMPLATES_DIR
 JST = ZoneInfo("Asia/Tokyo")
 DEFAULT_RULES = RULES_DIR / "default.toml"
 DEFAULT_TEMPLATES = TEMPLATES_DIR
-SCAN_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".pdf", ".bmp"})
 
 
 def data_dir() -> Path:

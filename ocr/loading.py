@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,8 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 from ocr.errors import PageLoadError
 
 PDF_DPI = 300
+# What load_pages decodes: PDF through pdfium, everything else through Pillow.
+SCAN_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".pdf", ".bmp"})
 # Scanners write at most A3 at 600 dpi; anything much larger is not a page but a decompression bomb.
 MAX_PIXELS = 80_000_000
 
@@ -59,3 +62,12 @@ def load_pages(path: Path | str) -> list[np.ndarray]:
     if not pages:
         raise PageLoadError(f"{path.name}: ページがありません / no page in file")
     return pages
+
+
+def scan_files(paths: Iterable[Path]) -> list[Path]:
+    """The scan files among `paths`, a folder standing for the scans directly in it (sorted by name)."""
+    found: list[Path] = []
+    for path in paths:
+        candidates = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+        found.extend(p for p in candidates if p.suffix.lower() in SCAN_SUFFIXES)
+    return found

@@ -216,3 +216,8 @@ def load_templates(paths: list[Path] | tuple[Path, ...]) -> tuple[FormTemplate, 
     if len(set(ids)) != len(ids):
         raise TemplateError("テンプレート id が重複しています / two templates share an id")
     return templates
+
+
+def load_template_folder(folder: Path) -> tuple[FormTemplate, ...]:
+    """Every template (`*.toml` beside its image) in `folder`, in name order."""
+    return load_templates(sorted(folder.glob("*.toml")))

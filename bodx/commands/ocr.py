@@ -96,19 +96,15 @@ def read(
     """Read scans: readings.json, and review.xlsx with every doubtful field for staff to confirm."""
     from collections import Counter
 
+    from ocr.loading import scan_files
     from ocr.pipeline import read_batch
     from ocr.review import write_review
     from ocr.store import save_readings
-    from ocr.template import load_templates
+    from ocr.template import load_template_folder
     from samples.forms import TEMPLATES_DIR
 
-    folder = templates_dir or TEMPLATES_DIR
-    templates = load_templates(tuple(sorted(folder.glob("*.toml"))))
-    suffixes = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf"}
-    files = [
-        p for s in scans for p in (sorted(s.iterdir()) if s.is_dir() else [s]) if p.suffix.lower() in suffixes
-    ]
-    readings = read_batch(files, templates, workers=workers or None)
+    templates = load_template_folder(templates_dir or TEMPLATES_DIR)
+    readings = read_batch(scan_files(scans), templates, workers=workers or None)
     out.mkdir(parents=True, exist_ok=True)
     save_readings(readings, out / "readings.json")
     rows = write_review(readings, out / "review.xlsx")
@@ -130,10 +126,10 @@ def apply_review(
     from ocr.canonical import applications_from_readings
     from ocr.review import read_review
     from ocr.store import load_readings, save_readings
-    from ocr.template import load_templates
+    from ocr.template import load_template_folder
     from samples.forms import TEMPLATES_DIR
 
-    templates = load_templates(tuple(sorted((templates_dir or TEMPLATES_DIR).glob("*.toml"))))
+    templates = load_template_folder(templates_dir or TEMPLATES_DIR)
     readings, problems = read_review(load_readings(out / "readings.json"), out / "review.xlsx", templates)
     save_readings(readings, out / "readings.json")
     applications, issues = applications_from_readings(readings)
