@@ -126,7 +126,7 @@ def bench_robot(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """Enter N decisions with 5 % injected failures and one kill of the robot, then verify the app's DB."""
-    from robots.bench import run_bench
+    from benchmarks.robot import run_bench
 
     results = []
     for run in range(repeat):

@@ -2,7 +2,7 @@
 real kill of the robot process, resume, then check the app's own database: no duplicate, nothing lost,
 every business error reported.
 
-This harness (not the robot library) uses samples.legacy_app and a synthetic city.
+This harness lives in benchmarks/ (not the robot library): it uses samples.legacy_app and a synthetic city.
 """
 
 from __future__ import annotations
