@@ -1,11 +1,11 @@
-"""`bodx match`: run the admission engine on an instance file; `bodx bench match`: time it end to end."""
+"""`bodx match`: run the admission engine on an instance file; `bodx bench match`: time it end to end
+(the benchmark itself, which needs generated cities, lives in benchmarks/match.py)."""
 
 from __future__ import annotations
 
-import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -88,69 +88,31 @@ def match(
         raise typer.Exit(code=3)
 
 
-def _city(size: int, seed: int, cache: Path) -> Path:
-    from samples.citygen.write import write_city
-
-    folder = cache / f"city-{size}-seed{seed}"
-    target = folder / "city.json"
-    if not target.exists():
-        write_city(folder, size, seed)
-    return target
-
-
-def _one_run(city: Path, time_limit: float) -> dict[str, Any]:
-    from matching.checker import check_result
-    from matching.deferred_acceptance import da_outcome
-    from matching.instance import load_instance
-    from matching.optimizer import solve_with_stats
-    from matching.optimizer.compiled import compile_instance
-    from matching.result import save_result
-
-    cpu0 = time.process_time()
-    t0 = time.perf_counter()
-    instance = load_instance(city)
-    t1 = time.perf_counter()
-    result, stats = solve_with_stats(instance, (), time_limit)
-    t2 = time.perf_counter()
-    report = check_result(instance, result)
-    t3 = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:
-        save_result(result, Path(tmp) / "result.json")
-    t4 = time.perf_counter()
-    cpu = time.process_time() - cpu0  # all threads of this process, CP-SAT's included
-    comp = compile_instance(instance)
-    d0 = time.perf_counter()
-    da_outcome(comp)
-    da_seconds = time.perf_counter() - d0
-    return {
-        "applicants": len(instance.applications),
-        "build_seconds": round(stats.compile_seconds + stats.da_seconds + stats.build_seconds, 3),
-        "solve_seconds": round(stats.solve_seconds, 3),
-        "status": result.status,
-        "blocking": len(result.blocking),
-        "placed": result.placed,
-        "placed_da": stats.placed_da,
-        "checker_ok": report.ok,
-        "blocking_bound": result.blocking_bound,
-        "load_seconds": round(t1 - t0, 3),
-        "check_seconds": round(t3 - t2, 3),
-        "write_seconds": round(t4 - t3, 3),
-        "da_seconds": round(da_seconds, 3),
-        "total_seconds": round(t4 - t0, 3),
-        "cpu_seconds": round(cpu, 3),
-    }
-
-
 @bench_app.command("match")
 def bench_match(
+    family: Annotated[
+        str, typer.Option(help="standard (demo city, ~10 % siblings) or dense (issue 16: many siblings)")
+    ] = "standard",
     sizes: Annotated[str, typer.Option(help="comma-separated numbers of children")] = "1589,8000,30000,60000",
     seed: Annotated[int, typer.Option(help="city generator seed")] = 1,
     repeat: Annotated[int, typer.Option(min=1, help="runs per size; figures are medians")] = 1,
     time_limit: Annotated[float, typer.Option(min=0.1)] = 60.0,
+    workers: Annotated[int, typer.Option(min=1, help="CP-SAT workers (deterministic either way)")] = 2,
+    density: Annotated[
+        float, typer.Option(min=0.0, max=0.9, help="dense: share of children in sibling groups")
+    ] = 0.20,
+    transfers: Annotated[
+        float, typer.Option(min=0.0, max=0.5, help="dense: share of transfer children")
+    ] = 0.05,
     cache: Annotated[Path, typer.Option(help="generated cities are kept here")] = Path("out/bench-cache"),
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
-    """End to end per size (load, build, solve, check, write) on generated cities, with the DA baseline."""
+    """End to end per size (load, build, solve, explain, write; then the checker), each run in a fresh
+    process so that its peak RSS is reported; repeated runs must give byte-identical result files."""
+    from benchmarks.match import FAMILIES, city_path, run_in_process
+
+    if family not in FAMILIES:
+        raise typer.BadParameter(f"--family: one of {', '.join(FAMILIES)}")
     try:
         counts = [int(s) for s in sizes.split(",") if s.strip()]
     except ValueError as exc:
@@ -158,25 +120,39 @@ def bench_match(
     runs = []
     lines = []
     for size in counts:
-        city = _city(size, seed, cache)
-        samples = [_one_run(city, time_limit) for _ in range(repeat)]
+        city = city_path(family, size, seed, cache, density, transfers)
+        samples = [run_in_process(city, time_limit, workers) for _ in range(repeat)]
         row = dict(samples[-1])
         for key in list(row):
-            if key.endswith("_seconds"):
+            if key.endswith("_seconds") or key == "peak_rss_mb":
                 row[key] = round(median([s[key] for s in samples]), 3)
         row["repeat"] = repeat
+        row["deterministic"] = len({s["result_sha256"] for s in samples}) == 1
+        row["checker_ok"] = all(s["checker_ok"] for s in samples)
         runs.append(row)
+        gap = "" if row["status"] == "optimal" else f" NOT PROVEN: proven lower bound {row['blocking_bound']}"
         lines.append(
-            f"{row['applicants']:>6} children: {row['status']}, blocking {row['blocking']} "
-            f"(bound {row['blocking_bound']}), placed {row['placed']} (DA {row['placed_da']}), "
-            f"checker {'ok' if row['checker_ok'] else 'FAILED'}; median total {row['total_seconds']} s "
-            f"(load {row['load_seconds']}, build {row['build_seconds']}, solve {row['solve_seconds']}, "
-            f"check {row['check_seconds']}, write {row['write_seconds']}; CPU {row['cpu_seconds']}); "
-            f"DA alone {row['da_seconds']} s"
+            f"{row['applicants']:>6} children: {row['status']}, blocking {row['blocking']}{gap}, "
+            f"placed {row['placed']} (DA {row['placed_da']}), checker {'ok' if row['checker_ok'] else 'FAILED'}, "
+            f"{'deterministic' if row['deterministic'] else 'RESULTS DIFFER'}; median total "
+            f"{row['total_seconds']} s (load {row['load_seconds']}, build {row['build_seconds']}, solve "
+            f"{row['solve_seconds']}, write {row['write_seconds']}; CPU {row['cpu_seconds']}); check "
+            f"{row['check_seconds']} s; peak RSS {row['peak_rss_mb']} MB"
         )
-    emit({"runs": runs}, as_json, lines)
-    if not all(r["checker_ok"] for r in runs):
+        lines.extend(f"    blocking: {c}" for c in row["coalitions"])
+    header = {"family": family, "seed": seed, "workers": workers, "time_limit": time_limit}
+    if family == "dense":
+        header.update(density=density, transfers=transfers)
+    emit({**header, "load": _load_average(), "runs": runs}, as_json, lines)
+    if not all(r["checker_ok"] and r["deterministic"] for r in runs):
         raise typer.Exit(code=1)
+
+
+def _load_average() -> list[float]:
+    """The machine's 1/5/15-minute load when the figures were taken (others' work disturbs them)."""
+    import os
+
+    return [round(v, 2) for v in os.getloadavg()]
 
 
 __all__ = ["bench_match", "match"]
