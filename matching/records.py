@@ -8,7 +8,8 @@ staff can fix the source ledger or form.
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Self, TypeVar
 
 from pydantic import (
@@ -22,54 +23,57 @@ from pydantic import (
 )
 
 from matching.errors import InvalidRecordError
+from matching.record_types import (
+    CONDITION_OF_ALLOW_SPLIT,
+    AdjustmentFlag,
+    Facts,
+    FactValue,
+    GuardianRole,
+    Origin,
+    PhoneNumber,
+    PostalCode,
+    ReasonKind,
+    Sex,
+    SiblingCondition,
+    WorkStyle,
+    role_of,
+)
 
 AGE_CLASSES: tuple[int, ...] = (0, 1, 2, 3, 4, 5)
 AGE_CLASS_LABELS: dict[int, str] = {age: f"{age}歳児" for age in AGE_CLASSES}
 MAX_HOURS_PER_MONTH = 744  # 31 days x 24 h: anything above is a typing error
 
 
+MAX_HOURS_PER_WEEK = 168
+MAX_TEXT = 2_000  # a name, an address or a remark longer than this is a paste error, not data
+# 52 weeks / 12 months: the factor that turns weekly hours into monthly ones when a city says nothing.
+DEFAULT_WEEKS_PER_MONTH = Fraction(52, 12)
+
+__all__ = [
+    "AGE_CLASSES",
+    "AGE_CLASS_LABELS",
+    "CONDITION_OF_ALLOW_SPLIT",
+    "AdjustmentFlag",
+    "Application",
+    "Child",
+    "FactValue",
+    "Facts",
+    "Guardian",
+    "GuardianRole",
+    "Household",
+    "Nursery",
+    "Origin",
+    "Reason",
+    "ReasonKind",
+    "Sex",
+    "SiblingCondition",
+    "WorkStyle",
+    "parse_record",
+]
+
+
 class _Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
-
-
-class ReasonKind(StrEnum):
-    """保育の必要性の事由 (the reason a guardian cannot look after the child)."""
-
-    WORK = "就労"
-    PREGNANCY = "出産"
-    ILLNESS = "疾病"
-    DISABILITY = "障害"
-    CARE = "介護"
-    DISASTER = "災害"
-    JOB_SEARCH = "求職"
-    STUDY = "就学"
-    ABSENT = "不存在"  # 死亡・離別・行方不明: the guardian does not exist for this household
-    OTHER = "その他"
-
-
-class WorkStyle(StrEnum):
-    """就労の形態: cities score these differently."""
-
-    EMPLOYED = "外勤"
-    SELF_EMPLOYED = "自営"
-    FAMILY_HELPER = "自営協力者"
-    HOME_PIECEWORK = "内職"
-
-
-class AdjustmentFlag(StrEnum):
-    """Household facts that 調整指数 rules add or subtract points for."""
-
-    SINGLE_PARENT = "ひとり親"
-    WELFARE = "生活保護"
-    PARENTAL_LEAVE_RETURN = "育休復帰"
-    UNLICENSED_CARE = "認可外利用中"
-    MULTIPLE_BIRTH = "多胎児"
-    GRANDPARENT_AT_HOME = "祖父母同居"
-    FEE_ARREARS = "保育料滞納"
-    GUARDIAN_DISABILITY_HANDBOOK = "障害者手帳"
-    CHILD_DISABILITY = "児童障害"
-    FOSTER = "里親"
-    DV = "DV"  # never written into logs or reports: sensitive
 
 
 class Reason(_Record):
@@ -78,6 +82,8 @@ class Reason(_Record):
     kind: ReasonKind
     work_style: WorkStyle | None = None
     hours_per_month: float | None = Field(default=None, ge=0, le=MAX_HOURS_PER_MONTH)
+    # Some tables (and 就労証明書) state hours a week; the record keeps what was written.
+    hours_per_week: float | None = Field(default=None, ge=0, le=MAX_HOURS_PER_WEEK)
     days_per_week: int | None = Field(default=None, ge=0, le=7)
     # Free level for the non-work reasons, matched by the rules file: e.g. "入院", "1ヶ月以上",
     # "身体1級", "常時介護". Keeping it a string lets each city name its own levels.
@@ -85,30 +91,64 @@ class Reason(_Record):
 
     @model_validator(mode="after")
     def _work_needs_hours(self) -> Self:
-        if self.kind is ReasonKind.WORK and (self.hours_per_month is None or self.days_per_week is None):
+        no_hours = self.hours_per_month is None and self.hours_per_week is None
+        if self.kind is ReasonKind.WORK and (no_hours or self.days_per_week is None):
             raise ValueError(
-                "就労には月の就労時間と週の就労日数が必要です / "
-                "a work reason needs hours_per_month and days_per_week"
+                "就労には就労時間 (月または週) と週の就労日数が必要です / "
+                "a work reason needs hours (per month or per week) and days_per_week"
             )
         return self
+
+    def monthly_hours(self, weeks_per_month: Fraction = DEFAULT_WEEKS_PER_MONTH) -> Fraction | None:
+        """Hours a month as written, else weekly hours x the city's weeks per month (4, 4.3 or 52/12)."""
+        if self.hours_per_month is not None:
+            return Fraction(Decimal(str(self.hours_per_month)))
+        if self.hours_per_week is not None:
+            return Fraction(Decimal(str(self.hours_per_week))) * weeks_per_month
+        return None
+
+    def weekly_hours(self, weeks_per_month: Fraction = DEFAULT_WEEKS_PER_MONTH) -> Fraction | None:
+        if self.hours_per_week is not None:
+            return Fraction(Decimal(str(self.hours_per_week)))
+        if self.hours_per_month is not None:
+            return Fraction(Decimal(str(self.hours_per_month))) / weeks_per_month
+        return None
 
 
 class Guardian(_Record):
     """保護者. `reasons` may hold several; rules files decide which one counts (usually the highest)."""
 
-    relation: str = Field(min_length=1, description="続柄: 父, 母, 祖母 …")
-    name: str | None = None
+    relation: str = Field(min_length=1, description="続柄: 父, 母, 祖母 … (不明 when unknown)")
+    name: str | None = Field(default=None, max_length=MAX_TEXT)
+    kana: str | None = Field(default=None, max_length=MAX_TEXT)
+    birth_date: dt.date | None = None
+    # 市民税所得割額 of this guardian (yen); the household's total is Household.income_levy_total.
+    income_levy_yen: int | None = Field(default=None, ge=0)
     reasons: tuple[Reason, ...] = Field(min_length=1)
+    facts: Facts = Field(default_factory=dict)
+
+    @property
+    def role(self) -> GuardianRole:
+        return role_of(self.relation)
 
 
 class Child(_Record):
     """申込児童. The age class is not stored: it is computed for the admission year."""
 
     id: str = Field(min_length=1, description="児童番号 / child id (unique in the season)")
-    name: str | None = None
-    kana: str | None = None
+    name: str | None = Field(default=None, max_length=MAX_TEXT)
+    kana: str | None = Field(default=None, max_length=MAX_TEXT)
+    sex: Sex | None = None
     birth_date: dt.date
     current_nursery: str | None = Field(default=None, description="転園希望の場合の現在の在籍園")
+    facts: Facts = Field(
+        default_factory=dict, description="city-declared facts of this child (障害, 医療的ケア …)"
+    )
+
+    def age_in_months(self, on: dt.date) -> int:
+        """Completed months of age on a date (育休明け rules: at least N months old on the start date)."""
+        months = (on.year - self.birth_date.year) * 12 + on.month - self.birth_date.month
+        return months - 1 if on.day < self.birth_date.day else months
 
     def age_class(self, admission_year: int) -> int:
         """Age class (0歳児..5歳児) as of April 1 of the admission year.
@@ -138,12 +178,25 @@ class Child(_Record):
 class Household(_Record):
     """世帯: guardians, adjustment flags and the facts tie-breaks use."""
 
+    number: str | None = Field(default=None, max_length=64, description="世帯番号 (the city's own)")
     guardians: tuple[Guardian, ...] = Field(min_length=1, max_length=4)
     flags: frozenset[AdjustmentFlag] = frozenset()
-    # 市民税所得割額 (yen): a common tie-break (lower first). None when not yet known.
+    # 市民税所得割額 (yen) of the household: a common tie-break (lower first). None when not yet known.
     income_levy_yen: int | None = Field(default=None, ge=0)
     # Nurseries where an older sibling is already enrolled (兄弟在園): a per-nursery bonus.
     siblings_enrolled_at: tuple[str, ...] = ()
+    postal_code: PostalCode | None = None
+    address: str | None = Field(default=None, max_length=MAX_TEXT)
+    phones: tuple[PhoneNumber, ...] = ()
+    facts: Facts = Field(default_factory=dict, description="city-declared facts of the household")
+
+    @property
+    def income_levy_total(self) -> int | None:
+        """The household's 所得割額: as stated, else the sum of its guardians' (None if none is known)."""
+        if self.income_levy_yen is not None:
+            return self.income_levy_yen
+        known = [g.income_levy_yen for g in self.guardians if g.income_levy_yen is not None]
+        return sum(known) if known else None
 
     @field_serializer("flags")
     def _sorted_flags(self, flags: frozenset[AdjustmentFlag]) -> list[str]:
@@ -159,8 +212,25 @@ class Application(_Record):
     household: Household
     children: tuple[Child, ...] = Field(min_length=1)
     preferences: tuple[str, ...] = Field(description="希望園 (nursery ids), first choice first")
-    allow_split: bool = Field(default=False, description="きょうだい別園可")
-    desired_start: dt.date = Field(description="入所希望月 (first day of the month)")
+    # None: the application does not say; the city profile's default applies (同保同時 if none).
+    sibling_condition: SiblingCondition | None = Field(default=None, description="きょうだいの入所条件")
+    desired_start: dt.date = Field(
+        description="入所希望月 (first day of the month; default: the round's first day)"
+    )
+    remarks: str | None = Field(default=None, max_length=MAX_TEXT, description="備考")
+    origin: Origin | None = Field(default=None, description="where this application was read from")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _allow_split_of_old_files(cls, data: Any) -> Any:
+        # Files written before records v2 carry allow_split (true/false): the two conditions it meant.
+        if isinstance(data, dict) and "allow_split" in data:
+            data = dict(data)
+            old = data.pop("allow_split")
+            siblings = len(data.get("children") or ()) > 1
+            if data.get("sibling_condition") is None and isinstance(old, bool) and siblings:
+                data["sibling_condition"] = CONDITION_OF_ALLOW_SPLIT[old]
+        return data
 
     @field_validator("preferences")
     @classmethod
@@ -207,6 +277,11 @@ class Application(_Record):
     def is_sibling_group(self) -> bool:
         return len(self.children) > 1
 
+    @property
+    def allow_split(self) -> bool:
+        """The children may be placed in different nurseries (a 別保 condition)."""
+        return self.sibling_condition is not None and self.sibling_condition.allows_split
+
     def age_classes(self, admission_year: int) -> dict[str, int]:
         return {child.id: child.age_class(admission_year) for child in self.children}
 
@@ -219,6 +294,8 @@ class Nursery(_Record):
     kind: str = "認可保育所"
     district: str | None = None
     capacity: dict[int, int] = Field(description="募集人数 per age class 0..5")
+    # Other names staff write for it (ひまわり園, ﾋﾏﾜﾘ …): ledgers and screens match on these too.
+    aliases: tuple[str, ...] = ()
 
     @field_validator("capacity")
     @classmethod

@@ -60,12 +60,17 @@ def reason_points(reason: Reason, rules: Rules, where: str) -> tuple[Decimal, st
         # No 就労形態 on the form: scored as 外勤, the usual case; the breakdown label says so.
         style = reason.work_style or WorkStyle.EMPLOYED
         table = rules.work_table(style)
-        assert reason.hours_per_month is not None and reason.days_per_week is not None  # Reason validates
-        hours = table.hours_in_unit(reason.hours_per_month)
+        assert reason.days_per_week is not None  # Reason validates
+        hours = table.hours_in_unit(reason)
         for index, band in enumerate(table.bands):
             if band.matches(hours, reason.days_per_week):
                 return band.points, f"work.{style.value}.{index + 1}", f"就労({style.value}) {band.label}"
-        facts = f"月{reason.hours_per_month:g}時間・週{reason.days_per_week}日"
+        stated = (
+            f"月{reason.hours_per_month:g}時間"
+            if reason.hours_per_month is not None
+            else f"週{reason.hours_per_week:g}時間"
+        )
+        facts = f"{stated}・週{reason.days_per_week}日"
         return Decimal(0), f"work.{style.value}.none", f"就労({style.value}) {facts}: 表の基準に該当せず"
     table_for = rules.reasons.get(reason.kind)
     if table_for is None:
@@ -95,7 +100,14 @@ def guardian_score(
     best: GuardianScore | None = None
     for reason in guardian.reasons:
         # Most households share a handful of reason shapes: look each up once per run.
-        key = (reason.kind, reason.work_style, reason.hours_per_month, reason.days_per_week, reason.level)
+        key = (
+            reason.kind,
+            reason.work_style,
+            reason.hours_per_month,
+            reason.hours_per_week,
+            reason.days_per_week,
+            reason.level,
+        )
         found = memo.get(key) if memo is not None else None
         if found is None:
             found = reason_points(reason, rules, where)

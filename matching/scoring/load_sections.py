@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from matching.config.toml_lines import KeyPath
 from matching.records import ReasonKind
 from matching.scoring.checker import Checker, choices, flag_value, points_value, unknown_keys
 from matching.scoring.rules import (
@@ -15,7 +16,6 @@ from matching.scoring.rules import (
     ReasonTable,
     TieBreakKey,
 )
-from matching.scoring.toml_lines import KeyPath
 
 _CONDITION_KEYS = {c.value for c in Condition if c is not Condition.FLAG}
 

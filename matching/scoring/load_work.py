@@ -6,10 +6,10 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
+from matching.config.toml_lines import KeyPath
 from matching.records import WorkStyle
 from matching.scoring.checker import Checker, choices, points_value, unknown_keys
 from matching.scoring.rules import HoursUnit, WorkBand, WorkTable
-from matching.scoring.toml_lines import KeyPath
 
 
 def work_tables(check: Checker, tables: Any, scale: int) -> tuple[WorkTable, ...]:

@@ -6,20 +6,18 @@ Japanese and English; all problems of a file are reported together so staff fix 
 
 from __future__ import annotations
 
-import re
 import tomllib
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from matching.config import KeyPath, toml_syntax_message
 from matching.errors import RulesError
 from matching.scoring.checker import Checker, points_value, unknown_keys
 from matching.scoring.load_sections import adjustment_rules, rank_classes, reason_tables, tiebreak_list
 from matching.scoring.load_work import work_tables
 from matching.scoring.rules import Combine, Rules
-from matching.scoring.toml_lines import KeyPath
 
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 _TOP_KEYS = {"meta", "guardians", "work", "reasons", "adjustments", "ranks", "tiebreak"}
 
 
@@ -37,7 +35,7 @@ def parse_rules(text: str, source: Path | None = None) -> Rules:
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
-        raise RulesError(_syntax_message(where, text, exc)) from exc
+        raise RulesError(toml_syntax_message(where, text, exc)) from exc
     check = Checker(text, where)
     try:
         rules = _build(data, check, source)
@@ -51,22 +49,6 @@ def parse_rules(text: str, source: Path | None = None) -> Rules:
     check.raise_if_any()
     assert rules is not None  # every path that returns None has added a problem
     return rules
-
-
-def _syntax_message(where: str, text: str, exc: tomllib.TOMLDecodeError) -> str:
-    found = _TOML_POSITION.search(str(exc))
-    problem = _TOML_POSITION.sub("", str(exc)).strip()
-    if found is None:
-        return f"{where}: TOMLの書き方に誤りがあります ({problem}) / invalid TOML ({problem})"
-    line, column = int(found.group(1)), int(found.group(2))
-    lines = text.splitlines()
-    source_line = lines[line - 1].strip() if 0 < line <= len(lines) else ""
-    return (
-        f"{where}:{line}: TOMLの書き方に誤りがあります ({column}文字目: {problem})。行「{source_line}」の"
-        '引用符・括弧・「=」を確認してください。日本語の項目名は "疾病" のように引用符で囲みます / '
-        f"invalid TOML at line {line}, column {column} ({problem}): check quotes, brackets and '=' "
-        "on that line; quote Japanese keys"
-    )
 
 
 def _build(data: dict[str, Any], check: Checker, source: Path | None) -> Rules | None:

@@ -14,10 +14,10 @@ from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
 
-from matching.records import AdjustmentFlag, ReasonKind, WorkStyle
+from matching.records import DEFAULT_WEEKS_PER_MONTH, AdjustmentFlag, Reason, ReasonKind, WorkStyle
 
 # A month has 52/12 weeks on average: the conversion cities use for "週…時間" tables.
-WEEKS_PER_MONTH = Fraction(52, 12)
+WEEKS_PER_MONTH = DEFAULT_WEEKS_PER_MONTH
 
 
 class Combine(StrEnum):
@@ -97,9 +97,15 @@ class WorkTable:
     unit: HoursUnit
     bands: tuple[WorkBand, ...]
 
-    def hours_in_unit(self, hours_per_month: float) -> Fraction:
-        monthly = Fraction(Decimal(str(hours_per_month)))
-        return monthly if self.unit is HoursUnit.MONTH else monthly / WEEKS_PER_MONTH
+    def hours_in_unit(self, reason: Reason) -> Fraction:
+        """The reason's hours in this table's unit, converting only what the record does not state."""
+        hours = (
+            reason.monthly_hours(WEEKS_PER_MONTH)
+            if self.unit is HoursUnit.MONTH
+            else reason.weekly_hours(WEEKS_PER_MONTH)
+        )
+        assert hours is not None  # Reason validates that a work reason has hours
+        return hours
 
 
 @dataclass(frozen=True)

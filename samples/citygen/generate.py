@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from matching.records import (
     AGE_CLASSES,
+    CONDITION_OF_ALLOW_SPLIT,
     AdjustmentFlag,
     Application,
     Child,
@@ -155,6 +156,7 @@ def _applications(
             )
         household = _household(rng, surname, twins, metas, year)
         desired = dt.date(year, 4, 1) if rng.random() < 0.9 else dt.date(year, rng.randint(5, 9), 1)
+        split = n_children > 1 and rng.random() < 0.4
         applications.append(
             Application(
                 id=f"R{year}-{app_no:06d}",
@@ -162,7 +164,7 @@ def _applications(
                 household=household,
                 children=tuple(children),
                 preferences=preferences,
-                allow_split=n_children > 1 and rng.random() < 0.4,
+                sibling_condition=CONDITION_OF_ALLOW_SPLIT[split] if n_children > 1 else None,
                 desired_start=desired,
             )
         )

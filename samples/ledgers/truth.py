@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from matching.records import (
+    CONDITION_OF_ALLOW_SPLIT,
     AdjustmentFlag,
     Application,
     Child,
@@ -69,7 +70,7 @@ def application(
         ),
         children=tuple(children),
         preferences=tuple(preferences),
-        allow_split=split,
+        sibling_condition=CONDITION_OF_ALLOW_SPLIT[split] if len(children) > 1 else None,
         desired_start=start,
     )
 

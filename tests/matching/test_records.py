@@ -111,7 +111,7 @@ def test_invalid_application_names_record_and_field(
 def test_work_reason_requires_hours() -> None:
     bad = _application()
     bad["household"]["guardians"][0]["reasons"] = [{"kind": "就労", "work_style": "外勤"}]
-    with pytest.raises(InvalidRecordError, match="hours_per_month"):
+    with pytest.raises(InvalidRecordError, match=r"hours \(per month or per week\)"):
         parse_record(Application, bad)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from matching.records import (
+    CONDITION_OF_ALLOW_SPLIT,
     AdjustmentFlag,
     Application,
     Child,
@@ -209,6 +210,6 @@ def application(
             Child(id=cid, birth_date=dt.date(YEAR - 2, 6, 1), current_nursery=current) for cid in children
         ),
         preferences=preferences,
-        allow_split=allow_split,
+        sibling_condition=CONDITION_OF_ALLOW_SPLIT[allow_split] if len(children) > 1 else None,
         desired_start=dt.date(YEAR, 4, 1),
     )
