@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from matching.records import Application, Nursery
 from matching.result import MatchResult
@@ -22,7 +22,13 @@ class Outcome(StrEnum):
 
 
 class Decision(BaseModel):
-    """What the robot enters for one child. `reference` is the queue's unique key."""
+    """What the robot enters for one child. `reference` is the queue's unique key.
+
+    Which values an outcome needs is the screen's business, and screens differ (one wants 入所予定日 on
+    保留 too, another refuses it): the record takes any combination and the screen's own message tells
+    staff what is missing. `extra` carries whatever else a city's screen asks (入所区分, 保育必要量 …),
+    mapped to inputs by the recipe (`source = "extra.入所区分"`).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
@@ -32,26 +38,34 @@ class Decision(BaseModel):
     outcome: Outcome
     nursery_id: str | None = None
     nursery_name: str | None = None
-    start_date: dt.date | None = Field(default=None, description="入所年月日")
-
-    @model_validator(mode="after")
-    def _outcome_consistent(self) -> Self:
-        if self.outcome is Outcome.OFFER and (self.nursery_id is None or self.start_date is None):
-            raise ValueError(
-                f"{self.child_id}: 内定には施設と入所年月日が必要です / an offer needs a nursery and a start date"
-            )
-        if self.outcome is Outcome.WAIT and (self.nursery_id is not None or self.start_date is not None):
-            raise ValueError(
-                f"{self.child_id}: 保留に施設や入所年月日は付けません / a wait-list decision has no nursery or date"
-            )
-        return self
+    start_date: dt.date | None = Field(default=None, description="入所(予定)年月日, on any outcome")
+    remarks: str | None = Field(default=None, max_length=2000, description="備考")
+    extra: dict[str, str] = Field(default_factory=dict, description="other values a screen asks for")
 
     @property
     def reference(self) -> str:
         return f"{self.application_id}/{self.child_id}"
 
+    def value_of(self, source: str) -> object:
+        """The value a recipe's `source` names: a field, or `extra.<name>` (missing extra: None)."""
+        if source.startswith("extra."):
+            return self.extra.get(source.removeprefix("extra."))
+        return getattr(self, source)
 
-_DECISIONS = TypeAdapter(list[Decision])
+
+@dataclass(frozen=True)
+class RejectedDecision:
+    """An item of a decisions file the record refused: reported to staff, the other items still run."""
+
+    position: int  # 1-based place in the file
+    reference: str  # 受付番号/児童番号 when readable, else "#<position>"
+    message: str
+
+
+@dataclass(frozen=True)
+class DecisionFile:
+    decisions: list[Decision]
+    rejected: list[RejectedDecision]
 
 
 def decisions_from_result(
@@ -106,18 +120,70 @@ def decisions_from_result(
     return decisions
 
 
-def load_decisions(path: Path) -> list[Decision]:
+def load_decisions(path: Path) -> DecisionFile:
+    """Read a decisions file item by item: a bad item is rejected with its reason, the rest are kept.
+
+    Only a file that is not a JSON list at all is refused as a whole.
+    """
     try:
-        return _DECISIONS.validate_json(path.read_bytes())
+        data = json.loads(path.read_bytes())
     except OSError as exc:
         raise DecisionError(f"決定ファイルを読めません / cannot read decisions file {path}: {exc}") from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
+    except ValueError as exc:
         raise DecisionError(
-            f"決定ファイルが不正です / invalid decisions file {path}: {where}: {first['msg']}"
-            f" ({exc.error_count()} problem(s))"
+            f"決定ファイルが JSON ではありません / decisions file {path} is not JSON: {exc}"
         ) from exc
+    if not isinstance(data, list):
+        raise DecisionError(
+            f"決定ファイルは決定の配列 [...] にしてください / decisions file {path} must be a JSON list"
+        )
+    return check_decisions(data)
+
+
+def check_decisions(items: Sequence[object]) -> DecisionFile:
+    """Validate each raw item on its own; a reference given twice with other content is rejected too."""
+    decisions: list[Decision] = []
+    rejected: list[RejectedDecision] = []
+    seen: dict[str, Decision] = {}
+    for position, raw in enumerate(items, start=1):
+        reference = _raw_reference(raw, position)
+        try:
+            decision = Decision.model_validate(raw)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc']) or '(item)'}: {e['msg']}" for e in exc.errors()
+            )
+            rejected.append(
+                RejectedDecision(
+                    position,
+                    reference,
+                    f"{position}件目の決定が不正です。内容を直してください / item {position} is invalid: {problems}",
+                )
+            )
+            continue
+        earlier = seen.get(decision.reference)
+        if earlier is not None:
+            if earlier != decision:
+                rejected.append(
+                    RejectedDecision(
+                        position,
+                        reference,
+                        f"{position}件目: 同じ受付番号・児童番号の決定が内容を変えて2回あります / item "
+                        f"{position}: the same reference appears twice with different content",
+                    )
+                )
+            continue
+        seen[decision.reference] = decision
+        decisions.append(decision)
+    return DecisionFile(decisions, rejected)
+
+
+def _raw_reference(raw: object, position: int) -> str:
+    if isinstance(raw, Mapping):
+        app, child = raw.get("application_id"), raw.get("child_id")
+        if isinstance(app, str) and isinstance(child, str) and app.strip() and child.strip():
+            return f"{app.strip()}/{child.strip()}"
+    return f"#{position}"
 
 
 def save_decisions(decisions: Iterable[Decision], path: Path) -> None:

@@ -6,18 +6,28 @@ Each decision is one item, keyed by its unique reference (受付番号/児童番
 
 An item is marked in_progress (and its attempt counted) *before* the robot touches the screen, so after a
 kill the next run knows which item may have been half entered and checks the screen before writing.
+
+Several robot processes may work on one queue (an overlapping scheduled run): an item is taken with a
+**lease** (owner + expiry) in one write transaction, and nobody else takes it while the lease holds. A
+killed run's leases end with its process (checked on this machine) or, at the latest, at their expiry.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 import sqlite3
+import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from robots.decisions import Decision
+from pydantic import ValidationError
+
+from robots.decisions import Decision, RejectedDecision
 from robots.errors import QueueError
 
 SCHEMA = """
@@ -34,10 +44,16 @@ CREATE TABLE IF NOT EXISTS items (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     started_at TEXT,
-    finished_at TEXT
+    finished_at TEXT,
+    owner TEXT,
+    lease_until REAL
 );
 CREATE INDEX IF NOT EXISTS items_state ON items (state);
 """
+# Queues written before leases existed get the columns on first open.
+_ADDED_COLUMNS = {"owner": "TEXT", "lease_until": "REAL"}
+DEFAULT_LEASE_S = 300.0  # renewed at every attempt; a run that hangs longer than this loses its items
+REJECTED_PAYLOAD = "{}"  # a decision the record refused: no content to enter
 
 
 class State(StrEnum):
@@ -49,13 +65,17 @@ class State(StrEnum):
 
 
 FINAL_STATES = (State.DONE, State.BUSINESS_ERROR)
+_COLUMNS = (
+    "seq, reference, payload, state, attempts, message, screenshot, trace, note, created_at, updated_at,"
+    " started_at, finished_at, owner"
+)
 
 
 @dataclass(frozen=True)
 class WorkItem:
     seq: int
     reference: str
-    decision: Decision
+    decision: Decision | None  # None: the decisions file held this item in a form the record refused
     state: State
     attempts: int
     message: str | None
@@ -66,17 +86,49 @@ class WorkItem:
     updated_at: str
     started_at: str | None
     finished_at: str | None
+    owner: str | None = None
+
+
+@dataclass(frozen=True)
+class AddResult:
+    added: int
+    conflicts: tuple[str, ...]  # references already worked on with other content (kept as they were)
+
+
+def new_owner() -> str:
+    """A lease owner id: this machine, this process, this run."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def owner_is_gone(owner: str) -> bool:
+    """True when `owner` was a process on this machine that no longer exists (killed or crashed)."""
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False  # another machine: only the lease's expiry tells
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 class WorkQueue:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, shared: bool = False) -> None:
+        """`shared`: the connection is used from several threads (the caller serialises the calls)."""
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            self._db = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=not shared)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL still survives a killed process
             self._db.executescript(SCHEMA)
+            present = {row[1] for row in self._db.execute("PRAGMA table_info(items)")}
+            for column, kind in _ADDED_COLUMNS.items():
+                if column not in present:
+                    self._db.execute(f"ALTER TABLE items ADD COLUMN {column} {kind}")
         except sqlite3.Error as exc:
             raise QueueError(f"作業キューを開けません / cannot open work queue {path}: {exc}") from exc
 
@@ -89,20 +141,21 @@ class WorkQueue:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def add(self, decisions: Iterable[Decision]) -> int:
-        """Enqueue decisions; an item already queued is kept as it is. Returns how many were new.
+    # -- filling --------------------------------------------------------------------------------------------
+    def add(self, decisions: Iterable[Decision]) -> AddResult:
+        """Enqueue decisions; an item already queued is kept as it is.
 
-        The same reference with different content is refused once the item has been worked on: the
-        screen may already hold the old values, so staff must decide.
+        The same reference with different content is not taken once the item has been worked on (the
+        screen may already hold the old values): it is listed in `conflicts` and noted on the item for
+        staff; the other decisions are enqueued. An item refused earlier (never on the screen) is replaced.
         """
         now = _now()
-        added = 0
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
+        added, conflicts = 0, []
+        with self._write():
             for decision in decisions:
                 payload = decision.model_dump_json()
                 row = self._db.execute(
-                    "SELECT payload, state FROM items WHERE reference = ?", (decision.reference,)
+                    "SELECT payload, state, attempts FROM items WHERE reference = ?", (decision.reference,)
                 ).fetchone()
                 if row is None:
                     self._db.execute(
@@ -110,22 +163,146 @@ class WorkQueue:
                         (decision.reference, payload, now, now),
                     )
                     added += 1
-                elif row[0] != payload:
-                    if row[1] != State.NEW:
-                        raise QueueError(
-                            f"項目 {decision.child_id} は処理済みで内容が異なります。担当者が確認してください / "
-                            f"item {decision.child_id} was already worked on with different content"
-                        )
+                elif row[0] == payload:
+                    continue
+                elif row[1] == State.NEW or (row[1] == State.BUSINESS_ERROR and row[2] == 0):
                     self._db.execute(
-                        "UPDATE items SET payload = ?, updated_at = ? WHERE reference = ?",
+                        "UPDATE items SET payload = ?, state = 'new', message = NULL, note = NULL,"
+                        " updated_at = ? WHERE reference = ?",
                         (payload, now, decision.reference),
                     )
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
+                else:
+                    conflicts.append(decision.reference)
+                    self._db.execute(
+                        "UPDATE items SET note = ?, updated_at = ? WHERE reference = ?",
+                        (
+                            "新しい決定と内容が異なります (処理済みのため変更していません)。担当者が確認してください / "
+                            "a newer decision differs; the item was already worked on and was not changed",
+                            now,
+                            decision.reference,
+                        ),
+                    )
+        return AddResult(added, tuple(conflicts))
+
+    def add_rejected(self, rejected: Iterable[RejectedDecision]) -> int:
+        """Record items the decision record refused as business errors (0 attempts), for the staff report."""
+        now, added = _now(), 0
+        with self._write():
+            for item in rejected:
+                row = self._db.execute(
+                    "SELECT state FROM items WHERE reference = ?", (item.reference,)
+                ).fetchone()
+                if row is None:
+                    self._db.execute(
+                        "INSERT INTO items (reference, payload, state, message, created_at, updated_at,"
+                        " finished_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (item.reference, REJECTED_PAYLOAD, State.BUSINESS_ERROR, item.message, now, now, now),
+                    )
+                    added += 1
+                else:  # the queued item keeps its content; staff see why the new one was refused
+                    self._db.execute(
+                        "UPDATE items SET note = ?, updated_at = ? WHERE reference = ?",
+                        (item.message, now, item.reference),
+                    )
         return added
 
+    # -- taking items -----------------------------------------------------------------------------------------
+    def claim(
+        self, owner: str, lease_s: float = DEFAULT_LEASE_S, retry_application_errors: bool = True
+    ) -> WorkItem | None:
+        """Take the next item nobody holds: interrupted ones first, then in order. Counts its attempt.
+
+        An item this owner already gave up on (application_error) is not taken again by the same run.
+        """
+        states = [State.IN_PROGRESS, State.NEW]
+        if retry_application_errors:
+            states.append(State.APPLICATION_ERROR)
+        marks = ",".join("?" * len(states))
+        now = time.time()
+        with self._write():
+            holders = self._db.execute(
+                f"SELECT DISTINCT owner FROM items WHERE state IN ({marks}) AND lease_until >= ?"
+                " AND owner != ?",
+                (*states, now, owner),
+            ).fetchall()
+            for (holder,) in holders:
+                if owner_is_gone(holder):  # killed run: its items come back at once
+                    self._db.execute(
+                        "UPDATE items SET lease_until = NULL WHERE owner = ? AND lease_until IS NOT NULL",
+                        (holder,),
+                    )
+            row = self._db.execute(
+                f"SELECT reference FROM items WHERE state IN ({marks})"
+                " AND (lease_until IS NULL OR lease_until < ?)"
+                " AND NOT (state = 'application_error' AND owner IS ?)"
+                " ORDER BY state != 'in_progress', seq LIMIT 1",
+                (*states, now, owner),
+            ).fetchone()
+            if row is None:
+                return None
+            self._take(row[0], owner, lease_s)
+        return self.get(row[0])
+
+    def start(self, reference: str, owner: str | None = None, lease_s: float = DEFAULT_LEASE_S) -> int:
+        """Mark in progress and count the attempt (committed before the screen is touched).
+
+        With `owner`, the lease is renewed; QueueError if another process holds it now.
+        """
+        with self._write():
+            if owner is not None:
+                row = self._db.execute(
+                    "SELECT owner, lease_until FROM items WHERE reference = ?", (reference,)
+                ).fetchone()
+                if row is not None and row[0] != owner and row[1] is not None and row[1] >= time.time():
+                    raise QueueError("別の実行が処理中の項目です / another run holds this item's lease")
+            self._take(reference, owner, lease_s)
+        return self.get(reference).attempts
+
+    def _take(self, reference: str, owner: str | None, lease_s: float) -> None:
+        now = _now()
+        self._db.execute(
+            "UPDATE items SET state = ?, attempts = attempts + 1, started_at = ?, updated_at = ?,"
+            " owner = ?, lease_until = ? WHERE reference = ?",
+            (
+                State.IN_PROGRESS,
+                now,
+                now,
+                owner,
+                None if owner is None else time.time() + lease_s,
+                reference,
+            ),
+        )
+
+    def release(self, owner: str) -> int:
+        """End every lease of `owner` (the end of a run): items left in progress come back at once."""
+        cursor = self._db.execute(
+            "UPDATE items SET lease_until = NULL WHERE owner = ? AND lease_until IS NOT NULL", (owner,)
+        )
+        return cursor.rowcount
+
+    # -- outcomes ------------------------------------------------------------------------------------------
+    def record_failure(
+        self, reference: str, message: str, screenshot: Path | None, trace: Path | None, state: State
+    ) -> None:
+        """Store the latest failure's evidence; `state` stays in_progress while retries remain."""
+        now = _now()
+        finished = now if state != State.IN_PROGRESS else None
+        lease = "lease_until" if state == State.IN_PROGRESS else "NULL"
+        self._db.execute(
+            "UPDATE items SET state = ?, message = ?, screenshot = ?, trace = ?, updated_at = ?,"
+            f" finished_at = ?, lease_until = {lease} WHERE reference = ?",
+            (state, message, _text(screenshot), _text(trace), now, finished, reference),
+        )
+
+    def finish_done(self, reference: str, note: str | None = None) -> None:
+        now = _now()
+        self._db.execute(
+            "UPDATE items SET state = ?, note = ?, message = NULL, updated_at = ?, finished_at = ?,"
+            " lease_until = NULL WHERE reference = ?",
+            (State.DONE, note, now, now, reference),
+        )
+
+    # -- reading -------------------------------------------------------------------------------------------
     def pending(self, retry_application_errors: bool = True) -> list[WorkItem]:
         """Items to work on: the interrupted ones first (they need the screen check), then in order."""
         states = [State.IN_PROGRESS, State.NEW]
@@ -145,50 +322,17 @@ class WorkQueue:
             raise QueueError(f"キューに項目がありません / no such item in the queue: {reference}")
         return found[0]
 
-    def start(self, reference: str) -> int:
-        """Mark in progress and count the attempt (committed before the screen is touched)."""
-        now = _now()
-        self._db.execute(
-            "UPDATE items SET state = ?, attempts = attempts + 1, started_at = ?, updated_at = ?"
-            " WHERE reference = ?",
-            (State.IN_PROGRESS, now, now, reference),
-        )
-        return self.get(reference).attempts
-
-    def record_failure(
-        self, reference: str, message: str, screenshot: Path | None, trace: Path | None, state: State
-    ) -> None:
-        """Store the latest failure's evidence; `state` stays in_progress while retries remain."""
-        now = _now()
-        finished = now if state != State.IN_PROGRESS else None
-        self._db.execute(
-            "UPDATE items SET state = ?, message = ?, screenshot = ?, trace = ?, updated_at = ?,"
-            " finished_at = ? WHERE reference = ?",
-            (state, message, _text(screenshot), _text(trace), now, finished, reference),
-        )
-
-    def finish_done(self, reference: str, note: str | None = None) -> None:
-        now = _now()
-        self._db.execute(
-            "UPDATE items SET state = ?, note = ?, updated_at = ?, finished_at = ? WHERE reference = ?",
-            (State.DONE, note, now, now, reference),
-        )
-
     def counts(self) -> dict[State, int]:
         rows = dict(self._db.execute("SELECT state, COUNT(*) FROM items GROUP BY state").fetchall())
         return {state: int(rows.get(str(state), 0)) for state in State}
 
     def _select(self, tail: str, params: tuple[object, ...]) -> list[WorkItem]:
-        rows = self._db.execute(
-            "SELECT seq, reference, payload, state, attempts, message, screenshot, trace, note, created_at,"
-            f" updated_at, started_at, finished_at FROM items {tail}",
-            params,
-        ).fetchall()
+        rows = self._db.execute(f"SELECT {_COLUMNS} FROM items {tail}", params).fetchall()
         return [
             WorkItem(
                 seq=r[0],
                 reference=r[1],
-                decision=Decision.model_validate_json(r[2]),
+                decision=_decision(r[2]),
                 state=State(r[3]),
                 attempts=r[4],
                 message=r[5],
@@ -199,9 +343,37 @@ class WorkQueue:
                 updated_at=r[10],
                 started_at=r[11],
                 finished_at=r[12],
+                owner=r[13],
             )
             for r in rows
         ]
+
+    def _write(self) -> _Transaction:
+        return _Transaction(self._db)
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT: one writer at a time, so two processes never take the same item."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        self._db.execute("COMMIT" if kind is None else "ROLLBACK")
+
+
+def _decision(payload: str) -> Decision | None:
+    if payload == REJECTED_PAYLOAD:
+        return None
+    try:
+        return Decision.model_validate_json(payload)
+    except ValidationError as exc:
+        raise QueueError(
+            f"作業キューの項目が読めません (古い形式?) / a queued item cannot be read: {exc.error_count()} problem(s)"
+        ) from exc
 
 
 def _now() -> str:

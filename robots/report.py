@@ -1,12 +1,19 @@
-"""The run report staff read: counts per state and every failed item with its message and evidence.
+"""What a run reports: `report.json` (counts and failed items, masked ids: safe to pass around) and the
+staff report `staff-report.csv` (every item with its full 受付番号, for the staff who fix them).
 
-It names items by masked reference only (no names); messages are the screen's business messages or
-the robot's own, which never quote typed values.
+Neither names a child; messages are the screen's own messages or the robot's, which never quote typed
+values. The staff report is written from the queue, so it covers every run on that queue (a killed run
+included: it is rewritten every few seconds while the robot works), and only its owner may read it (0600).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import os
+import threading
+import time
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -94,3 +101,81 @@ def _failed(item: WorkItem) -> FailedItem:
         screenshot=item.screenshot,
         trace=item.trace,
     )
+
+
+STAFF_REPORT_NAME = "staff-report.csv"
+STAFF_COLUMNS = (
+    "受付番号",
+    "児童番号",
+    "決定",
+    "状態",
+    "試行回数",
+    "画面・ロボットのメッセージ",
+    "備考 (ロボット)",
+    "更新日時",
+    "画面の記録",
+)
+STATE_NAMES = {
+    State.NEW: "未処理",
+    State.IN_PROGRESS: "処理中",
+    State.DONE: "登録済",
+    State.BUSINESS_ERROR: "要確認 (業務エラー)",
+    State.APPLICATION_ERROR: "再実行待ち (システムエラー)",
+}
+
+
+def staff_rows(queue: WorkQueue) -> list[list[str]]:
+    rows = []
+    for item in queue.items():
+        application, _, child = item.reference.partition("/")
+        outcome = item.decision.outcome.value if item.decision is not None else ""
+        rows.append(
+            [
+                application,
+                child,
+                outcome,
+                STATE_NAMES[item.state],
+                str(item.attempts),
+                item.message or "",
+                item.note or "",
+                item.updated_at,
+                item.screenshot or "",
+            ]
+        )
+    return rows
+
+
+def write_staff_report(queue: WorkQueue, path: Path) -> Path:
+    """Every queued item with its unmasked 受付番号, in a CSV Excel opens (UTF-8 with BOM), mode 0600."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(STAFF_COLUMNS)
+    writer.writerows(staff_rows(queue))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as out:
+        out.write(buffer.getvalue())
+    os.chmod(partial, 0o600)  # also when the file existed with wider rights
+    os.replace(partial, path)
+    return path
+
+
+class StaffReportWriter:
+    """Rewrites the staff report from the queue at most every `every_s` seconds (and on demand)."""
+
+    def __init__(self, queue_path: Path, path: Path, every_s: float = 2.0) -> None:
+        self.queue_path = queue_path
+        self.path = path
+        self._every = every_s
+        self._last = 0.0
+        self._lock = threading.Lock()
+
+    def write(self) -> Path:
+        with self._lock, WorkQueue(self.queue_path) as queue:
+            self._last = time.monotonic()
+            return write_staff_report(queue, self.path)
+
+    def maybe_write(self) -> None:
+        if time.monotonic() - self._last >= self._every:
+            self.write()

@@ -11,18 +11,18 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from robots._exec.browser import BrowserOptions, BrowserSession
 from robots.credentials import Credentials
-from robots.decisions import Decision
-from robots.errors import ApplicationError, BusinessError, ItemError, ScreenTimeout
-from robots.queue import State, WorkItem, WorkQueue
+from robots.decisions import Decision, RejectedDecision
+from robots.errors import ApplicationError, BusinessError, ItemError, QueueError, ScreenTimeout
+from robots.queue import State, WorkItem, WorkQueue, new_owner
 from robots.recipe import Recipe
-from robots.report import RunReport, failures_of, mask
+from robots.report import STAFF_REPORT_NAME, RunReport, StaffReportWriter, failures_of, mask
 from robots.screen import DecisionScreen, Found
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,7 @@ class RobotSettings:
     # Browsers (each with its own login) working in parallel. 1 keeps to one session, which some
     # systems require; 2 hides the system's waits (処理中) behind the other browser's work.
     workers: int = 1
+    lease_s: float = 300.0  # how long an item stays ours without a new attempt (killed elsewhere: at once)
 
     def __post_init__(self) -> None:
         if self.workers < 1 or self.max_attempts < 1:
@@ -63,14 +64,16 @@ class _Tally:
 
 
 class _Feed:
-    """Hands the run's items to the workers one at a time; after a fatal error nobody takes another.
+    """Hands items to the workers one at a time; after a fatal error nobody takes another.
 
-    An item whose save went unanswered comes back later (`later`): the system may still be storing it,
-    and the worker enters other items meanwhile instead of waiting idle before it checks the screen.
+    Items come from `take` (a lease on the shared queue, or the dry run's list). An item whose save went
+    unanswered comes back later (`later`): the system may still be storing it, and the worker enters other
+    items meanwhile instead of waiting idle before it checks the screen.
     """
 
-    def __init__(self, items: list[WorkItem]) -> None:
-        self._items = iter(items)
+    def __init__(self, take: Callable[[], WorkItem | None], limit: int | None = None) -> None:
+        self._take = take
+        self._left = limit
         self._waiting: list[tuple[float, int, WorkItem]] = []  # (not before, next attempt, item)
         self._lock = threading.Lock()
         self.error: BaseException | None = None
@@ -85,8 +88,9 @@ class _Feed:
                 if self._waiting and self._waiting[0][0] <= now:
                     _, attempt, waited = self._waiting.pop(0)
                     return waited, attempt
-                fresh = next(self._items, None)
+                fresh = self._take() if self._left is None or self._left > 0 else None
                 if fresh is not None:
+                    self._left = None if self._left is None else self._left - 1
                     return fresh, 1
                 if not self._waiting:
                     return None
@@ -103,6 +107,22 @@ class _Feed:
             self.error = self.error or exc
 
 
+@dataclass(frozen=True)
+class _Run:
+    """What every worker of one run shares."""
+
+    feed: _Feed
+    recipe: Recipe
+    credentials: Credentials
+    base_url: str
+    queue_path: Path
+    artifacts: Path
+    settings: RobotSettings
+    tally: _Tally
+    owner: str
+    staff: StaffReportWriter
+
+
 def run_robot(
     recipe: Recipe,
     credentials: Credentials,
@@ -111,34 +131,53 @@ def run_robot(
     queue_path: Path,
     artifacts_dir: Path,
     decisions: Iterable[Decision] = (),
+    rejected: Iterable[RejectedDecision] = (),
     settings: RobotSettings | None = None,
 ) -> RunReport:
-    """Enqueue `decisions` (already queued ones are kept), work through the queue, write report.json.
+    """Enqueue `decisions` (already queued ones are kept), work through the queue, write the reports.
 
-    Safe to call again after a crash or a kill: interrupted items are checked on the screen first.
+    `rejected` are items of the decisions file the record refused: they go to the staff report as
+    business errors. Safe to call again after a crash or a kill (interrupted items are checked on the
+    screen first), and while another run works on the same queue (items are leased, never shared).
     """
     settings = settings or RobotSettings()
     artifacts_dir.mkdir(parents=True, exist_ok=True)
     started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
     tally = _Tally()
-    with WorkQueue(queue_path) as queue:
+    owner = new_owner()
+    staff = StaffReportWriter(queue_path, artifacts_dir / STAFF_REPORT_NAME)
+    with WorkQueue(queue_path) as queue, WorkQueue(queue_path, shared=True) as feed_queue:
         added = queue.add(decisions)
-        items = queue.pending(settings.retry_application_errors)[: settings.limit]
-        log.info(
-            "robot %s: %d queued (%d new), %d to work on", recipe.name, len(queue.items()), added, len(items)
+        queue.add_rejected(rejected)
+        for reference in added.conflicts:
+            log.warning(
+                "item %s: differs from the queued one, already worked on: not changed", mask(reference)
+            )
+        log.info("robot %s: %d queued (%d new)", recipe.name, len(queue.items()), added.added)
+        staff.write()
+        if settings.dry_run:  # the queue is left as it was: no leases, no attempts
+            take = partial(next, iter(queue.pending(settings.retry_application_errors)), None)
+        else:
+            take = partial(feed_queue.claim, owner, settings.lease_s, settings.retry_application_errors)
+        feed = _Feed(take, settings.limit)
+        run = _Run(
+            feed, recipe, credentials, base_url, queue_path, artifacts_dir, settings, tally, owner, staff
         )
-        feed = _Feed(items)
-        work = partial(
-            _worker, feed, recipe, credentials, base_url, queue_path, artifacts_dir, settings, tally
-        )
-        if items and settings.workers == 1:
-            work()
-        elif items:
-            threads = [threading.Thread(target=work, name=f"robot-{n}") for n in range(settings.workers)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+        try:
+            if settings.workers == 1:
+                _worker(run)
+            else:
+                threads = [
+                    threading.Thread(target=_worker, args=(run,), name=f"robot-{n}")
+                    for n in range(settings.workers)
+                ]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+        finally:
+            queue.release(owner)
+            staff.write()
         if feed.error is not None:
             raise feed.error
         report = RunReport(
@@ -160,48 +199,44 @@ def run_robot(
     return report
 
 
-def _worker(
-    feed: _Feed,
-    recipe: Recipe,
-    credentials: Credentials,
-    base_url: str,
-    queue_path: Path,
-    artifacts: Path,
-    settings: RobotSettings,
-    tally: _Tally,
-) -> None:
+def _worker(run: _Run) -> None:
     """One browser and one session working through the feed (its own SQLite connection)."""
+    settings = run.settings
     try:
         options = BrowserOptions(settings.executable_path, settings.headless, settings.trace)
-        with WorkQueue(queue_path) as queue, BrowserSession(options) as driver:
-            screen = DecisionScreen(driver, recipe, base_url, credentials)
+        with WorkQueue(run.queue_path) as queue, BrowserSession(options) as driver:
+            screen = DecisionScreen(driver, run.recipe, run.base_url, run.credentials)
             _first_login(screen, settings)
-            while (taken := feed.next()) is not None:
-                _work_on(taken[0], taken[1], screen, queue, settings, artifacts, tally, feed)
+            while (taken := run.feed.next()) is not None:
+                _work_on(run, taken[0], taken[1], screen, queue)
+                run.staff.maybe_write()
     except BaseException as exc:  # handed to run_robot, which raises it in the caller's thread
-        feed.fail(exc)
+        run.feed.fail(exc)
 
 
-def _work_on(
-    item: WorkItem,
-    first_attempt: int,
-    screen: DecisionScreen,
-    queue: WorkQueue,
-    settings: RobotSettings,
-    artifacts: Path,
-    tally: _Tally,
-    feed: _Feed,
-) -> None:
-    ref, driver = item.reference, screen.driver
-    tally.count("processed", first_attempt == 1)
+def _work_on(run: _Run, item: WorkItem, first_attempt: int, screen: DecisionScreen, queue: WorkQueue) -> None:
+    ref, driver, settings = item.reference, screen.driver, run.settings
+    decision = item.decision
+    if decision is None:  # refused items are business errors, never handed out; be safe anyway
+        return
+    run.tally.count("processed", first_attempt == 1)
     for attempt in range(first_attempt, settings.max_attempts + 1):
+        total = attempt
         if not settings.dry_run:
-            queue.start(ref)
+            if attempt == 1:
+                total = item.attempts  # the claim counted it
+            else:
+                try:
+                    total = queue.start(ref, run.owner, settings.lease_s)
+                except QueueError:
+                    log.warning("item %s: taken over by another run; left to it", mask(ref))
+                    return
+        screen.blank()  # the recording starts from an empty work frame, not the previous child's page
         driver.start_trace()
         try:
-            found = screen.enter(item.decision, settings.dry_run)
+            found = screen.enter(decision, settings.dry_run)
         except ItemError as exc:
-            evidence = artifacts / f"item-{item.seq:06d}-{item.attempts + attempt}"
+            evidence = run.artifacts / f"item-{item.seq:06d}-{total}"
             shot = driver.screenshot(evidence.with_suffix(".png"))
             trace = driver.stop_trace(evidence.with_suffix(".zip"))
             final = isinstance(exc, BusinessError) or attempt == settings.max_attempts
@@ -220,21 +255,25 @@ def _work_on(
                 # No answer after saving: the system may still be storing it. The retry (which looks at
                 # the screen first) waits that long, or its check could miss a record about to appear;
                 # meanwhile this worker enters other items.
-                feed.later(item, attempt + 1, settings.unanswered_save_wait_s)
+                run.feed.later(item, attempt + 1, settings.unanswered_save_wait_s)
                 return
             continue
         driver.stop_trace(None)
         if settings.dry_run:
-            tally.count("filled", found is Found.NOT_ENTERED)
-            tally.count("already", found is Found.ALREADY_ENTERED)
+            run.tally.count("filled", found is Found.NOT_ENTERED)
+            run.tally.count("already", found is Found.ALREADY_ENTERED)
             return
-        note = (
-            "画面で登録済みを確認 / found entered on the screen" if found is Found.ALREADY_ENTERED else None
-        )
-        queue.finish_done(ref, note)
-        tally.count("entered", found is Found.NOT_ENTERED)
-        tally.count("already", found is Found.ALREADY_ENTERED)
+        queue.finish_done(ref, _NOTES.get(found))
+        run.tally.count("entered", found is Found.NOT_ENTERED)
+        run.tally.count("already", found is not Found.NOT_ENTERED)
         return
+
+
+_NOTES = {
+    Found.ALREADY_ENTERED: "画面で登録済みを確認し、内容が決定と一致 / found entered on the screen, same values",
+    Found.ALREADY_UNCHECKED: "画面で登録済みを確認 (レシピに照会画面がなく内容は未照合) / found entered; "
+    "not compared (the recipe has no [registered] view)",
+}
 
 
 def _first_login(screen: DecisionScreen, settings: RobotSettings) -> None:

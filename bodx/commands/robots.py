@@ -76,7 +76,7 @@ def robot_run(
     base_url: Annotated[str, typer.Option(help="システムの URL / base URL, e.g. http://127.0.0.1:8765")],
     queue: Annotated[Path, typer.Option(help="作業キュー (SQLite) / work queue file")],
     recipe: Annotated[
-        str, typer.Option(help="legacy-classic, legacy-modern or a TOML file")
+        str, typer.Option(help="legacy-classic, legacy-modern, legacy-kawabe or a TOML file")
     ] = "legacy-classic",
     decisions: Annotated[Path | None, typer.Option(help="決定 JSON (list of Decision) to enqueue")] = None,
     artifacts: Annotated[Path, typer.Option(help="report.json, screenshots and traces")] = Path("out/robot"),
@@ -91,19 +91,24 @@ def robot_run(
 ) -> None:
     """Enter queued decisions (credentials: BODX_ROBOT_USER / BODX_ROBOT_PASSWORD)."""
     from robots.credentials import Credentials
-    from robots.decisions import load_decisions
+    from robots.decisions import DecisionFile, load_decisions
     from robots.errors import RobotsError
     from robots.recipe import load_recipe
+    from robots.report import STAFF_REPORT_NAME
     from robots.runner import RobotSettings, run_robot
 
     try:
+        batch = load_decisions(decisions) if decisions else DecisionFile([], [])
+        for rejected in batch.rejected:  # each bad item on its own; the others are entered
+            typer.echo(f"除外 / rejected: {rejected.message}", err=True)
         report = run_robot(
             load_recipe(recipe),
             Credentials.from_env(),
             base_url=base_url,
             queue_path=queue,
             artifacts_dir=artifacts,
-            decisions=load_decisions(decisions) if decisions else (),
+            decisions=batch.decisions,
+            rejected=batch.rejected,
             settings=RobotSettings(max_attempts=max_attempts, dry_run=dry_run, trace=trace, workers=workers),
         )
     except RobotsError as exc:
@@ -112,6 +117,7 @@ def robot_run(
     for line in report.summary_lines():
         typer.echo(line)
     typer.echo(f"報告 / report: {artifacts / 'report.json'}")
+    typer.echo(f"担当者用 (受付番号入り, 0600) / staff report: {artifacts / STAFF_REPORT_NAME}")
 
 
 @bench_app.command("robot")

@@ -77,6 +77,31 @@ _FILL_JS = """(fields) => {
 }"""
 
 
+# Every element the selector matches, as the screen shows it (all red messages, not only the first).
+_TEXTS_JS = """(css) => [...document.querySelectorAll(css)]
+  .map((el) => (el.innerText || el.textContent || '').split(/\\s+/).join(' ').trim())
+  .filter((text) => text)"""
+
+_OPTIONS_JS = """(css) => {
+  const el = document.querySelector(css);
+  return el && el.options ? [...el.options].map((o) => [o.value, o.textContent || '']) : null;
+}"""
+
+# What a registered record shows per field: an input's value, a select's value and text, a radio's or
+# check box's state ("1" ticked, "" not), any other element's text. null: not on the page.
+_READ_JS = """(fields) => fields.map(([kind, css]) => {
+  const el = document.querySelector(css);
+  if (!el) return null;
+  if (kind === 'radio' || kind === 'check') return [el.checked ? '1' : ''];
+  if (el.tagName === 'SELECT') {
+    const o = el.options[el.selectedIndex];
+    return o ? [o.value, o.textContent || ''] : [''];
+  }
+  if ('value' in el && el.tagName !== 'BUTTON' && el.tagName !== 'LI') return [el.value];
+  return [el.textContent || ''];
+})"""
+
+
 @dataclass(frozen=True)
 class BrowserOptions:
     executable_path: str = "/usr/bin/chromium"
@@ -208,6 +233,35 @@ class BrowserSession:
         with self._translated(what):
             raw = self._frame(frame, timeout_ms).locator(selector).first.inner_text(timeout=timeout_ms)
         return " ".join(raw.split())
+
+    def texts(self, frame: str | None, selector: str, timeout_ms: int, what: str) -> list[str]:
+        """The text of every element `selector` matches (whitespace squashed), in page order."""
+        with self._translated(what):
+            found = self._frame(frame, timeout_ms).evaluate(_TEXTS_JS, selector)
+        return [str(text) for text in found]
+
+    def select_options(
+        self, frame: str | None, selector: str, timeout_ms: int, what: str
+    ) -> list[tuple[str, str]] | None:
+        """(value, displayed text) of a select's options; None when there is no such select."""
+        with self._translated(what):
+            found = self._frame(frame, timeout_ms).evaluate(_OPTIONS_JS, selector)
+        return None if found is None else [(str(value), str(text)) for value, text in found]
+
+    def read_values(
+        self, frame: str | None, fields: Sequence[tuple[str, str]], timeout_ms: int
+    ) -> list[list[str] | None]:
+        """For each (kind, selector): what the page shows (see _READ_JS), None when it is not there."""
+        with self._translated("登録内容の読み取り / read registered values"):
+            found = self._frame(frame, timeout_ms).evaluate(_READ_JS, [list(f) for f in fields])
+        return [None if shown is None else [str(s) for s in shown] for shown in found]
+
+    def blank(self, frame: str | None, timeout_ms: int) -> None:
+        """Show an empty page in `frame` (None/"": the whole page), e.g. before recording the next item."""
+        with self._translated("空白ページ / blank page"):
+            target = self._find_frame(frame)
+            if target is not None:
+                target.goto("about:blank", timeout=timeout_ms, wait_until="commit")
 
     def wait_any(self, frame: str | None, targets: dict[str, Target], timeout_ms: int, what: str) -> str:
         """Wait until one of `targets` is in the frame's loaded document; return its key (first match wins).

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from html import escape
 
-from samples.legacy_app.store import SeedChild
+from samples.legacy_app.rules import date_to_wareki
+from samples.legacy_app.store import Entry, SeedChild
 
 _HEAD = (
     '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN">\n<html><head>'
@@ -61,11 +62,13 @@ def search(uketsuke: str, children: list[tuple[SeedChild, bool]] | None) -> str:
     elif children:
         rows = '<table id="result" border="1"><tr><th>児童番号</th><th>氏名</th><th>状態</th><th></th></tr>'
         for child, entered in children:
+            query = f"uketsuke={escape(child.uketsuke)}&amp;child={escape(child.child_id)}"
             link = (
-                ""
+                f'<a class="view" href="/view?{query}">照会</a>'
                 if entered
-                else f'<a class="entry" href="/entry?uketsuke={escape(child.uketsuke)}&amp;child={escape(child.child_id)}">入力</a>'
+                else f'<a class="entry" href="/entry?{query}">入力</a>'
             )
+
             rows += (
                 f'<tr data-child="{escape(child.child_id)}"><td>{escape(child.child_id)}</td>'
                 f'<td class="name">{escape(child.name)}</td>'
@@ -81,7 +84,9 @@ def search(uketsuke: str, children: list[tuple[SeedChild, bool]] | None) -> str:
     )
 
 
-def entry(child: SeedChild, values: dict[str, str], error: str = "") -> str:
+def entry(child: SeedChild, values: dict[str, str], error: str = "", view: bool = False) -> str:
+    """The entry form; `view`: the registered record shown read-only in the same form (照会)."""
+
     def val(key: str) -> str:
         return escape(values.get(key, ""))
 
@@ -98,10 +103,17 @@ def entry(child: SeedChild, values: dict[str, str], error: str = "") -> str:
     days = option("hi", "", "") + "".join(option("hi", str(d), str(d)) for d in range(1, 32))
     kinds = "".join(option("nyusho_kbn", v, lbl) for v, lbl in (("01", "新規"), ("02", "転園")))
     err = f'<div id="errmsg" class="error"><font color="red">{escape(error)}</font></div>' if error else ""
+    form_id, title = ("view", "入所決定照会 (登録済)") if view else ("entry", "入所決定入力")
+    save = (
+        '<a id="back" href="/search">戻る</a>'
+        if view
+        else '<input type="button" id="btn-save" value="登録" '
+        "onclick=\"if (confirm('登録してよろしいですか？')) { document.entry.submit(); }\">"
+    )
     return _page(
-        "入所決定入力",
-        f"<h4>入所決定入力</h4>{err}"
-        '<form id="entry" name="entry" method="post" action="/entry">'
+        title,
+        f"<h4>{title}</h4>{err}"
+        f'<form id="{form_id}" name="entry" method="post" action="/entry">'
         f'<input type="hidden" name="uketsuke" value="{escape(child.uketsuke)}">'
         f'<input type="hidden" name="child" value="{escape(child.child_id)}">'
         f"<table border=1><tr><th>受付番号</th><td>{escape(child.uketsuke)}</td></tr>"
@@ -113,11 +125,19 @@ def entry(child: SeedChild, values: dict[str, str], error: str = "") -> str:
         f'<tr><th>入所年月日</th><td><select name="gengo" id="gengo">{eras}</select>'
         f'<input type="text" name="nen" id="nen" value="{val("nen")}" size="2">年'
         f'<select name="tsuki" id="tsuki">{months}</select>月'
-        f'<select name="hi" id="hi">{days}</select>日</td></tr></table>'
-        '<input type="button" id="btn-save" value="登録" '
-        "onclick=\"if (confirm('登録してよろしいですか？')) { document.entry.submit(); }\">"
-        "</form>",
+        f'<select name="hi" id="hi">{days}</select>日</td></tr></table>{save}</form>',
     )
+
+
+def view_values(entry: Entry) -> dict[str, str]:
+    """A stored entry as the classic form's field values."""
+    values = {"shimei": entry.name, "kekka": {"内定": "1", "保留": "2"}.get(entry.outcome, "")}
+    values |= {"shisetsu_cd": entry.nursery_code or "", "nyusho_kbn": entry.admission_kind or ""}
+    if entry.start_date is not None:
+        era, year = date_to_wareki(entry.start_date)
+        values |= {"gengo": era, "nen": str(year), "tsuki": str(entry.start_date.month)}
+        values["hi"] = str(entry.start_date.day)
+    return values
 
 
 def processing(done_url: str, delay_ms: int) -> str:

@@ -49,11 +49,11 @@ def decisions(application: str, children: list[tuple[SeedChild, bool]] | None) -
         items = ""
         for child, entered in children:
             badge = "登録済" if entered else "未登録"
+            query = f"application={escape(child.uketsuke)}&amp;child={escape(child.child_id)}"
             action = (
-                ""
+                f'<a class="view" href="/v2/decisions/view?{query}">表示</a>'
                 if entered
-                else f'<a class="open" href="/v2/decisions/edit?application={escape(child.uketsuke)}'
-                f'&amp;child={escape(child.child_id)}">編集</a>'
+                else f'<a class="open" href="/v2/decisions/edit?{query}">編集</a>'
             )
             items += (
                 f'<li class="child" data-child-id="{escape(child.child_id)}">{escape(child.name)} '
@@ -68,7 +68,9 @@ def decisions(application: str, children: list[tuple[SeedChild, bool]] | None) -
     )
 
 
-def edit(child: SeedChild, values: dict[str, str], error: str = "") -> str:
+def edit(child: SeedChild, values: dict[str, str], error: str = "", view: bool = False) -> str:
+    """The edit form; `view`: a registered decision shown in the same form, without saving."""
+
     def option(value: str, label: str) -> str:
         selected = " selected" if values.get("result", "") == value else ""
         return f'<option value="{value}"{selected}>{label}</option>'
@@ -77,7 +79,7 @@ def edit(child: SeedChild, values: dict[str, str], error: str = "") -> str:
     return _page(
         "入所決定の編集",
         f"<h2>入所決定の編集</h2>{alert}"
-        '<form id="decision-form" method="post" action="/v2/decisions/save">'
+        f'<form id="{"decision-view" if view else "decision-form"}" method="post" action="/v2/decisions/save">'
         f'<input type="hidden" name="application" value="{escape(child.uketsuke)}">'
         f'<input type="hidden" name="child" value="{escape(child.child_id)}">'
         f'<label>氏名 <input id="f-name" name="child_name" value="{escape(values.get("child_name", ""))}"></label>'

@@ -65,6 +65,17 @@ def wareki_to_date(era_code: str, year: str, month: str, day: str) -> tuple[dt.d
         return None, True
 
 
+ERA_STARTS = (("5", dt.date(2019, 5, 1)), ("4", dt.date(1989, 1, 8)), ("3", dt.date(1926, 12, 25)))
+
+
+def date_to_wareki(date: dt.date) -> tuple[str, int]:
+    """(era code, year of the era) as the screens show a stored date."""
+    for code, start in ERA_STARTS:
+        if date >= start:
+            return code, date.year - ERA_OFFSETS[code]
+    return "2", date.year - ERA_OFFSETS["2"]
+
+
 def iso_to_date(text: str) -> tuple[dt.date | None, bool]:
     if not text.strip():
         return None, False

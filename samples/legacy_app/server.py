@@ -142,6 +142,13 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(200, classic.search("", []), "cp932")
             else:
                 self._send(200, classic.entry(child, {}), "cp932")
+        elif path == "/view":
+            child = store.child(query.get("uketsuke", ""), query.get("child", ""))
+            saved = store.latest_entry(query.get("uketsuke", ""), query.get("child", ""))
+            if child is None or saved is None:
+                self._send(200, classic.search("", []), "cp932")
+            else:
+                self._send(200, classic.entry(child, classic.view_values(saved), view=True), "cp932")
         elif path == "/done":
             self._send(200, classic.done(query.get("uketsuke", ""), query.get("child", "")), "cp932")
         else:
@@ -200,6 +207,19 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(200, modern.decisions("", []), "utf-8")
             else:
                 self._send(200, modern.edit(child, {}), "utf-8")
+        elif path == "/v2/decisions/view":
+            key = (query.get("application", ""), query.get("child", ""))
+            child, saved = self.app.store.child(*key), self.app.store.latest_entry(*key)
+            if child is None or saved is None:
+                self._send(200, modern.decisions("", []), "utf-8")
+            else:
+                values = {
+                    "child_name": saved.name,
+                    "result": {"内定": "naitei", "保留": "horyu"}.get(saved.outcome, ""),
+                    "facility": saved.nursery_code or "",
+                    "start": saved.start_date.isoformat() if saved.start_date else "",
+                }
+                self._send(200, modern.edit(child, values, view=True), "utf-8")
         elif path == "/v2/done":
             self._send(200, modern.done(query.get("uketsuke", ""), query.get("child", "")), "utf-8")
         else:

@@ -31,7 +31,9 @@ CREATE TABLE IF NOT EXISTS entries (
     start_date TEXT,
     admission_kind TEXT,
     layout TEXT NOT NULL,
-    entered_at TEXT NOT NULL
+    entered_at TEXT NOT NULL,
+    remarks TEXT,
+    extra TEXT
 );
 CREATE INDEX IF NOT EXISTS entries_child ON entries (uketsuke, child_id);
 """
@@ -56,6 +58,8 @@ class Entry:
     start_date: dt.date | None
     admission_kind: str | None
     layout: str
+    remarks: str | None = None
+    extra: str | None = None  # JSON object of the other values a screen took (保育必要量 …)
 
 
 class LegacyStore:
@@ -68,6 +72,10 @@ class LegacyStore:
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(SCHEMA)
+        present = {row[1] for row in self._db.execute("PRAGMA table_info(entries)")}
+        for column in ("remarks", "extra"):  # app databases written before these columns
+            if column not in present:
+                self._db.execute(f"ALTER TABLE entries ADD COLUMN {column} TEXT")
 
     def close(self) -> None:
         with self._lock:
@@ -121,12 +129,14 @@ class LegacyStore:
         start_date: dt.date | None,
         admission_kind: str | None,
         layout: str,
+        remarks: str | None = None,
+        extra: str | None = None,
     ) -> int:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
         with self._lock:
             cursor = self._db.execute(
                 "INSERT INTO entries (uketsuke, child_id, name, outcome, nursery_code, start_date,"
-                " admission_kind, layout, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " admission_kind, layout, entered_at, remarks, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     uketsuke,
                     child_id,
@@ -137,6 +147,8 @@ class LegacyStore:
                     admission_kind,
                     layout,
                     now,
+                    remarks,
+                    extra,
                 ),
             )
         return int(cursor.lastrowid or 0)
@@ -148,14 +160,18 @@ class LegacyStore:
     def entries(self) -> list[Entry]:
         return self._select("", ())
 
+    def latest_entry(self, uketsuke: str, child_id: str) -> Entry | None:
+        found = self._select("WHERE uketsuke = ? AND child_id = ?", (uketsuke, child_id))
+        return found[-1] if found else None
+
     def _select(self, where: str, params: tuple[object, ...]) -> list[Entry]:
         with self._lock:
             rows = self._db.execute(
                 "SELECT seq, uketsuke, child_id, name, outcome, nursery_code, start_date, admission_kind,"
-                f" layout FROM entries {where} ORDER BY seq",
+                f" layout, remarks, extra FROM entries {where} ORDER BY seq",
                 params,
             ).fetchall()
-        return [Entry(r[0], r[1], r[2], r[3], r[4], r[5], _date(r[6]), r[7], r[8]) for r in rows]
+        return [Entry(r[0], r[1], r[2], r[3], r[4], r[5], _date(r[6]), r[7], r[8], r[9], r[10]) for r in rows]
 
 
 def read_entries(path: Path) -> list[Entry]:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -69,11 +70,54 @@ def test_unknown_nursery_and_missing_name_are_errors() -> None:
         decisions_from_result(MatchResult(status="optimal", assignments={"A1": None}), nameless, {})
 
 
-def test_decision_consistency() -> None:
-    with pytest.raises(ValidationError, match="内定"):
-        Decision(application_id="R1", child_id="A1", child_name="x", outcome=Outcome.OFFER)
-    with pytest.raises(ValidationError, match="保留"):
-        Decision(application_id="R1", child_id="A1", child_name="x", outcome=Outcome.WAIT, nursery_id="N001")
+def test_a_date_remarks_and_extra_values_on_any_outcome() -> None:
+    wait = Decision(
+        application_id="R1",
+        child_id="A1",
+        child_name="x",
+        outcome=Outcome.WAIT,
+        start_date=dt.date(2027, 4, 1),  # a screen may want 入所予定日 on 保留 too
+        remarks="第2希望も可",
+        extra={"保育必要量": "短時間"},
+    )
+    assert wait.value_of("extra.保育必要量") == "短時間" and wait.value_of("extra.missing") is None
+    assert wait.value_of("remarks") == "第2希望も可"
+    with pytest.raises(ValidationError, match="outcome"):
+        Decision(application_id="R1", child_id="A1", child_name="x", outcome="却下")  # type: ignore[arg-type]
+
+
+def test_each_item_of_a_decisions_file_is_checked_on_its_own(tmp_path: Path) -> None:
+    good = {"application_id": "R1", "child_id": "A1", "child_name": "x", "outcome": "保留"}
+    items = [
+        good,
+        {
+            "application_id": "R2",
+            "child_id": "A2",
+            "child_name": "y",
+            "outcome": "内定",
+            "start_date": "2027-13-01",
+        },
+        {"child_id": "A3", "outcome": "保留"},
+        "not an object",
+        good | {"child_name": "z"},  # the same reference again, other content
+        good,  # the same item again: kept once
+        {"application_id": "R4", "child_id": "A4", "child_name": "w", "outcome": "内定", "nursery_id": "N1"},
+    ]
+    path = tmp_path / "decisions.json"
+    path.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    loaded = load_decisions(path)
+    assert [d.reference for d in loaded.decisions] == ["R1/A1", "R4/A4"]
+    assert [(r.position, r.reference) for r in loaded.rejected] == [
+        (2, "R2/A2"),
+        (3, "#3"),
+        (4, "#4"),
+        (5, "R1/A1"),
+    ]
+    assert "start_date" in loaded.rejected[0].message and "2件目" in loaded.rejected[0].message
+    assert "application_id" in loaded.rejected[1].message and "2回" in loaded.rejected[3].message
+    path.write_text('{"application_id": "R1"}', encoding="utf-8")
+    with pytest.raises(DecisionError, match="JSON list"):
+        load_decisions(path)
 
 
 def test_save_and_load_round_trip(tmp_path: Path) -> None:
@@ -89,7 +133,7 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     ]
     path = tmp_path / "decisions.json"
     save_decisions(decisions, path)
-    assert load_decisions(path) == decisions
-    path.write_text('[{"application_id": "R1"}]', encoding="utf-8")
-    with pytest.raises(DecisionError, match="invalid decisions file"):
+    assert load_decisions(path).decisions == decisions
+    path.write_text("[{", encoding="utf-8")
+    with pytest.raises(DecisionError, match="not JSON"):
         load_decisions(path)

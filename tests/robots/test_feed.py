@@ -4,6 +4,7 @@ the worker takes fresh items meanwhile; the feed ends only when nothing waits an
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import Any, cast
 
 from robots.queue import WorkItem
@@ -15,9 +16,13 @@ def _items(count: int) -> list[WorkItem]:
     return [cast(WorkItem, type("Item", (), {"reference": f"R{n}"})()) for n in range(count)]
 
 
+def _feed(items: list[WorkItem], limit: int | None = None) -> _Feed:
+    return _Feed(partial(next, iter(items), None), limit)
+
+
 def test_deferred_item_returns_after_fresh_ones_and_its_wait() -> None:
     first, second, third = _items(3)
-    feed = _Feed([first, second, third])
+    feed = _feed([first, second, third])
     taken = feed.next()
     assert taken == (first, 1)
     started = time.monotonic()
@@ -31,7 +36,7 @@ def test_deferred_item_returns_after_fresh_ones_and_its_wait() -> None:
 
 def test_a_due_item_goes_before_fresh_ones_and_an_error_stops_the_feed() -> None:
     first, second, third = _items(3)
-    feed = _Feed([first, second, third])
+    feed = _feed([first, second, third])
     feed.next()
     feed.later(first, 3, delay_s=0.0)
     assert feed.next() == (first, 3)
@@ -39,3 +44,10 @@ def test_a_due_item_goes_before_fresh_ones_and_an_error_stops_the_feed() -> None
     assert feed.next() is None
     error: Any = feed.error
     assert isinstance(error, RuntimeError)
+
+
+def test_limit_stops_taking_fresh_items() -> None:
+    first, second, _ = _items(3)
+    feed = _feed(_items(3), limit=2)
+    assert [feed.next() is not None for _ in range(3)] == [True, True, False]
+    del first, second

@@ -9,9 +9,9 @@ import pytest
 
 from robots.convert import convert
 from robots.credentials import Credentials
-from robots.errors import BusinessError, QueueError, RecipeError, RobotsError
+from robots.errors import BusinessError, RecipeError, RobotsError
 from robots.queue import State, WorkQueue
-from robots.recipe import load_recipe
+from robots.recipe import check_recipe, load_recipe
 from robots.report import mask
 from tests.robots.conftest import decision_for, seed_children
 
@@ -25,8 +25,8 @@ def test_bundled_recipes_load() -> None:
 @pytest.mark.parametrize(
     ("text", "match"),
     [
-        ("name = ", "not valid TOML"),
-        ('name = "x"', "login"),
+        ("name = ", "invalid TOML"),
+        ('name = "x"', "login is missing"),
     ],
 )
 def test_broken_recipe_files(tmp_path: Path, text: str, match: str) -> None:
@@ -53,6 +53,35 @@ def test_recipe_with_unknown_source_or_template(tmp_path: Path) -> None:
         load_recipe(tmp_path / "missing.toml")
 
 
+def test_unknown_keys_are_errors_with_their_line_and_a_suggestion(tmp_path: Path) -> None:
+    base = (Path(__file__).parents[2] / "robots" / "recipes" / "legacy-classic.toml").read_text(
+        encoding="utf-8"
+    )
+    broken = base.replace("save_timeout_ms = 4000", "save_timout_ms = 4000").replace(
+        'convert = "wareki_year"', 'convert = "wareki_year"\nonly_fro = ["内定"]'
+    )
+    path = tmp_path / "r.toml"
+    path.write_text(broken, encoding="utf-8")
+    problems = check_recipe(path)
+    lines = broken.splitlines()
+    assert len(problems) == 2
+    timeout_line = lines.index("save_timout_ms = 4000") + 1
+    assert problems[0].startswith(f"{path}:{timeout_line}:") and "save_timeout_ms" in problems[0]
+    only_line = next(n for n, line in enumerate(lines, start=1) if line.startswith("only_fro"))
+    assert "did you mean 'only_for'" in problems[1] and f":{only_line}:" in problems[1]
+    with pytest.raises(RecipeError, match="save_timout_ms"):
+        load_recipe(path)
+    assert check_recipe(Path(__file__).parents[2] / "robots" / "recipes" / "legacy-classic.toml") == []
+    assert "cannot read" in check_recipe(tmp_path / "missing.toml")[0]
+    path.write_text(
+        base.replace("[search]\n", '[search]\nopen = "a.x"\n', 1)
+        .replace("open = \"tr[data-child='{child_id}'] a.entry\"\n", "")
+        .replace("row = \"tr[data-child='{child_id}']\"\n", ""),
+        encoding="utf-8",
+    )
+    assert any("open needs row" in p for p in check_recipe(path))
+
+
 def test_wareki_conversions() -> None:
     first_day_of_reiwa, last_of_heisei = dt.date(2019, 5, 1), dt.date(2019, 4, 30)
     era_codes = {"令和": "5", "平成": "4"}
@@ -71,8 +100,8 @@ def test_queue_keeps_items_and_orders_interrupted_first(tmp_path: Path) -> None:
     children = seed_children(3)
     decisions = [decision_for(c) for c in children]
     with WorkQueue(tmp_path / "q.db") as queue:
-        assert queue.add(decisions) == 3
-        assert queue.add(decisions) == 0  # enqueuing again adds nothing
+        assert queue.add(decisions).added == 3
+        assert queue.add(decisions).added == 0  # enqueuing again adds nothing
         assert queue.start(decisions[2].reference) == 1
     with WorkQueue(tmp_path / "q.db") as queue:  # reopened, as after a crash
         pending = queue.pending()
@@ -83,10 +112,14 @@ def test_queue_keeps_items_and_orders_interrupted_first(tmp_path: Path) -> None:
         ]
         assert pending[0].state is State.IN_PROGRESS and pending[0].started_at is not None
         changed = decision_for(children[2], offer=False)
-        with pytest.raises(QueueError, match="already worked on"):
-            queue.add([changed])
-        assert queue.add([decision_for(children[0], offer=False)]) == 0  # still new: content replaced
+        other = decision_for(children[1], offer=False)  # still new: taken with the conflict
+        assert queue.add([changed, other]).conflicts == (changed.reference,)
+        assert "already worked on" in (queue.get(changed.reference).note or "")
+        assert queue.get(changed.reference).decision == decisions[2]  # kept as it was
+        assert queue.get(other.reference).decision == other
+        assert queue.add([decision_for(children[0], offer=False)]).added == 0  # still new: content replaced
         assert queue.get(decisions[0].reference).decision.nursery_id is None
+        queue.start(decisions[1].reference)
         queue.record_failure(decisions[1].reference, "E102", None, None, State.BUSINESS_ERROR)
         queue.finish_done(decisions[2].reference)
         assert queue.counts()[State.DONE] == 1
