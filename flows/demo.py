@@ -17,7 +17,7 @@ from uuid import UUID
 
 from flows.params import LedgerSource, ScaleOut, SeasonOutcome, SeasonParams
 from ocr.canonical import application_id
-from samples import LEDGERS_DIR
+from samples import DEMO_LEDGER_MAPPING
 from samples.citygen.write import write_city
 from samples.forms.generate import generate_forms
 from samples.legacy_app import LegacyAppConfig, SeedChild, read_entries, running_legacy_app
@@ -61,7 +61,7 @@ def prepare_samples(out: Path, applicants: int, pages: int, seed: int, year: int
             children.append(SeedChild(receipt, f"{receipt}-1", str(fields["child_name"])))
     return DemoSamples(
         ledger=files.ledger,
-        mapping=LEDGERS_DIR / "generated_city.mapping.toml",
+        mapping=DEMO_LEDGER_MAPPING,
         scans=scans,
         legacy_children=tuple(children),
         legacy_nurseries=nurseries,

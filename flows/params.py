@@ -73,7 +73,7 @@ class AdmissionParams(_Params):
     nurseries: Path = Field(title="施設 (nurseries.json)")
     issues: Path | None = Field(None, title="入力チェック (issues.json)")
     rules: Path | None = Field(
-        None, title="利用調整基準 (TOML)", description="empty: samples/rules/default.toml"
+        None, title="利用調整基準 (TOML)", description="empty: cities/hinata/rules.toml"
     )
     admission_year: int = Field(ge=2000, le=2100, title="入所年度")
     adjustments_from: Path | None = Field(
@@ -122,7 +122,7 @@ class SeasonParams(_Params):
         None, title="施設 (nurseries.json)", description="when no ledger lists them"
     )
     rules: Path | None = Field(
-        None, title="利用調整基準 (TOML)", description="empty: samples/rules/default.toml"
+        None, title="利用調整基準 (TOML)", description="empty: cities/hinata/rules.toml"
     )
     adjustments_from: Path | None = Field(None, title="前回のワークブック (調整)")
     time_limit: float = Field(60.0, gt=0, le=3600, title="最適化の制限時間 (秒)")

@@ -7,11 +7,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flows.settings import FlowSettings
-from samples import RULES_DIR
+from samples import DEFAULT_RULES as DEFAULT_RULES  # the demo city's rules, re-exported for the flows
 from samples.forms import TEMPLATES_DIR
 
 JST = ZoneInfo("Asia/Tokyo")
-DEFAULT_RULES = RULES_DIR / "default.toml"
+
 DEFAULT_TEMPLATES = TEMPLATES_DIR
 
 

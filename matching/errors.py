@@ -25,3 +25,7 @@ class RulesError(MatchingError):
 
 class SolverError(MatchingError):
     """The optimizer could not produce a result."""
+
+
+class ProfileError(MatchingError):
+    """A city profile (city.toml or a file it names) is malformed or inconsistent."""

@@ -85,7 +85,7 @@ def bench_sheets(
 
     ledger = _cached_ledger(rows)
     mapping = load_mapping(
-        Path(__file__).resolve().parents[2] / "samples/ledgers/generated_city.mapping.toml"
+        Path(__file__).resolve().parents[2] / "cities/hinata/ledger/applications.toml"
     )
     read_times, read_cpu = [], []
     for _ in range(repeat):

@@ -43,8 +43,8 @@ def parse_rules(text: str, source: Path | None = None) -> Rules:
         # A value of the wrong shape (a list where a table belongs, text where a number belongs).
         check.raise_if_any()
         raise RulesError(
-            f"{where}: 規則ファイルの形が想定と違います ({exc})。samples/rules/default.toml と見比べてください / "
-            f"unexpected structure ({exc}); compare with samples/rules/default.toml"
+            f"{where}: 規則ファイルの形が想定と違います ({exc})。cities/hinata/rules.toml と見比べてください / "
+            f"unexpected structure ({exc}); compare with cities/hinata/rules.toml"
         ) from exc
     check.raise_if_any()
     assert rules is not None  # every path that returns None has added a problem

@@ -2,7 +2,7 @@
 
 It looks like what staff keep: a title row, the header on row 3, Japanese column names, wareki dates,
 ○ marks, hours with units, nursery names instead of ids. The sheets package reads it back through
-`samples/ledgers/generated_city.mapping.toml`.
+`cities/hinata/ledger/applications.toml`.
 """
 
 from __future__ import annotations

@@ -10,11 +10,10 @@ from pydantic import TypeAdapter
 from matching.instance import save_instance
 from matching.records import Application, Nursery
 from matching.scoring import build_instance, load_rules
-from samples import RULES_DIR
+from samples import DEFAULT_RULES
 from samples.citygen.generate import SyntheticCity, generate_city
 from samples.citygen.ledger import write_ledger
 
-DEFAULT_RULES = RULES_DIR / "default.toml"
 # Compiled serializers: the same bytes as the models' JSON, without the pure-Python indenting encoder.
 _APPLICATIONS = TypeAdapter(tuple[Application, ...])
 _NURSERIES = TypeAdapter(tuple[Nursery, ...])

@@ -20,7 +20,7 @@ from bodx.app import app
 from matching.compare import DifferenceKind, compare_outcomes, mask_id
 from matching.instance import Instance, InstanceApplication, save_instance
 from matching.scoring import build_instance, load_rules
-from samples import RULES_DIR
+from samples import DEFAULT_RULES
 from samples.citygen.generate import generate_city
 from sheets.errors import LedgerFormatError
 from sheets.outcomes import read_outcomes
@@ -75,7 +75,7 @@ def scenario() -> Scenario:
 
 def build_scenario() -> Scenario:
     city = generate_city(800, seed=3, admission_year=YEAR)
-    instance = build_instance(city.applications, city.nurseries, load_rules(RULES_DIR / "default.toml"), YEAR)
+    instance = build_instance(city.applications, city.nurseries, load_rules(DEFAULT_RULES), YEAR)
     program = deferred_acceptance(instance)
     apps = {a.id: a for a in instance.applications}
     singles = [a for a in instance.applications if a.sibling_group is None and a.current_nursery is None]

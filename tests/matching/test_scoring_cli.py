@@ -12,7 +12,7 @@ from bodx.app import app
 from matching.instance import load_instance
 from matching.priority import ChildPriority
 from matching.scoring import build_instance, load_rules
-from samples import RULES_DIR
+from samples import DEFAULT_RULES, RULES_DIR
 from samples.citygen.generate import generate_city
 
 YEAR = 2027
@@ -51,7 +51,7 @@ def test_score_writes_the_same_instance_as_build_instance(tmp_path: Path) -> Non
 def test_score_reports_a_malformed_rules_file_by_line_without_traceback(tmp_path: Path) -> None:
     apps, places = _inputs(tmp_path)
     broken = tmp_path / "broken.toml"
-    text = (RULES_DIR / "default.toml").read_text(encoding="utf-8")
+    text = DEFAULT_RULES.read_text(encoding="utf-8")
     broken.write_text(text.replace('[reasons."求職"]', '[reasons."休職"]'), encoding="utf-8")
     code, output = _score(apps, places, broken, tmp_path / "city.json")
     line = next(n for n, row in enumerate(broken.read_text().splitlines(), start=1) if "休職" in row)
@@ -65,5 +65,5 @@ def test_score_reports_an_unreadable_applications_file(tmp_path: Path) -> None:
     _, places = _inputs(tmp_path)
     bad = tmp_path / "bad.json"
     bad.write_text("{not json", encoding="utf-8")
-    code, output = _score(bad, places, RULES_DIR / "default.toml", tmp_path / "city.json")
+    code, output = _score(bad, places, DEFAULT_RULES, tmp_path / "city.json")
     assert code == 2 and "読めません" in output

@@ -10,7 +10,7 @@ from matching.instance import Instance
 from matching.priority import ChildPriority
 from matching.records import Nursery
 from matching.scoring import build_instance, parse_rules, score_applications
-from samples import RULES_DIR
+from samples import DEFAULT_RULES, RULES_DIR
 from samples.citygen.generate import SyntheticCity, generate_city
 from tests.matching.test_scoring_support import YEAR, application, rules
 
@@ -22,7 +22,9 @@ def city() -> SyntheticCity:
 
 
 def _text(name: str) -> str:
-    return (RULES_DIR / name).read_text(encoding="utf-8")
+    # The demo city's rules live in its profile (cities/hinata); the other samples in samples/rules.
+    path = DEFAULT_RULES if name == "default.toml" else RULES_DIR / name
+    return path.read_text(encoding="utf-8")
 
 
 def _scores(city: SyntheticCity, text: str) -> dict[str, ChildPriority]:

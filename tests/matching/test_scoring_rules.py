@@ -11,10 +11,10 @@ import pytest
 from matching.errors import RulesError
 from matching.scoring import load_rules, parse_rules
 from matching.scoring.rules import Combine, TieBreakKey
-from samples import RULES_DIR
+from samples import CITIES_DIR, RULES_DIR
 from tests.matching.test_scoring_support import TEST_RULES
 
-SAMPLE_FILES = sorted(RULES_DIR.glob("*.toml"))
+SAMPLE_FILES = sorted(RULES_DIR.glob("*.toml")) + sorted(CITIES_DIR.glob("*/rules.toml"))
 
 
 def _line_of(text: str, needle: str, occurrence: int = 1) -> int:
@@ -29,10 +29,10 @@ def _error(text: str) -> str:
 
 
 def test_there_are_at_least_three_sample_files() -> None:
-    assert {p.name for p in SAMPLE_FILES} >= {"default.toml", "weekly_hours_100.toml", "monthly_hours_8.toml"}
+    assert {p.name for p in SAMPLE_FILES} >= {"rules.toml", "weekly_hours_100.toml", "monthly_hours_8.toml"}
 
 
-@pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_sample_files_load_and_every_setting_line_is_commented_in_japanese(path: Path) -> None:
     rules = load_rules(path)
     assert rules.tiebreak[-1] in (TieBreakKey.RECEIPT_ORDER, TieBreakKey.LOTTERY)

@@ -14,7 +14,7 @@ import bodx.commands.review
 import bodx.commands.scoring  # noqa: F401
 from bodx.app import app
 from matching.result import load_result
-from samples import RULES_DIR
+from samples import DEFAULT_RULES
 from samples.citygen.write import write_city
 from sheets.adjustments import ADJUSTMENT_KIND_HEADER, CHILD_ID_HEADER, RESULTS_SHEET
 
@@ -30,7 +30,7 @@ def _run(*args: str) -> str:
 
 def test_review_workbook_round_trip_through_the_cli(tmp_path: Path) -> None:
     _, files = write_city(tmp_path / "city", 80, seed=3, admission_year=YEAR)
-    rules = str(RULES_DIR / "default.toml")
+    rules = str(DEFAULT_RULES)
     records = ["--applications", str(files.applications), "--nurseries", str(files.nurseries)]
     instance, result, workbook = tmp_path / "city.json", tmp_path / "result.json", tmp_path / "review.xlsx"
     _run("score", *records, "--rules", rules, "--year", str(YEAR), "--out", str(instance))
@@ -72,13 +72,13 @@ def test_review_refuses_a_result_of_other_applications(tmp_path: Path) -> None:
     result = tmp_path / "result.json"
     result.write_text(json.dumps({"status": "optimal", "assignments": {"X-1": None}}), encoding="utf-8")
     done = runner.invoke(app, ["sheets", "review", "--applications", str(files.applications),
-                               "--nurseries", str(files.nurseries), "--rules", str(RULES_DIR / "default.toml"),
+                               "--nurseries", str(files.nurseries), "--rules", str(DEFAULT_RULES),
                                "--year", str(YEAR), "--result", str(result), "--out", str(tmp_path / "r.xlsx")])  # fmt: skip
     assert done.exit_code == 2 and "bodx match" in done.output
     assert not (tmp_path / "r.xlsx").exists()
     broken = tmp_path / "broken.json"
     broken.write_text("{not json", encoding="utf-8")
     done = runner.invoke(app, ["sheets", "review", "--applications", str(files.applications),
-                               "--nurseries", str(files.nurseries), "--rules", str(RULES_DIR / "default.toml"),
+                               "--nurseries", str(files.nurseries), "--rules", str(DEFAULT_RULES),
                                "--year", str(YEAR), "--result", str(broken), "--out", str(tmp_path / "r.xlsx")])  # fmt: skip
     assert done.exit_code == 2 and "broken.json" in done.output

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from matching.records import Application, Nursery
+from samples import DEMO_LEDGER_MAPPING
 from samples.citygen.generate import generate_city
 from samples.citygen.ledger import write_ledger
 from samples.ledgers.make_ledgers import main as make_ledgers
@@ -73,7 +74,7 @@ def test_generated_city_ledger_round_trips(tmp_path: Path) -> None:
     city = generate_city(400, seed=11)
     path = tmp_path / "ledger.xlsx"
     write_ledger(city, path)
-    reading = read_ledger(path, load_mapping(LEDGERS / "generated_city.mapping.toml"))
+    reading = read_ledger(path, load_mapping(DEMO_LEDGER_MAPPING))
     assert reading.applications == city.applications
     assert [n.id for n in reading.nurseries] == [n.id for n in city.nurseries]
     for got, want in zip(reading.nurseries, city.nurseries, strict=True):
@@ -101,7 +102,7 @@ def test_parallel_reading_gives_the_same_result(tmp_path: Path, monkeypatch: pyt
     city = generate_city(600, seed=5)
     path = tmp_path / "ledger.xlsx"
     write_ledger(city, path)
-    mapping = load_mapping(LEDGERS / "generated_city.mapping.toml")
+    mapping = load_mapping(DEMO_LEDGER_MAPPING)
     serial = read_ledger(path, mapping)
     monkeypatch.setattr(sheets.rows, "PARALLEL_MIN_ROWS", 10)  # the forked path for a small sheet
     pools: list[int] = []
