@@ -56,36 +56,26 @@ def score(
 
 @app.command("compare")
 def compare(
-    manual: Annotated[Path, typer.Option(help="手作業の選考結果 (.xlsx: 児童番号, 内定施設番号)")],
-    result: Annotated[Path, typer.Option(help="プログラムの結果 (.xlsx: 結果一覧 sheet)")],
+    manual: Annotated[
+        Path,
+        typer.Option(
+            help="手作業の選考結果 (.xlsx: 1シート、年齢クラス別・施設別のシートも可; 児童番号, 内定施設, 指数)"
+        ),
+    ],
+    result: Annotated[Path, typer.Option(help="プログラムの結果 (.xlsx: 結果一覧 sheet, or result.json)")],
     instance: Annotated[
         Path | None, typer.Option(help="city.json: priorities and preferences for the reasons")
     ] = None,
     unmasked: Annotated[
         bool, typer.Option(help="show full 児童番号 of the listed children (staff screen only)")
     ] = False,
+    out: Annotated[
+        Path | None, typer.Option(help="照合ワークブック (.xlsx, protected, mode 0600) to write")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object instead of lines")] = False,
+    overwrite: Annotated[bool, typer.Option(help="replace an existing --out workbook")] = False,
 ) -> None:
-    """List every child whose manual and program outcomes differ, with a reason, and the agreement rate."""
-    from matching.compare import compare_outcomes, mask_id
-    from matching.errors import MatchingError
-    from matching.instance import load_instance
-    from sheets.errors import SheetsError
-    from sheets.outcomes import read_outcomes
+    """Every child whose manual and program outcomes differ, tied to one root cause, and the agreement rate."""
+    from bodx.commands.compare_run import run_compare
 
-    try:
-        manual_outcomes = read_outcomes(manual)
-        program_outcomes = read_outcomes(result)
-        loaded = load_instance(instance) if instance is not None else None
-    except (MatchingError, SheetsError) as exc:
-        raise fail(str(exc)) from exc
-    comparison = compare_outcomes(manual_outcomes, program_outcomes, loaded)
-    for diff in comparison.differences:
-        shown = diff.child_id if unmasked else mask_id(diff.child_id)
-        typer.echo(
-            f"{shown}\t手作業 {diff.manual or '保留'}\tプログラム {diff.program or '保留'}\t"
-            f"[{diff.kind.value}] {diff.reason}"
-        )
-    typer.echo(
-        f"一致率 / agreement: {comparison.agreement_rate:.2%} ({comparison.agreed}/{comparison.children}), "
-        f"相違 / differences: {len(comparison.differences)}"
-    )
+    run_compare(manual, result, instance, unmasked=unmasked, out=out, as_json=as_json, overwrite=overwrite)
