@@ -1,46 +1,53 @@
-"""`bodx bench robot`: enter N decisions into the sample legacy app with injected failures and one
-real kill of the robot process, resume, then check the app's own database: no duplicate, nothing lost,
-every business error reported.
+"""`bodx bench robot`: enter N decisions into a sample legacy screen with injected failures, then check the
+app's own database: no duplicate, nothing lost, every saved value right, every business error reported
+with the screen's own message. Two scenarios per screen:
+
+- **kill + resume**: one robot process (N browsers) is SIGKILLed mid-run, then the same command resumes;
+- **overlap**: two robot processes are started on one queue at once (an overlapping scheduled run).
 
 This harness lives in benchmarks/ (not the robot library): it uses samples.legacy_app and a synthetic city.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import os
 import signal
 import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from matching.result import MatchResult
-from robots.decisions import Decision, decisions_from_result
+from benchmarks.robot_apps import BenchCase, classic_case, kawabe_case, stored_right
 from robots.queue import State, WorkQueue
 
 if TYPE_CHECKING:
-    from samples.legacy_app import Entry, SeedChild
+    from samples.legacy_app import Entry
 
 BENCH_USER, BENCH_PASSWORD = "bench-clerk", "bench-pass-0"
-BUSINESS_ERROR_EVERY = 100  # one decision in 100 carries data the screen must reject
+SCREENS: dict[str, tuple[str, Callable[[int, int], BenchCase]]] = {
+    "classic": ("legacy-classic", classic_case),
+    "kawabe": ("legacy-kawabe", kawabe_case),
+}
 
 
 @dataclass(frozen=True)
 class BenchResult:
+    app: str
+    scenario: str  # kill_resume | overlap
     items: int
     done: int
     duplicates: int
     lost: int
     business_errors: int
     per_minute: float
-    # detail for people (not part of the JSON interface)
+    # detail for people
     injected_business_errors: int
-    unreported_business_errors: int
+    unreported_business_errors: int  # an invalid item not reported, or without the screen's own codes
+    unexpected_business_errors: int  # a valid item reported as the data's fault
     wrong_values: int
     killed_after_done: int
     runs: int
@@ -53,54 +60,24 @@ class BenchResult:
             self.duplicates == 0
             and self.lost == 0
             and self.unreported_business_errors == 0
+            and self.unexpected_business_errors == 0
             and self.wrong_values == 0
             and self.business_errors == self.injected_business_errors
         )
 
-
-def synthetic_decisions(
-    items: int, seed: int
-) -> tuple[list[Decision], dict[str, str], set[str], list[SeedChild]]:
-    """Decisions for the first `items` children of a generated city, with 1 % deliberately invalid.
-
-    Returns (decisions, nursery names, references that must be rejected, seed children for the app).
-    """
-    from samples.citygen.generate import generate_city
-    from samples.legacy_app import SeedChild
-
-    city = generate_city(items, seed)
-    names = {n.id: n.name for n in city.nurseries}
-    # A stand-in result: every other child gets its first choice, the rest wait (保留).
-    children = [(app, child) for app in city.applications for child in app.children][:items]
-    apps = {app.id: app for app, _ in children}
-    kept_ids = {child.id for _, child in children}
-    trimmed = [
-        app.model_copy(update={"children": tuple(c for c in app.children if c.id in kept_ids)})
-        for app in apps.values()
-    ]
-    assignments: dict[str, str | None] = {
-        child.id: (app.preferences[0] if index % 4 != 3 else None)
-        for index, (app, child) in enumerate(children)
-    }
-    result = MatchResult(status="feasible", assignments=assignments)
-    decisions = decisions_from_result(result, trimmed, names)
-    invalid: set[str] = set()
-    births = {child.id: child.birth_date for _, child in children}
-    for index in range(BUSINESS_ERROR_EVERY // 2, len(decisions), BUSINESS_ERROR_EVERY):
-        d = decisions[index]
-        fields = d.model_dump()
-        if (index // BUSINESS_ERROR_EVERY) % 2 == 0:  # a nursery code the system does not know
-            fields |= {"outcome": "内定", "nursery_id": "N999", "start_date": dt.date(2027, 4, 1)}
-        else:  # a start date before the child's birth
-            before_birth = births[d.child_id] - dt.timedelta(days=31)
-            fields |= {"outcome": "内定", "nursery_id": next(iter(names)), "start_date": before_birth}
-        bad = Decision.model_validate(fields)
-        decisions[index] = bad
-        invalid.add(bad.reference)
-    seed_children = [
-        SeedChild(app.id, child.id, child.name or child.id, child.birth_date) for app, child in children
-    ]
-    return decisions, names, invalid, seed_children
+    def figures(self) -> dict[str, object]:
+        return {
+            "items": self.items,
+            "done": self.done,
+            "duplicates": self.duplicates,
+            "lost": self.lost,
+            "business_errors": self.business_errors,
+            "business_errors_with_screen_message": self.injected_business_errors
+            - self.unreported_business_errors,
+            "wrong_values": self.wrong_values,
+            "per_minute": self.per_minute,
+            "ok": self.ok,
+        }
 
 
 def run_bench(
@@ -110,10 +87,14 @@ def run_bench(
     seed: int = 1,
     kill_at: float = 0.4,
     workers: int = 1,
+    app: str = "classic",
+    scenario: str = "kill_resume",
 ) -> BenchResult:
+    """One scenario on one sample screen, in `workdir` (its own app database and queue)."""
     from samples.legacy_app import LegacyAppConfig, read_entries, running_legacy_app
 
-    decisions, names, invalid, seed_children = synthetic_decisions(items, seed)
+    recipe, make_case = SCREENS[app]
+    case = make_case(items, seed)
     workdir.mkdir(parents=True, exist_ok=True)
     queue_path, artifacts = workdir / "queue.db", workdir / "artifacts"
     config = LegacyAppConfig(
@@ -125,34 +106,42 @@ def run_bench(
         failure_rate=failure_rate,
         hang_seconds=6.0,
         seed=seed,
-        children=tuple(seed_children),
-        nurseries=names,
+        children=tuple(case.children),
+        nurseries=case.nurseries,
     )
     with WorkQueue(queue_path) as queue:
-        queue.add(decisions)
-    with running_legacy_app(config) as app:
+        queue.add(case.decisions)
+    env = os.environ | {"BODX_ROBOT_USER": BENCH_USER, "BODX_ROBOT_PASSWORD": BENCH_PASSWORD}
+    with running_legacy_app(config) as legacy:
         command = [
-            sys.executable, "-m", "bodx.cli", "robot", "run", "--recipe", "legacy-classic",
-            "--base-url", app.base_url, "--queue", str(queue_path), "--artifacts", str(artifacts),
-            "--workers", str(workers),
+            sys.executable, "-m", "bodx.cli", "robot", "run", "--recipe", recipe,
+            "--base-url", legacy.base_url, "--queue", str(queue_path), "--artifacts", str(artifacts),
         ]  # fmt: skip
-        env = os.environ | {"BODX_ROBOT_USER": BENCH_USER, "BODX_ROBOT_PASSWORD": BENCH_PASSWORD}
         start = time.perf_counter()
-        killed_after = _run_and_kill(command, env, workdir / "robot-1.log", queue_path, int(items * kill_at))
-        runs = 1
-        while True:  # resume; once more only if the system kept failing an item three times in a row
-            runs += 1
-            _run(command, env, workdir / f"robot-{runs}.log")
+        killed_after = 0
+        if scenario == "kill_resume":
+            killed_after = _run_and_kill(
+                [*command, "--workers", str(workers)],
+                env,
+                workdir / "robot-1.log",
+                queue_path,
+                int(items * kill_at),
+            )
+            runs = 1
+        else:  # two processes, one browser each, started together on the same queue
+            _run_together([[*command, "--workers", "1"]] * 2, env, workdir)
+            runs = 2
+        while True:  # resume; again only while the system kept failing an item three times in a row
             with WorkQueue(queue_path) as queue:
                 left = queue.counts()
-            if left[State.APPLICATION_ERROR] + left[State.NEW] + left[State.IN_PROGRESS] == 0 or runs >= 4:
+            if left[State.APPLICATION_ERROR] + left[State.NEW] + left[State.IN_PROGRESS] == 0 or runs >= 5:
                 break
+            runs += 1
+            _run([*command, "--workers", str(workers)], env, workdir / f"robot-{runs}.log")
         seconds = time.perf_counter() - start
-        injected = Counter(app.injected)
-    entries = read_entries(config.db_path)
-    report = json.loads((artifacts / "report.json").read_text(encoding="utf-8"))
+        injected = Counter(legacy.injected)
     return _verify(
-        decisions, invalid, entries, report, queue_path, items, seconds, killed_after, runs, injected
+        app, scenario, case, read_entries(config.db_path), queue_path, seconds, killed_after, runs, injected
     )
 
 
@@ -176,6 +165,21 @@ def _run_and_kill(
     raise RuntimeError(f"robot finished before it could be killed (see {log})")
 
 
+def _run_together(commands: list[list[str]], env: dict[str, str], workdir: Path) -> None:
+    logs = [(workdir / f"robot-overlap-{n}.log").open("wb") for n in range(len(commands))]
+    try:
+        robots = [
+            subprocess.Popen(c, env=env, stdout=out, stderr=subprocess.STDOUT)
+            for c, out in zip(commands, logs, strict=True)
+        ]
+        codes = [robot.wait() for robot in robots]
+    finally:
+        for out in logs:
+            out.close()
+    if any(codes):
+        raise RuntimeError(f"an overlapping robot run failed with exit codes {codes} (see {workdir})")
+
+
 def _run(command: list[str], env: dict[str, str], log: Path) -> None:
     with log.open("wb") as out:
         finished = subprocess.run(command, env=env, stdout=out, stderr=subprocess.STDOUT, check=False)
@@ -184,12 +188,11 @@ def _run(command: list[str], env: dict[str, str], log: Path) -> None:
 
 
 def _verify(
-    decisions: list[Decision],
-    invalid: set[str],
+    app: str,
+    scenario: str,
+    case: BenchCase,
     entries: list[Entry],
-    report: dict[str, Any],
     queue_path: Path,
-    items: int,
     seconds: float,
     killed_after: int,
     runs: int,
@@ -197,38 +200,34 @@ def _verify(
 ) -> BenchResult:
     by_ref = Counter(f"{e.uketsuke}/{e.child_id}" for e in entries)
     duplicates = sum(count - 1 for count in by_ref.values() if count > 1)
-    expected = {d.reference: d for d in decisions if d.reference not in invalid}
+    invalid = case.expected_codes
+    expected = {d.reference: d for d in case.decisions if d.reference not in invalid}
     lost = sum(1 for ref in expected if ref not in by_ref)
-    wrong = sum(1 for e in entries if not _matches(expected.get(f"{e.uketsuke}/{e.child_id}"), e))
+    wrong = sum(1 for e in entries if not stored_right(app, expected.get(f"{e.uketsuke}/{e.child_id}"), e))
     with WorkQueue(queue_path) as queue:
-        states = {item.reference: item.state for item in queue.items()}
+        items = {item.reference: item for item in queue.items()}
         done = queue.counts()[State.DONE]
-    reported = [f for f in report["failures"] if f["state"] == State.BUSINESS_ERROR]
-    unreported = sum(1 for ref in invalid if states.get(ref) != State.BUSINESS_ERROR)
+    reported = {ref for ref, item in items.items() if item.state == State.BUSINESS_ERROR}
+    unreported = sum(
+        1
+        for ref, codes in invalid.items()
+        if ref not in reported or not all(code in (items[ref].message or "") for code in codes)
+    )
     return BenchResult(
-        items=items,
+        app=app,
+        scenario=scenario,
+        items=len(case.decisions),
         done=done,
         duplicates=duplicates,
-        lost=lost + unreported,
+        lost=lost + sum(1 for ref in invalid if ref not in reported),
         business_errors=len(reported),
-        per_minute=round(items / seconds * 60, 1),
+        per_minute=round(len(case.decisions) / seconds * 60, 1),
         injected_business_errors=len(invalid),
         unreported_business_errors=unreported,
+        unexpected_business_errors=len(reported - set(invalid)),
         wrong_values=wrong,
         killed_after_done=killed_after,
         runs=runs,
         seconds=round(seconds, 1),
         injected_failures=dict(injected),
-    )
-
-
-def _matches(decision: Decision | None, entry: Entry) -> bool:
-    """The app holds exactly what the decision says (name through Shift_JIS, outcome, nursery, date)."""
-    if decision is None:
-        return False  # an invalid decision was stored, or something nobody asked for
-    return (
-        "".join(entry.name.split()) == "".join(decision.child_name.split())
-        and entry.outcome == decision.outcome.value
-        and entry.nursery_code == decision.nursery_id
-        and entry.start_date == decision.start_date
     )

@@ -78,7 +78,7 @@ def decisions_from_result(
 
     A child assigned to a nursery gets 内定 there from its application's desired start (or
     `start_dates[child_id]`); an unassigned child, and a transfer request that keeps its current
-    nursery, gets 保留. A child the result does not mention is an error: the result belongs to another run.
+    nursery, gets 保留 with the same date (a screen that does not want it leaves it out in its recipe). A child the result does not mention is an error: the result belongs to another run.
     """
     names = nurseries if isinstance(nurseries, Mapping) else {n.id: n.name for n in nurseries}
     missing = [c.id for a in applications for c in a.children if c.id not in result.assignments]
@@ -95,10 +95,16 @@ def decisions_from_result(
                 raise DecisionError(
                     f"児童 {child.id} の氏名がありません / child {child.id} has no name to type into the screen"
                 )
+            start = (start_dates or {}).get(child.id, app.desired_start)
             if nursery is None or nursery == child.current_nursery:
+                # 保留 keeps the desired start: some screens ask for 入所予定日 on 保留 too
                 decisions.append(
                     Decision(
-                        application_id=app.id, child_id=child.id, child_name=child.name, outcome=Outcome.WAIT
+                        application_id=app.id,
+                        child_id=child.id,
+                        child_name=child.name,
+                        outcome=Outcome.WAIT,
+                        start_date=start,
                     )
                 )
                 continue
@@ -114,7 +120,7 @@ def decisions_from_result(
                     outcome=Outcome.OFFER,
                     nursery_id=nursery,
                     nursery_name=names[nursery],
-                    start_date=(start_dates or {}).get(child.id, app.desired_start),
+                    start_date=start,
                 )
             )
     return decisions

@@ -11,7 +11,7 @@ from contextlib import suppress
 from enum import Enum
 from urllib.parse import urljoin
 
-from robots._exec.browser import BrowserSession, FormValue, Target
+from robots._exec.browser import CHECKED, UNCHECKED, BrowserSession, FormValue, Target
 from robots.convert import convert
 from robots.credentials import Credentials
 from robots.decisions import Decision
@@ -158,6 +158,7 @@ class DecisionScreen:
             (spec.kind, self._fill_in(spec.selector, decision, value), value, spec.label)
             for spec in fields
             for value in [self._screen_value(spec, decision)]
+            if value or spec.kind not in ("radio", "check")  # an empty value ticks nothing
         ]
         self._set_fields(values)
 
@@ -264,10 +265,13 @@ class DecisionScreen:
 
     @staticmethod
     def _shows(spec: FieldSpec, forms: list[str], seen: list[str] | None) -> bool:
-        if spec.kind in ("radio", "check"):
-            # A radio/check selector names the option of the decided value: it must be the ticked one.
-            return not forms[0] or (seen is not None and seen == ["1"])
-        return seen is not None and same_value(seen, forms)
+        if seen is None:
+            return not forms[0] and spec.kind in ("radio", "check")
+        if seen and seen[0] in (CHECKED, UNCHECKED):
+            # The selector names the box of the decided value: it must be the ticked one (or, for an
+            # empty value, nothing is asked of it).
+            return not forms[0] or seen == [CHECKED]
+        return same_value(seen, forms)
 
     def _act_on_field(self, spec: FieldSpec, decision: Decision) -> None:
         value = self._screen_value(spec, decision)

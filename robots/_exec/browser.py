@@ -87,12 +87,14 @@ _OPTIONS_JS = """(css) => {
   return el && el.options ? [...el.options].map((o) => [o.value, o.textContent || '']) : null;
 }"""
 
-# What a registered record shows per field: an input's value, a select's value and text, a radio's or
-# check box's state ("1" ticked, "" not), any other element's text. null: not on the page.
+# What a registered record shows per field: an input's value, a select's value and text, a radio
+# button's or check box's state (CHECKED / UNCHECKED), any other element's text. null: not on the page.
+CHECKED, UNCHECKED = "\u0001checked", "\u0001unchecked"
 _READ_JS = """(fields) => fields.map(([kind, css]) => {
   const el = document.querySelector(css);
   if (!el) return null;
-  if (kind === 'radio' || kind === 'check') return [el.checked ? '1' : ''];
+  if (el.tagName === 'INPUT' && (el.type === 'radio' || el.type === 'checkbox'))
+    return [el.checked ? '\\u0001checked' : '\\u0001unchecked'];
   if (el.tagName === 'SELECT') {
     const o = el.options[el.selectedIndex];
     return o ? [o.value, o.textContent || ''] : [''];

@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from samples.legacy_app import pages_classic as classic
 from samples.legacy_app import pages_modern as modern
 from samples.legacy_app.rules import Submission, check, iso_to_date, wareki_to_date
+from samples.legacy_app.server_kawabe import kawabe_get, kawabe_post
 from samples.legacy_app.store import SeedChild
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, html: str, encoding: str, headers: dict[str, str] | None = None) -> None:
         body = html.encode(encoding, errors="xmlcharrefreplace")
-        charset = "Shift_JIS" if encoding == "cp932" else encoding
+        charset = {"cp932": "Shift_JIS", "euc_jp": "EUC-JP"}.get(encoding, encoding)
         self.send_response(status)
         self.send_header("Content-Type", f"text/html; charset={charset}")
         self.send_header("Content-Length", str(len(body)))
@@ -76,7 +77,9 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         path = urlsplit(self.path).path
         try:
-            if path.startswith("/v2/"):
+            if path.startswith("/kawabe"):
+                kawabe_get(self, path)
+            elif path.startswith("/v2/"):
                 self._get_modern(path)
             else:
                 self._get_classic(path)
@@ -88,20 +91,22 @@ class Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         try:
             if path == "/login":
-                self._login(self._form("cp932"), "/frame", classic.login, "cp932", "userid", "passwd")
+                self.login(self._form("cp932"), "/frame", classic.login, "cp932", "userid", "passwd")
             elif path == "/v2/login":
-                self._login(self._form("utf-8"), "/v2/", modern.login, "utf-8", "username", "password")
+                self.login(self._form("utf-8"), "/v2/", modern.login, "utf-8", "username", "password")
             elif path == "/entry":
                 self._save_classic(self._form("cp932"))
             elif path == "/v2/decisions/save":
                 self._save_modern(self._form("utf-8"))
+            elif path.startswith("/kawabe/"):
+                kawabe_post(self, path)
             else:
                 self._send(404, classic.server_error(), "cp932")
         except Exception:
             log.exception("legacy-app POST failed")
             self._send(500, classic.server_error(), "cp932")
 
-    def _login(
+    def login(
         self, form: dict[str, str], home: str, page: Callable[[str], str], encoding: str, user: str, pw: str
     ) -> None:
         config = self.app.config

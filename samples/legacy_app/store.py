@@ -111,6 +111,10 @@ class LegacyStore:
             row = self._db.execute("SELECT name FROM nurseries WHERE code = ?", (code,)).fetchone()
         return row[0] if row else None
 
+    def nurseries(self) -> dict[str, str]:
+        with self._lock:
+            return dict(self._db.execute("SELECT code, name FROM nurseries ORDER BY code").fetchall())
+
     def is_entered(self, uketsuke: str, child_id: str) -> bool:
         with self._lock:
             row = self._db.execute(

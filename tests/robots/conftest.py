@@ -52,15 +52,10 @@ def legacy_app(tmp_path: Path) -> AppFactory:
     """`with legacy_app(children, **config) as app:` starts the app on a free port in a thread."""
 
     def start(children: tuple[SeedChild, ...], **config: Any) -> AbstractContextManager[LegacyApp]:
-        settings = {"processing_delay_ms": 50, "hang_seconds": 4.0} | config
+        settings = {"processing_delay_ms": 50, "hang_seconds": 4.0, "nurseries": NURSERIES} | config
         return running_legacy_app(
             LegacyAppConfig(
-                db_path=tmp_path / "legacy.db",
-                user=USER,
-                password=PASSWORD,
-                children=children,
-                nurseries=NURSERIES,
-                **settings,
+                db_path=tmp_path / "legacy.db", user=USER, password=PASSWORD, children=children, **settings
             )
         )
 
