@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bodx.commands.review",
     "bodx.commands.bench_all",
     "bodx.commands.flows",
+    "bodx.commands.city",
 )
 
 

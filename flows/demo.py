@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
 
-from flows.params import LedgerSource, ScaleOut, SeasonOutcome, SeasonParams
+from flows.params import ScaleOut, SeasonLedger, SeasonOutcome, SeasonParams
 from ocr.canonical import application_id
-from samples import DEMO_LEDGER_MAPPING
 from samples.citygen.write import write_city
 from samples.forms.generate import generate_forms
 from samples.legacy_app import LegacyAppConfig, SeedChild, read_entries, running_legacy_app
@@ -31,7 +30,6 @@ APPROVAL_COMMENT = "デモのため自動承認 / approved automatically in demo
 @dataclass(frozen=True)
 class DemoSamples:
     ledger: Path
-    mapping: Path
     scans: Path
     legacy_children: tuple[SeedChild, ...]
     legacy_nurseries: dict[str, str]
@@ -61,7 +59,6 @@ def prepare_samples(out: Path, applicants: int, pages: int, seed: int, year: int
             children.append(SeedChild(receipt, f"{receipt}-1", str(fields["child_name"])))
     return DemoSamples(
         ledger=files.ledger,
-        mapping=DEMO_LEDGER_MAPPING,
         scans=scans,
         legacy_children=tuple(children),
         legacy_nurseries=nurseries,
@@ -74,7 +71,8 @@ def season_parameters(
     return SeasonParams(
         admission_year=year,
         scans_dir=samples.scans,
-        ledgers=(LedgerSource(ledger=samples.ledger, mapping=samples.mapping),),
+        city="hinata",
+        ledgers=(SeasonLedger(ledger=samples.ledger),),
         legacy_url=legacy_url,
         time_limit=30.0,
         work_dir=work_dir,

@@ -48,7 +48,7 @@ def build_deployments(
     from flows.season import season_flow
 
     intake_defaults = IntakeParams(scans_dir=inbox or settings.data_dir / "inbox")
-    season_defaults = SeasonParams(admission_year=next_admission_year(), legacy_url=legacy_url)
+    season_defaults = SeasonParams(legacy_url=legacy_url)
     return [
         _deployment(
             intake_flow,

@@ -51,6 +51,15 @@ class LedgerSource(_Params):
     mapping: Path = Field(title="列の対応表 (TOML)", description="column mapping file of this ledger")
 
 
+class SeasonLedger(_Params):
+    ledger: Path = Field(title="受付台帳 (.xlsx)")
+    mapping: Path | None = Field(
+        None,
+        title="列の対応表 (TOML)",
+        description="空欄: 市のプロファイルの対応表 / empty: the city profile's mapping",
+    )
+
+
 class NormaliseParams(_Params):
     ledgers: tuple[LedgerSource, ...] = Field(
         (), title="受付台帳", description="Excel ledgers with their mappings"
@@ -112,22 +121,39 @@ class ApprovalParams(_Params):
 class SeasonParams(_Params):
     """入所選考: everything from the scans and ledgers to the entries in the legacy system."""
 
-    admission_year: int = Field(ge=2000, le=2100, title="入所年度")
+    city: str = Field(
+        "hinata",
+        title="市のプロファイル",
+        description="cities/ の名前 (hinata …) または city.toml のあるフォルダ。規則・対応表・様式・レシピの既定値になります",
+    )
+    admission_year: int | None = Field(
+        None,
+        ge=2000,
+        le=2100,
+        title="入所年度",
+        description="空欄: プロファイルの年度 / empty: the profile's year",
+    )
     scans_dir: Path | None = Field(
         None, title="スキャンフォルダ", description="empty: no paper forms this run"
     )
-    templates_dir: Path | None = Field(None, title="様式テンプレート", description="empty: the bundled forms")
-    ledgers: tuple[LedgerSource, ...] = Field((), title="受付台帳")
+    templates_dir: Path | None = Field(
+        None, title="様式テンプレート", description="空欄: プロファイルの forms/ / empty: the profile's forms"
+    )
+    ledgers: tuple[SeasonLedger, ...] = Field((), title="受付台帳")
     nurseries: Path | None = Field(
         None, title="施設 (nurseries.json)", description="when no ledger lists them"
     )
     rules: Path | None = Field(
-        None, title="利用調整基準 (TOML)", description="empty: cities/hinata/rules.toml"
+        None,
+        title="利用調整基準 (TOML)",
+        description="空欄: プロファイルの rules.toml / empty: the profile's rules",
     )
     adjustments_from: Path | None = Field(None, title="前回のワークブック (調整)")
     time_limit: float = Field(60.0, gt=0, le=3600, title="最適化の制限時間 (秒)")
     legacy_url: str = Field(title="既存システムの URL")
-    recipe: str = Field("legacy-classic", title="入力レシピ")
+    recipe: str | None = Field(
+        None, title="入力レシピ", description="空欄: プロファイルの robot.toml / empty: the profile's recipe"
+    )
     credentials_env_prefix: str = Field("BODX_ROBOT_", title="認証情報の環境変数")
     work_dir: Path | None = Field(
         None,

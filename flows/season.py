@@ -9,6 +9,7 @@ from __future__ import annotations
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
+from cityprofile import open_city
 from flows.admission import admission_flow
 from flows.approval import await_approval
 from flows.artifacts import publish_markdown, publish_workbook_link
@@ -26,6 +27,7 @@ from flows.params import (
     SeasonParams,
 )
 from flows.paths import season_dir
+from flows.profile import default_recipe, ledger_sources
 
 SEASON_REPORT_KEY = "season-report"
 
@@ -53,23 +55,28 @@ def _report(admission: AdmissionOutcome, approved: bool, entry: EntryOutcome | N
 )
 def season_flow(params: SeasonParams) -> SeasonOutcome:
     logger = get_run_logger()
-    work_dir = params.work_dir or season_dir(params.admission_year, str(flow_run.get_name() or "manual"))
+    # The city profile gives every default the form leaves empty; a broken profile stops the run here,
+    # before anything heavy, with the message `bodx city check` would print.
+    city = open_city(params.city)
+    year = params.admission_year or city.profile.admission_year
+    templates_dir = params.templates_dir or city.form_templates
+    work_dir = params.work_dir or season_dir(year, str(flow_run.get_name() or "manual"))
     intake = None
     if params.scans_dir is not None:
         intake = intake_flow(
             IntakeParams(
                 scans_dir=params.scans_dir,
-                templates_dir=params.templates_dir,
+                templates_dir=templates_dir,
                 out_dir=work_dir / "intake",
                 scale=params.scale,
             )
         )
     records = normalise_flow(
         NormaliseParams(
-            ledgers=params.ledgers,
+            ledgers=ledger_sources(params.ledgers, city),
             readings=intake.readings if intake else None,
             review_queue=intake.review_queue if intake else None,
-            templates_dir=params.templates_dir,
+            templates_dir=templates_dir,
             nurseries=params.nurseries,
             out_dir=work_dir / "records",
         )
@@ -79,8 +86,8 @@ def season_flow(params: SeasonParams) -> SeasonOutcome:
             applications=records.applications,
             nurseries=records.nurseries,
             issues=records.issues,
-            rules=params.rules,
-            admission_year=params.admission_year,
+            rules=params.rules or city.rules,
+            admission_year=year,
             adjustments_from=params.adjustments_from,
             time_limit=params.time_limit,
             out_dir=work_dir / "admission",
@@ -95,7 +102,7 @@ def season_flow(params: SeasonParams) -> SeasonOutcome:
                 nurseries=records.nurseries,
                 result=admission.result,
                 legacy_url=params.legacy_url,
-                recipe=params.recipe,
+                recipe=params.recipe or default_recipe(city),
                 credentials_env_prefix=params.credentials_env_prefix,
                 out_dir=work_dir / "entry",
             )

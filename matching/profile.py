@@ -16,7 +16,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from matching.config import ConfigProblems, KeyPath, did_you_mean, read_toml_text, unknown_keys
 from matching.errors import ProfileError
@@ -229,33 +229,41 @@ def load_profile(path: Path) -> tuple[CityProfile, dict[str, Any]]:
     if not isinstance(labels, dict):
         check.add(("siblings", "labels"), "labels は表にしてください", "labels must be a table")
         labels = {}
+    # Unknown keys are reported above; the rest is still validated so that one pass shows everything.
     fields: dict[str, Any] = {
-        **city,
+        **{key: value for key, value in city.items() if key in _CITY},
         "slug": city.get("slug", path.parent.name),
-        "rounds": rounds,
-        "facts": facts,
+        "rounds": [{k: v for k, v in item.items() if k in _ROUND} for item in rounds],
+        "facts": [{k: v for k, v in item.items() if k in _FACT} for item in facts],
         "sibling_labels": labels,
     }
     if weeks is not None:
         fields["weeks_per_month"] = weeks
     if "default" in siblings:
         fields["sibling_default"] = siblings["default"]
-    check.raise_if_any()
+    profile = None
     try:
         profile = CityProfile.model_validate(fields)
-    except ValueError as exc:
+    except ValidationError as exc:
         _report_validation(check, exc)
-        check.raise_if_any()
-        raise
+    check.raise_if_any()
+    assert profile is not None  # a failed validation added its problems above
     return profile, files
 
 
-def _report_validation(check: ConfigProblems, exc: ValueError) -> None:
-    errors = getattr(exc, "errors", None)
-    if errors is None:
-        check.add((), str(exc), str(exc))
-        return
-    for err in errors():
+def files_table(path: Path) -> dict[str, Any]:
+    """Only the [files] table of a city.toml, read leniently: a broken profile's other files can still
+    be found and checked (their problems are reported beside city.toml's own)."""
+    try:
+        data, _ = read_toml_text(path, ProfileError, "city.toml", "city.toml")
+    except ProfileError:
+        return {}
+    files = data.get("files", {})
+    return files if isinstance(files, dict) else {}
+
+
+def _report_validation(check: ConfigProblems, exc: ValidationError) -> None:
+    for err in exc.errors():
         loc = tuple(err["loc"])
         path: KeyPath
         if loc and loc[0] in ("rounds", "facts"):
@@ -267,7 +275,7 @@ def _report_validation(check: ConfigProblems, exc: ValueError) -> None:
         else:
             path = ("city", *loc)
         field = ".".join(str(p) for p in loc) or "(city.toml)"
-        check.add(path, f"{field}: {err['msg']}", f"{field}: {err['msg']}")
+        check.add_text(path, f"{field}: {err['msg'].removeprefix('Value error, ')}")
 
 
 def _table(check: ConfigProblems, data: dict[str, Any], key: str, required: bool = True) -> dict[str, Any]:

@@ -44,6 +44,11 @@ class ConfigProblems:
         line = self._index.line_of(path) or 1
         self.problems.append((line, f"{self._where}:{line}: {ja} / {en}"))
 
+    def add_text(self, path: KeyPath, text: str) -> None:
+        """A message that is already bilingual (e.g. a record validator's "日本語 / English")."""
+        line = self._index.line_of(path) or 1
+        self.problems.append((line, f"{self._where}:{line}: {text}"))
+
     def line_of(self, path: KeyPath) -> int:
         return self._index.line_of(path) or 1
 
