@@ -1,6 +1,6 @@
 """The two sample screens the robot bench drives: which recipe, which decisions, what must be stored.
 
-`classic` is the sample app's classic layout (frameset, Shift_JIS, codes typed in); `kawabe` is the 河辺市
+`classic` is the sample app's classic layout (frameset, Shift_JIS, codes typed in); `kawabe` is the かわべ町
 screen (iframe in a frame, EUC-JP, facility by displayed name among look-alikes, 入所予定日 on 保留,
 備考, 保育必要量, all red messages, a 登録済み guard). Each gets 1 % decisions its screen must refuse,
 with the screen's own error codes expected in the staff's message.

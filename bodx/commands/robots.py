@@ -120,6 +120,36 @@ def robot_run(
     typer.echo(f"担当者用 (受付番号入り, 0600) / staff report: {artifacts / STAFF_REPORT_NAME}")
 
 
+@robot_app.command("explore")
+def robot_explore(
+    base_url: Annotated[str, typer.Option(help="最初の画面の URL / URL of the first screen (login page)")],
+    login: Annotated[
+        bool, typer.Option("--login", help="BODX_ROBOT_USER / BODX_ROBOT_PASSWORD でログインしてから調べる")
+    ] = False,
+    page: Annotated[
+        list[str] | None, typer.Option(help="ログイン後に開いて調べる画面 (path, repeatable) / more screens")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="下書きレシピの保存先 / write the draft here")] = None,
+) -> None:
+    """List the screens' frames, forms, fields with labels, options and buttons as a draft recipe."""
+    from robots.credentials import Credentials
+    from robots.errors import RobotsError
+    from robots.explore import draft_recipe, explore
+
+    try:
+        screens, found = explore(base_url, Credentials.from_env() if login else None, page or [])
+    except RobotsError as exc:
+        typer.echo(f"エラー / error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    draft = draft_recipe(screens, found)
+    if out is None:
+        typer.echo(draft, nl=False)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(draft, encoding="utf-8")
+    typer.echo(f"下書きレシピ / draft recipe: {out}")
+
+
 @bench_app.command("robot")
 def bench_robot(
     items: Annotated[int, typer.Option(min=10, help="入力する決定の数 / decisions to enter")] = 500,
@@ -130,7 +160,7 @@ def bench_robot(
     # 処理中 waits. Cities whose system allows one session per user measure with --workers 1.
     workers: Annotated[int, typer.Option(min=1, max=8, help="parallel browsers of the robot")] = 2,
     app_name: Annotated[
-        str, typer.Option("--app", help="classic (旧画面), kawabe (河辺市の画面) or both")
+        str, typer.Option("--app", help="classic (旧画面), kawabe (かわべ町の画面) or both")
     ] = "classic",
     overlap: Annotated[
         bool, typer.Option(help="also a run of two robot processes started together on one queue")

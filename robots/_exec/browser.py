@@ -104,6 +104,51 @@ _READ_JS = """(fields) => fields.map(([kind, css]) => {
 })"""
 
 
+# `bodx robot explore`: what one document offers. A field's label is its <label>, else the header or
+# text cell before it in its table row, else its placeholder/title.
+_OUTLINE_JS = """() => {
+  const css = (el) => el.id ? '#' + el.id
+    : el.name ? el.tagName.toLowerCase() + '[name=' + JSON.stringify(el.name) + ']' + (el.type === 'radio' ? '[value=' + JSON.stringify(el.value) + ']' : '')
+    : null;
+  const clean = (t) => (t || '').split(/\\s+/).join(' ').trim();
+  const labelOf = (el) => {
+    if (el.labels && el.labels.length) return clean(el.labels[0].textContent);
+    const cell = el.closest('td, dd');
+    if (cell) {
+      let prev = cell.previousElementSibling;
+      while (prev && !clean(prev.textContent)) prev = prev.previousElementSibling;
+      if (prev) return clean(prev.textContent);
+    }
+    return clean(el.placeholder || el.title || '');
+  };
+  const forms = [...document.forms].map((f) => ({
+    selector: f.id ? '#' + f.id : f.name ? 'form[name=' + JSON.stringify(f.name) + ']' : 'form',
+    action: f.getAttribute('action') || '', method: (f.method || 'get').toLowerCase(),
+    fields: [...f.elements].filter((el) => !['submit', 'button', 'image', 'hidden', 'reset'].includes(el.type) && el.tagName !== 'BUTTON' && el.tagName !== 'FIELDSET')
+      .map((el) => ({
+        selector: css(el), label: labelOf(el), tag: el.tagName.toLowerCase(), type: el.type || '',
+        options: el.tagName === 'SELECT' ? [...el.options].map((o) => [o.value, clean(o.textContent)]) : [],
+      })),
+    buttons: [...f.querySelectorAll('input[type=submit], input[type=button], input[type=image], button')]
+      .map((b) => ({ selector: css(b) || (b.tagName.toLowerCase() + (b.type ? '[type=' + b.type + ']' : '')), text: clean(b.value || b.textContent),
+                     confirm: /confirm\\(/.test(b.getAttribute('onclick') || '') })),
+  }));
+  const links = [...document.querySelectorAll('a[href]')].slice(0, 50)
+    .map((a) => ({ selector: a.id ? '#' + a.id : null, text: clean(a.textContent), href: a.getAttribute('href'), target: a.target || '' }));
+  const red = [...document.querySelectorAll('font[color=red], .error, .alert, [role=alert]')].map((e) => clean(e.textContent)).filter((t) => t);
+  return { title: document.title, charset: document.characterSet, forms, links, messages: red };
+}"""
+
+_LOGIN_JS = """() => {
+  const pw = document.querySelector('input[type=password]');
+  if (!pw || !pw.form) return null;
+  const css = (el) => el.id ? '#' + el.id : el.name ? el.tagName.toLowerCase() + '[name=' + JSON.stringify(el.name) + ']' : null;
+  const user = [...pw.form.elements].find((el) => el.tagName === 'INPUT' && ['text', 'email', ''].includes(el.type) && el !== pw);
+  const go = pw.form.querySelector('input[type=submit], button[type=submit], button:not([type]), input[type=image]');
+  return user && go ? [css(user), css(pw), css(go) || 'input[type=submit]'] : null;
+}"""
+
+
 @dataclass(frozen=True)
 class BrowserOptions:
     executable_path: str = "/usr/bin/chromium"
@@ -264,6 +309,31 @@ class BrowserSession:
             target = self._find_frame(frame)
             if target is not None:
                 target.goto("about:blank", timeout=timeout_ms, wait_until="commit")
+
+    def outline(self) -> list[dict[str, Any]]:
+        """Every frame of the page (nested ones too) with its forms, fields, options, buttons and links."""
+        found = []
+        with self._translated("画面の調査 / explore"):
+            for frame in self.page.frames:
+                try:
+                    data = frame.evaluate(_OUTLINE_JS)
+                except PlaywrightError:
+                    continue  # a frame that went away while looking
+                found.append({"frame": frame.name, "url": frame.url, **data})
+        return found
+
+    def login_form(self) -> tuple[str, str, str] | None:
+        """(user field, password field, submit) of the page's login form, when it has one."""
+        with self._translated("ログイン画面の調査 / find the login form"):
+            found = self.page.main_frame.evaluate(_LOGIN_JS)
+        return None if found is None else (str(found[0]), str(found[1]), str(found[2]))
+
+    def settle(self, timeout_ms: int) -> None:
+        """Wait until the page and its frames finished loading (after a login or a navigation)."""
+        with self._translated("読み込み / load"):
+            self.page.wait_for_load_state("load", timeout=timeout_ms)
+            for frame in self.page.frames:
+                frame.wait_for_load_state("load", timeout=timeout_ms)
 
     def wait_any(self, frame: str | None, targets: dict[str, Target], timeout_ms: int, what: str) -> str:
         """Wait until one of `targets` is in the frame's loaded document; return its key (first match wins).

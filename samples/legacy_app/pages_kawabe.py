@@ -1,4 +1,4 @@
-"""Screens of the 河辺市 system (/kawabe/), built on other conventions than the classic and /v2/ layouts.
+"""Screens of the かわべ町 system (/kawabe/), built on other conventions than the classic and /v2/ layouts.
 
 What a robot meets here and not there: EUC-JP pages; a frameset whose work area is an iframe *inside* a
 frame; a search by 受付番号 *and* 児童番号 that opens the entry form directly (no result list); the
@@ -36,8 +36,8 @@ def _red(message: str) -> str:
 
 def login(message: str = "") -> str:
     return _page(
-        "河辺市 保育業務システム",
-        "<center><h2>河辺市 保育業務システム</h2>"
+        "かわべ町 保育業務システム",
+        "<center><h2>かわべ町 保育業務システム</h2>"
         + (_red(message) if message else "")
         + '<form name="LOGIN" method="post" action="/kawabe/login" target="_top">'
         '職員番号 <input type="text" id="uid" name="UID"><br>'
@@ -49,13 +49,13 @@ def login(message: str = "") -> str:
 def top() -> str:
     return (
         '<html><head><meta http-equiv="Content-Type" content="text/html; charset=EUC-JP">'
-        '<title>河辺市 保育業務システム</title></head><frameset rows="48,*">'
+        '<title>かわべ町 保育業務システム</title></head><frameset rows="48,*">'
         '<frame name="head" src="/kawabe/head"><frame name="body" src="/kawabe/body"></frameset></html>\n'
     )
 
 
 def head() -> str:
-    return _page("head", '<b>河辺市 保育業務システム</b> <a href="/kawabe/logout" target="_top">終了</a>')
+    return _page("head", '<b>かわべ町 保育業務システム</b> <a href="/kawabe/logout" target="_top">終了</a>')
 
 
 def body() -> str:

@@ -1,4 +1,4 @@
-"""Requests of the 河辺市 screens (/kawabe/): routes, the facility drop-down and the business rules.
+"""Requests of the かわべ町 screens (/kawabe/): routes, the facility drop-down and the business rules.
 
 The city's own facility codes and spellings differ from the nursery list the robot gets: each nursery is
 shown under a code of the system ("0011") with the system's spelling, next to look-alike facilities that

@@ -1,4 +1,4 @@
-"""The 河辺市 sample screens: EUC-JP, an iframe in a frame, no `open` step, facilities by displayed name
+"""The かわべ町 sample screens: EUC-JP, an iframe in a frame, no `open` step, facilities by displayed name
 with look-alikes, 入所予定日 on 保留, 備考 and extra values, all red messages, a time-out page that looks
 like a business error, registered records read back."""
 
