@@ -38,7 +38,9 @@ class InstanceNursery(_Frozen):
 
 
 class InstanceApplication(_Frozen):
-    """One child. Priority at nursery n: (score + bonus[n]) higher first, then tiebreak lower first."""
+    """One child. Priority at nursery n: (score + bonus[n]) higher first, then the tie rank at n lower
+    first: `tiebreak_at[n]` when the rules' tie order differs per nursery (希望順位 …), else `tiebreak`.
+    """
 
     id: str = Field(min_length=1)
     age_class: int = Field(ge=0, le=5)
@@ -49,6 +51,16 @@ class InstanceApplication(_Frozen):
     sibling_group: str | None = None
     allow_split: bool = False
     current_nursery: str | None = None
+    # Per-nursery tie ranks (absent in files written before; then `tiebreak` holds everywhere). When set,
+    # every child listing n has an entry for n, so ranks at n compare among themselves.
+    tiebreak_at: dict[str, int] = Field(default_factory=dict)
+
+    def tie_rank(self, nursery: str) -> int:
+        return self.tiebreak_at.get(nursery, self.tiebreak)
+
+    def priority_key(self, nursery: str) -> tuple[int, int, str]:
+        """Smaller is better at `nursery`: more points, then the lower tie rank there, then the id."""
+        return (-(self.score + self.bonus.get(nursery, 0)), self.tie_rank(nursery), self.id)
 
     @field_validator("preferences")
     @classmethod
@@ -87,6 +99,9 @@ class Instance(_Frozen):
             stray = [n for n in app.bonus if n not in known]
             if stray:
                 raise ValueError(f"application {app.id}: bonus for unknown nursery {stray[0]}")
+            stray = [n for n in app.tiebreak_at if n not in known]
+            if stray:
+                raise ValueError(f"application {app.id}: tie rank for unknown nursery {stray[0]}")
             if app.sibling_group is not None:
                 previous = group_split.setdefault(app.sibling_group, app.allow_split)
                 if previous != app.allow_split:

@@ -30,3 +30,6 @@ class ChildPriority(BaseModel):
     breakdown: tuple[BreakdownItem, ...] = ()
     # The raw tie-break values in order (e.g. income levy, receipt order, lottery draw), for the workbook.
     tiebreak_keys: tuple[int, ...] = ()
+    # Per-nursery tie order when the rules' tie-break depends on the nursery (希望順位 …): the child's
+    # rank among the children who list that nursery; compare these instead of `tiebreak` there.
+    tiebreak_at: dict[str, int] = Field(default_factory=dict)

@@ -30,6 +30,7 @@ def instance_from_priorities(
                     preferences=app.preferences,
                     score=priority.score,
                     tiebreak=priority.tiebreak,
+                    tiebreak_at=priority.tiebreak_at,
                     bonus=priority.bonus,
                     sibling_group=group,
                     allow_split=app.allow_split,

@@ -8,27 +8,21 @@ so a higher class beats any difference in points.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 
+from matching.adjustments import StaffPoints
 from matching.errors import InvalidRecordError, RulesError
 from matching.priority import BreakdownItem, ChildPriority
-from matching.records import AdjustmentFlag, Application, Child, Guardian, Reason, ReasonKind, WorkStyle
-from matching.scoring.rules import Combine, Condition, RankClass, Rules
+from matching.records import Application, Child
+from matching.scoring.expr_names import CHILD, HOUSEHOLD, NURSERY, Env
+from matching.scoring.guardian_points import GuardianScore, ReasonMemo, base_items, fmt, item, signed
+from matching.scoring.rules import Adjustment, Group, GroupPick, RankClass, Rules
 from matching.scoring.tiebreak import order_children
 
-
-@dataclass(frozen=True)
-class GuardianScore:
-    """The reason that counts for one guardian (the one with the most points)."""
-
-    relation: str
-    points: Decimal
-    rule_id: str
-    label: str
-    kind: ReasonKind | None  # None for a missing guardian
+# Kept for callers of the earlier engine: the base-points helpers moved to guardian_points.
+__all__ = ["GuardianScore", "ScoredChild", "score_application", "score_applications"]
 
 
 @dataclass(frozen=True)
@@ -43,142 +37,107 @@ class ScoredChild:
     base_scaled: int
     bonus: dict[str, int]
     breakdown: tuple[BreakdownItem, ...]
+    adjustment_scaled: int = 0  # 調整指数 total in the score (per-nursery bonuses not included)
+    guardians: tuple[GuardianScore, ...] = field(default=())
 
 
-def _signed(points: Decimal) -> str:
-    return ("+" if points >= 0 else "") + _fmt(points)
+_Fired = tuple[Adjustment, int, str]  # (rule, scaled points, label)
 
 
-def _fmt(points: Decimal) -> str:
-    text = format(points.normalize(), "f")
-    return f"{text}点"
-
-
-def reason_points(reason: Reason, rules: Rules, where: str) -> tuple[Decimal, str, str]:
-    """(points, rule id, staff label) of one reason under `rules`."""
-    if reason.kind is ReasonKind.WORK:
-        # No 就労形態 on the form: scored as 外勤, the usual case; the breakdown label says so.
-        style = reason.work_style or WorkStyle.EMPLOYED
-        table = rules.work_table(style)
-        assert reason.days_per_week is not None  # Reason validates
-        hours = table.hours_in_unit(reason)
-        for index, band in enumerate(table.bands):
-            if band.matches(hours, reason.days_per_week):
-                return band.points, f"work.{style.value}.{index + 1}", f"就労({style.value}) {band.label}"
-        stated = (
-            f"月{reason.hours_per_month:g}時間"
-            if reason.hours_per_month is not None
-            else f"週{reason.hours_per_week:g}時間"
-        )
-        facts = f"{stated}・週{reason.days_per_week}日"
-        return Decimal(0), f"work.{style.value}.none", f"就労({style.value}) {facts}: 表の基準に該当せず"
-    table_for = rules.reasons.get(reason.kind)
-    if table_for is None:
+def _fire(adj: Adjustment, points: int, env: Env) -> _Fired | None:
+    if not adj.condition.fn(env):
+        return None
+    label = f"{adj.label} {signed(adj.points)}"
+    if adj.times is None:
+        return adj, points, label
+    count = adj.times.fn(env)
+    count = 0 if count is None else count
+    if count != int(count) or not 0 <= count <= adj.times_max:
         raise RulesError(
-            f"{where}: 規則ファイルに事由「{reason.kind.value}」がありません。[reasons.{reason.kind.value}] を"
-            f"追加してください / the rules file has no [reasons.{reason.kind.value}] for this application"
+            f"申込 {env.app.id}: 調整指数「{adj.id}」の times が {count} です (0〜{adj.times_max} の整数のはず)。"
+            f"記録か規則ファイルの times_max を確認してください / times of {adj.id!r} is {count}, "
+            f"expected an integer 0..{adj.times_max}"
         )
-    if reason.level is not None and reason.level in table_for.levels:
-        level = reason.level
-        return table_for.levels[level], f"reason.{reason.kind.value}.{level}", f"{reason.kind.value}({level})"
-    if table_for.points is None:
-        raise RulesError(
-            f"{where}: 事由「{reason.kind.value}」の程度「{reason.level}」が規則ファイルにありません。"
-            f"[reasons.{reason.kind.value}.levels] に加えるか points を書いてください / level "
-            f"{reason.level!r} of {reason.kind.value} is not in the rules file"
-        )
-    label = reason.kind.value + (f"({reason.level})" if reason.level else "")
-    return table_for.points, f"reason.{reason.kind.value}", label
+    return (adj, points * int(count), f"{label} × {int(count)}") if count else None
 
 
-ReasonMemo = dict[tuple[object, ...], tuple[Decimal, str, str]]
+def _pick(group: Group, fired: Sequence[_Fired]) -> tuple[int, list[_Fired]]:
+    """The group's points and the items that count (the others are shown with 0 points)."""
+    if not fired:
+        return 0, []
+    if group.pick is GroupPick.SUM:
+        total = sum(f[1] for f in fired)
+        return total, list(fired)
+    chosen = fired[0] if group.pick is GroupPick.FIRST else max(fired, key=lambda f: f[1])
+    return chosen[1], [chosen]
 
 
-def guardian_score(
-    guardian: Guardian, rules: Rules, where: str, memo: ReasonMemo | None = None
-) -> GuardianScore:
-    best: GuardianScore | None = None
-    for reason in guardian.reasons:
-        # Most households share a handful of reason shapes: look each up once per run.
-        key = (
-            reason.kind,
-            reason.work_style,
-            reason.hours_per_month,
-            reason.hours_per_week,
-            reason.days_per_week,
-            reason.level,
-        )
-        found = memo.get(key) if memo is not None else None
-        if found is None:
-            found = reason_points(reason, rules, where)
-            if memo is not None:
-                memo[key] = found
-        points, rule_id, label = found
-        if best is None or points > best.points:
-            best = GuardianScore(guardian.relation, points, rule_id, label, reason.kind)
-    assert best is not None  # a Guardian has at least one reason
-    return best
+def _capped(group: Group, total: int, rules: Rules) -> int:
+    if group.cap is None:
+        return total
+    cap = rules.scaled(group.cap)
+    return max(-cap, min(cap, total))
 
 
-def _base_items(
-    app: Application, rules: Rules, memo: ReasonMemo | None
-) -> tuple[list[BreakdownItem], Decimal, list[GuardianScore]]:
-    where = f"申込 {app.id}"
-    counted = app.household.guardians[: rules.guardians_counted]
-    scores = [guardian_score(g, rules, where, memo) for g in counted]
-    missing_points = rules.missing_guardian if rules.missing_guardian is not None else rules.max_base_points
-    missing_label = (
-        "不在 (規則により最大点で算定)"
-        if rules.missing_guardian is None
-        else f"不在 (規則により{_fmt(missing_points)}で算定)"
-    )
-    for slot in range(len(counted), rules.guardians_counted):
-        scores.append(
-            GuardianScore(f"保護者{slot + 1}", missing_points, "guardian.missing", missing_label, None)
-        )
-    items: list[BreakdownItem] = []
-    if rules.combine is Combine.SUM:
-        total = sum((s.points for s in scores), Decimal(0))
-        items = [
-            _item(s.rule_id, f"{s.relation}: {s.label} {_fmt(s.points)}", rules.scaled(s.points))
-            for s in scores
-        ]
-    else:
-        chosen = min(range(len(scores)), key=lambda i: scores[i].points)
-        total = scores[chosen].points
-        for index, s in enumerate(scores):
-            if index == chosen:
-                items.append(
-                    _item(
-                        rule_id=s.rule_id,
-                        label=f"{s.relation}: {s.label} {_fmt(s.points)} (低い方を採用)",
-                        points=rules.scaled(s.points),
-                    )
-                )
+class _ChildAdjustments:
+    """The 調整指数 of one child: score items, per-nursery bonuses, the group bookkeeping."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.items: list[BreakdownItem] = []
+        self.bonus: dict[str, int] = {}
+        self.nursery_items: list[BreakdownItem] = []
+
+    def add(self, fired: _Fired, nursery: str | None = None) -> None:
+        adj, points, label = fired
+        entry = item(f"adj.{adj.id}", label, points, nursery)
+        if nursery is None:
+            self.total += points
+            self.items.append(entry)
+        else:
+            self.bonus[nursery] = self.bonus.get(nursery, 0) + points
+            self.nursery_items.append(entry)
+
+    def add_group(self, group: Group, rules: Rules, base: list[_Fired], at: dict[str, list[_Fired]]) -> None:
+        raw, counted = _pick(group, base)
+        value = _capped(group, raw, rules)
+        for fired in base:
+            adj, points, label = fired
+            if fired in counted:
+                self.items.append(item(f"adj.{adj.id}", label, points))
             else:
-                items.append(
-                    _item(
-                        rule_id=s.rule_id,
-                        label=f"{s.relation}: {s.label} {_fmt(s.points)} (低い方のみ算定のため不算入)",
-                        points=0,
-                    )
+                self.items.append(
+                    item(f"adj.{adj.id}", f"{label} (群「{group.id}」の他の項目を採用: 不算入)", 0)
                 )
-    for extra in app.household.guardians[rules.guardians_counted :]:
-        items.append(
-            _item(
-                rule_id="guardian.not_counted",
-                label=f"{extra.relation}: 算定対象外 (保護者{rules.guardians_counted}人まで)",
-                points=0,
+        if value != raw:
+            self.items.append(
+                item(
+                    f"group.{group.id}.cap",
+                    f"群「{group.id}」の上限 {fmt(group.cap or Decimal(0))}",
+                    value - raw,
+                )
             )
-        )
-    return items, total, scores
+        self.total += value
+        for nursery, fired_here in at.items():
+            raw_here, counted_here = _pick(group, [*base, *fired_here])
+            difference = _capped(group, raw_here, rules) - value
+            if difference == 0 and not any(f in counted_here for f in fired_here):
+                continue
+            labels = "・".join(f[2] for f in counted_here if f in fired_here) or "同じ群の他の項目"
+            label = f"{labels} (群「{group.id}」: この園では差 {difference:+d})"
+            self.bonus[nursery] = self.bonus.get(nursery, 0) + difference
+            self.nursery_items.append(item(f"group.{group.id}", label, difference, nursery))
 
 
-def _rank(app: Application, scores: Sequence[GuardianScore], rules: Rules) -> RankClass:
+def _rank(scores: Sequence[GuardianScore], rules: Rules, env: Env) -> RankClass:
     kinds = {s.kind for s in scores if s.kind is not None}
-    flags: frozenset[AdjustmentFlag] = app.household.flags
+    flags = env.app.household.flags
     for rank in rules.ranks:
-        if not rank.is_default and (rank.flags_any & flags or rank.reasons_any & kinds):
+        if rank.is_default:
+            continue
+        if rank.flags_any & flags or rank.reasons_any & kinds:
+            return rank
+        if rank.condition is not None and rank.condition.fn(env):
             return rank
     return rules.default_rank
 
@@ -191,48 +150,82 @@ def _rank_label(rank: RankClass, rules: Rules) -> str:
     return f"順位区分: {rank.name} (第{position}区分 = {multiplier}: 上の区分は指数に関係なく優先)"
 
 
-@lru_cache(maxsize=8192)
-def _item(rule_id: str, label: str, points: int, nursery: str | None = None) -> BreakdownItem:
-    # Tens of thousands per run but only a few hundred distinct ones: share equal (frozen) items.
-    return BreakdownItem(rule_id=rule_id, label=label, points=points, nursery=nursery)
+def _staff_items(child: Child, staff: Sequence[StaffPoints], rules: Rules) -> tuple[int, list[BreakdownItem]]:
+    total, items = 0, []
+    for index, entry in enumerate(staff, start=1):
+        if abs(entry.points) > rules.staff_points_max:
+            raise RulesError(
+                f"児童 {child.id}: 職権調整 {entry.points} 点は規則ファイルの上限 ±{rules.staff_points_max} 点を超えています / "
+                f"staff points {entry.points} exceed the rules file's staff_points_max"
+            )
+        points = entry.points * rules.scale
+        if points != points.to_integral_value():
+            raise RulesError(
+                f"児童 {child.id}: 職権調整 {entry.points} 点は scale {rules.scale} の刻みにありません / "
+                f"staff points {entry.points} are finer than the rules file's scale"
+            )
+        total += int(points)
+        items.append(item(f"staff.{index}", f"職権調整: {entry.reason} {signed(entry.points)}", int(points)))
+    return total, items
 
 
 def score_application(
-    app: Application, rules: Rules, admission_year: int, memo: ReasonMemo | None = None
+    app: Application,
+    rules: Rules,
+    admission_year: int,
+    memo: ReasonMemo | None = None,
+    staff: Mapping[str, Sequence[StaffPoints]] | None = None,
 ) -> list[ScoredChild]:
     """Score every child of one application (the household part is computed once)."""
-    household_items, base_total, scores = _base_items(app, rules, memo)
+    env = Env(app, admission_year, rules.weeks_per_month)
+    household_items, base_total, scores = base_items(app, rules, env, memo)
     base_scaled = rules.scaled(base_total)
-    household_score = base_scaled
-    bonus: dict[str, int] = {}
-    nursery_items: list[BreakdownItem] = []
-    transfer_rules = []
-    for adj, points in rules.scaled_adjustments:
-        if adj.condition is Condition.SIBLING_ENROLLED:
-            for nursery in app.household.siblings_enrolled_at:
-                if nursery in app.preferences:
-                    bonus[nursery] = bonus.get(nursery, 0) + points
-                    nursery_items.append(
-                        _item(f"adj.{adj.id}", f"{adj.label} {_signed(adj.points)}", points, nursery)
-                    )
-        elif adj.condition is Condition.TRANSFER:
-            transfer_rules.append((adj, points))  # per child: only transfer applicants
-        elif (adj.condition is Condition.FLAG and adj.flag in app.household.flags) or (
-            adj.condition is Condition.SIBLINGS_APPLYING and app.is_sibling_group
-        ):
-            household_score += points
-            household_items.append(_item(f"adj.{adj.id}", f"{adj.label} {_signed(adj.points)}", points))
-    rank = _rank(app, scores, rules)
-    rank_points = rank.value * rules.rank_multiplier
-    rank_item = _item(f"rank.{rank.name}", _rank_label(rank, rules), rank_points)
+    household_fired = [
+        fired
+        for adj, points in rules.scaled_adjustments
+        if adj.condition.level == HOUSEHOLD and (adj.times is None or adj.times.level == HOUSEHOLD)
+        if (fired := _fire(adj, points, env)) is not None
+    ]
     scored = []
     for position, child in enumerate(app.children):
-        score = household_score + rank_points
-        items = [rank_item, *household_items]
-        if child.current_nursery is not None:
-            for adj, points in transfer_rules:
-                score += points
-                items.append(_item(f"adj.{adj.id}", f"{adj.label} {_signed(adj.points)}", points))
+        env.child = child
+        adjustments = _ChildAdjustments()
+        grouped: dict[str, list[_Fired]] = {}
+        grouped_at: dict[str, dict[str, list[_Fired]]] = {}
+        fired_all = list(household_fired)
+        for adj, points in rules.scaled_adjustments:
+            level = max(adj.condition.level, adj.times.level if adj.times else HOUSEHOLD)
+            if level == CHILD and (fired := _fire(adj, points, env)) is not None:
+                fired_all.append(fired)
+            elif level == NURSERY:
+                for nursery in app.preferences:
+                    env.nursery = nursery
+                    if (fired := _fire(adj, points, env)) is not None:
+                        if adj.group is None:
+                            adjustments.add(fired, nursery)
+                        else:
+                            grouped_at.setdefault(adj.group, {}).setdefault(nursery, []).append(fired)
+                env.nursery = None
+        order = {adj.id: index for index, adj in enumerate(rules.adjustments)}
+        for fired in sorted(fired_all, key=lambda f: order[f[0].id]):
+            if fired[0].group is None:
+                adjustments.add(fired)
+            else:
+                grouped.setdefault(fired[0].group, []).append(fired)
+        for group_id in sorted(set(grouped) | set(grouped_at), key=list(rules.groups).index):
+            adjustments.add_group(
+                rules.groups[group_id], rules, grouped.get(group_id, []), grouped_at.get(group_id, {})
+            )
+        rank = _rank(scores, rules, env)
+        rank_points = rank.value * rules.rank_multiplier
+        staff_total, staff_items = _staff_items(child, staff.get(child.id, ()) if staff else (), rules)
+        score = rank_points + base_scaled + adjustments.total + staff_total
+        items = [
+            item(f"rank.{rank.name}", _rank_label(rank, rules), rank_points),
+            *household_items,
+            *adjustments.items,
+            *staff_items,
+        ]
         scored.append(
             ScoredChild(
                 application=app,
@@ -241,36 +234,57 @@ def score_application(
                 age_class=child.age_class(admission_year),
                 score=score,
                 base_scaled=base_scaled,
-                bonus=dict(bonus),
-                breakdown=(*items, *nursery_items),
+                bonus=adjustments.bonus,
+                breakdown=(*items, *adjustments.nursery_items),
+                adjustment_scaled=adjustments.total,
+                guardians=tuple(scores),
             )
         )
     return scored
 
 
 def score_applications(
-    applications: Sequence[Application], rules: Rules, admission_year: int
+    applications: Sequence[Application],
+    rules: Rules,
+    admission_year: int,
+    staff: Sequence[StaffPoints] = (),
 ) -> tuple[ChildPriority, ...]:
-    """One :class:`ChildPriority` per child, in application order. Same input, same output."""
+    """One :class:`ChildPriority` per child, in application order. Same input, same output.
+
+    `staff`: points staff set for single children (職権調整, with a reason), added to the score and
+    shown in the breakdown.
+    """
     counts = Counter(child.id for app in applications for child in app.children)
     duplicated = sorted(cid for cid, n in counts.items() if n > 1)
     if duplicated:
         raise InvalidRecordError(
             f"児童番号が重複しています / child ids appear twice: {', '.join(duplicated[:5])}"
         )
+    by_child: dict[str, list[StaffPoints]] = {}
+    for entry in staff:
+        if entry.child_id not in counts:
+            raise InvalidRecordError(
+                f"職権調整の児童番号 {entry.child_id} は申込にありません / staff points for an unknown child"
+            )
+        by_child.setdefault(entry.child_id, []).append(entry)
     memo: ReasonMemo = {}
-    scored = [item for app in applications for item in score_application(app, rules, admission_year, memo)]
-    ranks, keys = order_children(scored, rules)
+    scored = [
+        entry
+        for app in applications
+        for entry in score_application(app, rules, admission_year, memo, by_child)
+    ]
+    ranks, keys, at = order_children(scored, rules, admission_year)
     return tuple(
         ChildPriority(
-            child_id=item.child.id,
-            application_id=item.application.id,
-            age_class=item.age_class,
-            score=item.score,
-            tiebreak=ranks[item.child.id],
-            bonus=item.bonus,
-            breakdown=item.breakdown,
-            tiebreak_keys=keys[item.child.id],
+            child_id=entry.child.id,
+            application_id=entry.application.id,
+            age_class=entry.age_class,
+            score=entry.score,
+            tiebreak=ranks[entry.child.id],
+            bonus=entry.bonus,
+            breakdown=entry.breakdown,
+            tiebreak_keys=keys[entry.child.id],
+            tiebreak_at=at.get(entry.child.id, {}),
         )
-        for item in scored
+        for entry in scored
     )

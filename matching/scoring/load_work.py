@@ -9,10 +9,17 @@ from typing import Any
 from matching.config.toml_lines import KeyPath
 from matching.records import WorkStyle
 from matching.scoring.checker import Checker, choices, points_value, unknown_keys
+from matching.scoring.expr_names import NameDef
+from matching.scoring.load_conditions import condition
 from matching.scoring.rules import HoursUnit, WorkBand, WorkTable
 
+_TABLE_KEYS = {"styles", "unit", "bands", "when", "label"}
+_BAND_KEYS = {"points", "hours_min", "hours_below", "days_min", "days_max", "label"}
 
-def work_tables(check: Checker, tables: Any, scale: int) -> tuple[WorkTable, ...]:
+
+def work_tables(
+    check: Checker, tables: Any, scale: int, names: dict[str, NameDef], partial_ok: bool = False
+) -> tuple[WorkTable, ...]:
     if not isinstance(tables, list) or not tables:
         report = check.add_missing if tables is None else partial(check.add, ("work",))
         report(
@@ -24,7 +31,8 @@ def work_tables(check: Checker, tables: Any, scale: int) -> tuple[WorkTable, ...
     covered: dict[WorkStyle, int] = {}
     for index, table in enumerate(tables):
         path: KeyPath = ("work", index)
-        unknown_keys(check, table, {"styles", "unit", "bands"}, path)
+        unknown_keys(check, table, _TABLE_KEYS, path)
+        when = condition(check, names, table["when"], (*path, "when"), "reason") if "when" in table else None
         styles = []
         for style in table.get("styles", []):
             try:
@@ -36,13 +44,14 @@ def work_tables(check: Checker, tables: Any, scale: int) -> tuple[WorkTable, ...
                     f"unknown work style {style!r}",
                 )
                 continue
-            if parsed in covered:
+            if parsed in covered and "when" not in table:
                 check.add(
                     (*path, "styles"),
                     f"就労形態「{style}」が2つの表にあります。どちらか一方から消してください",
                     f"work style {style!r} is in two [[work]] tables; remove it from one",
                 )
-            covered[parsed] = index
+            if "when" not in table:
+                covered[parsed] = index
             styles.append(parsed)
         try:
             unit = HoursUnit(table.get("unit", "month"))
@@ -53,34 +62,38 @@ def work_tables(check: Checker, tables: Any, scale: int) -> tuple[WorkTable, ...
                 'unit must be "month" or "week"',
             )
             unit = HoursUnit.MONTH
-        bands = _bands(check, table.get("bands", []), path, unit, scale)
-        result.append(WorkTable(styles=tuple(styles), unit=unit, bands=bands))
+        found = bands(check, table.get("bands", []), path, unit, scale)
+        label = str(table.get("label", ""))
+        result.append(WorkTable(styles=tuple(styles), unit=unit, bands=found, when=when, label=label))
     for style in WorkStyle:
-        if style not in covered:
+        if style not in covered and not partial_ok:
             check.add(
                 ("work",),
                 f"就労形態「{style.value}」の表がありません。どれかの [[work]] の styles に加えてください",
-                f"no [[work]] table covers work style {style.value!r}; add it to one table's styles",
+                f"no [[work]] table (without when) covers work style {style.value!r}; add it to one table's "
+                'styles, or say in [meta] partial = "…" which part of the table is not transcribed',
             )
     return tuple(result)
 
 
-def _bands(
+def bands(
     check: Checker, rows: Any, table_path: KeyPath, unit: HoursUnit, scale: int
 ) -> tuple[WorkBand, ...]:
-    if not isinstance(rows, list) or not rows:
+    """The hour/day bands of a work table or a reason table; overlapping bands are refused."""
+    if not isinstance(rows, list) or not rows or not all(isinstance(row, dict) for row in rows):
         check.add(
             table_path,
-            "この就労の表に [[work.bands]] がありません",
-            "this [[work]] table has no [[work.bands]]",
+            "この表に [[….bands]] (時間と日数の帯) がありません",
+            "this table has no [[....bands]] (hour and day bands)",
         )
         return ()
-    bands: list[WorkBand] = []
+    found: list[WorkBand] = []
+    checked: list[int] = []  # bands with only known keys: the ones overlap is judged between
     for index, row in enumerate(rows):
         path = (*table_path, "bands", index)
-        unknown_keys(
-            check, row, {"points", "hours_min", "hours_below", "days_min", "days_max", "label"}, path
-        )
+        # A misspelt key (hours_bellow) is one problem: that band is left out of the overlap checks,
+        # which would otherwise report the open-ended band it seems to be as clashing with the others.
+        misspelt = unknown_keys(check, row, _BAND_KEYS, path)
         points = points_value(check, row.get("points"), (*path, "points"), scale)
         hours_min = Decimal(row.get("hours_min", 0))
         below_raw = row.get("hours_below")
@@ -102,7 +115,8 @@ def _bands(
         band = WorkBand(
             points, hours_min, hours_below, days_min, days_max, band.label or _band_label(band, unit)
         )
-        for earlier_index, earlier in enumerate(bands):
+        for earlier_index in [] if misspelt else checked:
+            earlier = found[earlier_index]
             if band.overlaps(earlier):
                 earlier_line = check.line_of((*table_path, "bands", earlier_index))
                 check.add(
@@ -112,8 +126,10 @@ def _bands(
                     f"this hour band overlaps the band on line {earlier_line}; make hours_below of one equal "
                     "hours_min of the next so that every hour count falls in exactly one band",
                 )
-        bands.append(band)
-    return tuple(bands)
+        if not misspelt:
+            checked.append(index)
+        found.append(band)
+    return tuple(found)
 
 
 def _band_label(band: WorkBand, unit: HoursUnit) -> str:

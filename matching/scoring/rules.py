@@ -15,8 +15,10 @@ from functools import cached_property
 from pathlib import Path
 
 from matching.records import DEFAULT_WEEKS_PER_MONTH, AdjustmentFlag, Reason, ReasonKind, WorkStyle
+from matching.scoring.expr_compile import Compiled
+from matching.scoring.expr_names import NURSERY
 
-# A month has 52/12 weeks on average: the conversion cities use for "週…時間" tables.
+# A month has 52/12 weeks on average: the conversion used when no city profile says otherwise.
 WEEKS_PER_MONTH = DEFAULT_WEEKS_PER_MONTH
 
 
@@ -25,20 +27,27 @@ class Combine(StrEnum):
 
     SUM = "sum"  # 父母の合計
     LOWER = "lower"  # 低い方の指数
+    HIGHER = "higher"  # 高い方の指数
+
+
+class ReasonsCombine(StrEnum):
+    """How several reasons of one guardian combine (就労 and 就学, 介護 and 就労 …)."""
+
+    HIGHEST = "highest"  # the reason with the most points counts
+    SUM = "sum"  # the points of every reason are added
+
+
+class GroupPick(StrEnum):
+    """How the adjustments of one "only one of" group combine."""
+
+    MAX = "max"  # the item with the most points (the first listed when equal)
+    FIRST = "first"  # the first listed item that applies
+    SUM = "sum"  # all that apply, up to the group's cap
 
 
 class HoursUnit(StrEnum):
     MONTH = "month"  # 月の就労時間
     WEEK = "week"  # 週の就労時間 (= 月の時間 × 12 / 52)
-
-
-class Condition(StrEnum):
-    """What an 調整指数 rule looks at."""
-
-    FLAG = "flag"  # the household has an AdjustmentFlag (ひとり親, 生活保護 …)
-    SIBLING_ENROLLED = "sibling_enrolled"  # per-nursery: an older sibling attends that nursery
-    SIBLINGS_APPLYING = "siblings_applying"  # two or more children in the same application
-    TRANSFER = "transfer"  # 転園希望 (the child already attends a nursery)
 
 
 class TieBreakKey(StrEnum):
@@ -49,10 +58,35 @@ class TieBreakKey(StrEnum):
     INCOME_LEVY = "市民税所得割額"  # lower levy first; unknown levy last
     RECEIPT_ORDER = "申込順"  # earlier receipt first (received_on, then 受付番号, then child order)
     LOTTERY = "抽選"  # seeded lottery, the draw recorded in the output
+    BASE_POINTS_LOW = "基準指数(低い方)"  # lower 基準指数 first (a table that favours the less-working)
+    ADJUSTMENT_TOTAL = "調整指数"  # higher 調整指数 total first
+    CHOICE_RANK = "希望順位"  # per nursery: the child who put this nursery higher on the form first
+    # Keys written as tables in the order list (see TieKey): a reason-category list, a condition, a value.
+    REASON_PRIORITY = "reasons"
+    CONDITION = "when"
+    VALUE = "value"
 
 
 # A tie-break list must end in one of these: they order every child uniquely and reproducibly.
 FINAL_KEYS: frozenset[TieBreakKey] = frozenset({TieBreakKey.RECEIPT_ORDER, TieBreakKey.LOTTERY})
+
+
+@dataclass(frozen=True)
+class TieKey:
+    """One key of the tie-break list. Lower compared values come first (see tiebreak.py)."""
+
+    kind: TieBreakKey
+    label: str
+    items: tuple[str, ...] = ()  # REASON_PRIORITY: reason kinds / work styles, first = highest priority
+    pick_best: bool = True  # REASON_PRIORITY: the guardian with the higher-priority reason decides
+    condition: Compiled | None = None  # CONDITION (true first) or VALUE
+    descending: bool = False  # VALUE: higher value first
+
+    @property
+    def per_nursery(self) -> bool:
+        return self.kind is TieBreakKey.CHOICE_RANK or (
+            self.condition is not None and self.condition.level == NURSERY
+        )
 
 
 @dataclass(frozen=True)
@@ -96,16 +130,23 @@ class WorkTable:
     styles: tuple[WorkStyle, ...]
     unit: HoursUnit
     bands: tuple[WorkBand, ...]
+    when: Compiled | None = None  # guardian/reason condition (居宅内 自営 …); tables with one are tried first
+    label: str = ""
 
-    def hours_in_unit(self, reason: Reason) -> Fraction:
+    def hours_in_unit(self, reason: Reason, weeks_per_month: Fraction = WEEKS_PER_MONTH) -> Fraction | None:
         """The reason's hours in this table's unit, converting only what the record does not state."""
-        hours = (
-            reason.monthly_hours(WEEKS_PER_MONTH)
-            if self.unit is HoursUnit.MONTH
-            else reason.weekly_hours(WEEKS_PER_MONTH)
-        )
-        assert hours is not None  # Reason validates that a work reason has hours
-        return hours
+        if self.unit is HoursUnit.MONTH:
+            return reason.monthly_hours(weeks_per_month)
+        return reason.weekly_hours(weeks_per_month)
+
+
+@dataclass(frozen=True)
+class ReasonCase:
+    """A row of a reason table chosen by a condition (生計中心者の求職, 居宅外の介護 …): first match wins."""
+
+    when: Compiled
+    points: Decimal
+    label: str
 
 
 @dataclass(frozen=True)
@@ -115,21 +156,45 @@ class ReasonTable:
     kind: ReasonKind
     points: Decimal | None
     levels: Mapping[str, Decimal] = field(default_factory=dict)
+    bands: tuple[WorkBand, ...] = ()  # by hours and days (介護, 就学 …), like a work table
+    unit: HoursUnit = HoursUnit.MONTH
+    roles: frozenset[str] = frozenset()  # only these guardians (出産: 母); empty = everyone
+    cases: tuple[ReasonCase, ...] = ()
 
     def max_points(self) -> Decimal:
-        candidates = [*self.levels.values(), *([self.points] if self.points is not None else [])]
+        candidates = [
+            *self.levels.values(),
+            *([self.points] if self.points is not None else []),
+            *(band.points for band in self.bands),
+            *(case.points for case in self.cases),
+        ]
         return max(candidates, default=Decimal(0))
 
 
 @dataclass(frozen=True)
 class Adjustment:
-    """One 調整指数 line: add `points` (negative to subtract) when `condition` holds."""
+    """One 調整指数 line: add `points` (× `times`, negative to subtract) when `condition` holds.
+
+    The condition's level says where it applies: household and child conditions go into the score, a
+    nursery condition (sibling_here, choice_rank) gives a per-nursery bonus at each nursery it holds for.
+    """
 
     id: str
     label: str
     points: Decimal
-    condition: Condition
-    flag: AdjustmentFlag | None = None
+    condition: Compiled
+    times: Compiled | None = None  # points × this count (per co-resident relative …)
+    times_max: int = 1
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    """An "only one of" group of adjustments (two sibling items must not stack), with an optional cap."""
+
+    id: str
+    pick: GroupPick
+    cap: Decimal | None = None  # |group total| at most this
 
 
 @dataclass(frozen=True)
@@ -140,10 +205,11 @@ class RankClass:
     value: int  # higher value = higher class; folded into the score as value × rank_multiplier
     flags_any: frozenset[AdjustmentFlag] = frozenset()
     reasons_any: frozenset[ReasonKind] = frozenset()
+    condition: Compiled | None = None
 
     @property
     def is_default(self) -> bool:
-        return not self.flags_any and not self.reasons_any
+        return not self.flags_any and not self.reasons_any and self.condition is None
 
 
 @dataclass(frozen=True)
@@ -157,15 +223,40 @@ class Rules:
     reasons: Mapping[ReasonKind, ReasonTable]
     adjustments: tuple[Adjustment, ...]
     ranks: tuple[RankClass, ...]  # highest first; exactly one is the default
-    tiebreak: tuple[TieBreakKey, ...]
+    tiebreak: tuple[TieBreakKey, ...]  # the kind of each key, in order (tie_keys has their details)
     lottery_seed: int | None
     source: Path | None = None
+    weeks_per_month: Fraction = WEEKS_PER_MONTH
+    reasons_combine: ReasonsCombine = ReasonsCombine.HIGHEST
+    groups: Mapping[str, Group] = field(default_factory=dict)
+    staff_points_max: Decimal = Decimal(10)  # the largest |staff adjustment| (職権調整) the file allows
+    partial: str | None = None  # a note that the file transcribes only part of a published table
+    tie_keys: tuple[TieKey, ...] = ()
 
-    def work_table(self, style: WorkStyle) -> WorkTable:
-        for table in self.work:
-            if style in table.styles:
-                return table
-        raise KeyError(style)  # validation guarantees every style has a table
+    def work_tables(self, style: WorkStyle) -> tuple[WorkTable, ...]:
+        """The tables for a style, conditional ones first (in file order), then the plain one."""
+        return self._tables_by_style.get(style, ())
+
+    @cached_property
+    def _tables_by_style(self) -> dict[WorkStyle, tuple[WorkTable, ...]]:
+        found: dict[WorkStyle, list[WorkTable]] = {}
+        for table in sorted(self.work, key=lambda t: t.when is None):
+            for style in table.styles:
+                found.setdefault(style, []).append(table)
+        return {style: tuple(tables) for style, tables in found.items()}
+
+    @cached_property
+    def guardian_dependent(self) -> bool:
+        """True when a guardian's points depend on more than the reason itself (roles, conditions)."""
+        tables = [*self.work, *self.reasons.values()]
+        return any(
+            getattr(t, "when", None) is not None or getattr(t, "cases", ()) or getattr(t, "roles", ())
+            for t in tables
+        )
+
+    @cached_property
+    def per_nursery_tiebreak(self) -> bool:
+        return any(key.per_nursery for key in self.tie_keys)
 
     @cached_property
     def max_base_points(self) -> Decimal:
@@ -176,11 +267,13 @@ class Rules:
 
     @cached_property
     def points_bound(self) -> Decimal:
-        """An upper bound of |基準指数 + 調整指数 + per-nursery bonus| for any child."""
+        """An upper bound of |基準指数 + 調整指数 + per-nursery bonus + staff points| for any child."""
         guardian = max(self.max_base_points, abs(self.missing_guardian or Decimal(0)))
-        return guardian * self.guardians_counted + sum(
-            (abs(adj.points) for adj in self.adjustments), Decimal(0)
-        )
+        if self.reasons_combine is ReasonsCombine.SUM:  # every reason of a guardian may add up
+            work = max((band.points for table in self.work for band in table.bands), default=Decimal(0))
+            guardian += work + sum((abs(t.max_points()) for t in self.reasons.values()), Decimal(0))
+        adjustments = sum((abs(adj.points) * adj.times_max for adj in self.adjustments), Decimal(0))
+        return guardian * self.guardians_counted + adjustments + self.staff_points_max
 
     @cached_property
     def rank_multiplier(self) -> int:
