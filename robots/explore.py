@@ -9,6 +9,7 @@ It lists every frame (nested ones too), its forms, fields with their labels, dro
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -60,7 +61,12 @@ def explore(
 def draft_recipe(screens: list[dict[str, Any]], login: dict[str, str]) -> str:
     """A TOML draft: known selectors filled in, the rest TODO, every screen listed in comments."""
     frames = [f for screen in screens for f in screen["frames"]]
-    work = max(frames, key=lambda f: sum(len(form["fields"]) for form in f["forms"]), default=None)
+    work = _work_frame(frames)
+    login_forms = [form["selector"] for f in frames for form in f["forms"] if form["login"]]
+    framesets = [sel for f in frames if f["frame"] == "" for sel in f["frames"]]
+    login = {"login_form": login_forms[0]} | login if login_forms else dict(login)
+    if framesets:
+        login.setdefault("logged_in", framesets[-1])
     lines = [
         "# 下書き / draft recipe written by `bodx robot explore`: finish every TODO, then run `bodx city check`.",
         'name = "TODO"',
@@ -71,9 +77,8 @@ def draft_recipe(screens: list[dict[str, Any]], login: dict[str, str]) -> str:
     if work and work["charset"].upper() not in ("UTF-8", ""):
         lines.append(f"charset = {_q(_charset(work['charset']))}")
     lines += ["", "[login]"]
-    for key in ("url", "user_field", "password_field", "submit"):
+    for key in ("url", "user_field", "password_field", "submit", "logged_in", "login_form"):
         lines.append(f"{key} = {_q(login.get(key, 'TODO'))}")
-    lines += ['logged_in = "TODO"  # selector seen once logged in', 'login_form = "TODO"  # the login form']
     lines += [
         "",
         "[navigate]",
@@ -96,6 +101,15 @@ def draft_recipe(screens: list[dict[str, Any]], login: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _work_frame(frames: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The frame menu links open their screens in; else the named frame with the most fields."""
+    named = {f["frame"]: f for f in frames if f["frame"]}
+    targets = Counter(link["target"] for f in frames for link in f["links"] if link["target"] in named)
+    if targets:
+        return named[targets.most_common(1)[0][0]]
+    return max(frames, key=lambda f: sum(len(form["fields"]) for form in f["forms"]), default=None)
+
+
 def _frame_lines(frame: dict[str, Any]) -> list[str]:
     name = frame["frame"] or "(top)"
     lines = [f"# frame {name}: {frame['url']} [{frame['charset']}] {frame['title']}"]
@@ -106,6 +120,9 @@ def _frame_lines(frame: dict[str, Any]) -> list[str]:
         lines.append(f"#   message: {message}")
     for form in frame["forms"]:
         lines.append(f"#   form {form['selector']} ({form['method']} {form['action']})")
+        if form["login"]:  # the [login] table above has its selectors
+            lines += [f"#   field {f['selector']} 「{f['label']}」" for f in form["fields"]]
+            continue
         for button in form["buttons"]:
             ask = ' (asks confirm(): confirm = "dialog")' if button["confirm"] else ""
             lines.append(f"#   button {button['selector']} 「{button['text']}」{ask}")

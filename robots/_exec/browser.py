@@ -113,6 +113,9 @@ _OUTLINE_JS = """() => {
   const clean = (t) => (t || '').split(/\\s+/).join(' ').trim();
   const labelOf = (el) => {
     if (el.labels && el.labels.length) return clean(el.labels[0].textContent);
+    let node = el.previousSibling;  // text written just before the field: 職員番号 <input>
+    while (node && node.nodeType === 3 && !clean(node.textContent)) node = node.previousSibling;
+    if (node && node.nodeType === 3) return clean(node.textContent);
     const cell = el.closest('td, dd');
     if (cell) {
       let prev = cell.previousElementSibling;
@@ -123,6 +126,7 @@ _OUTLINE_JS = """() => {
   };
   const forms = [...document.forms].map((f) => ({
     selector: f.id ? '#' + f.id : f.name ? 'form[name=' + JSON.stringify(f.name) + ']' : 'form',
+    login: !!f.querySelector('input[type=password]'),
     action: f.getAttribute('action') || '', method: (f.method || 'get').toLowerCase(),
     fields: [...f.elements].filter((el) => !['submit', 'button', 'image', 'hidden', 'reset'].includes(el.type) && el.tagName !== 'BUTTON' && el.tagName !== 'FIELDSET')
       .map((el) => ({
@@ -136,7 +140,8 @@ _OUTLINE_JS = """() => {
   const links = [...document.querySelectorAll('a[href]')].slice(0, 50)
     .map((a) => ({ selector: a.id ? '#' + a.id : null, text: clean(a.textContent), href: a.getAttribute('href'), target: a.target || '' }));
   const red = [...document.querySelectorAll('font[color=red], .error, .alert, [role=alert]')].map((e) => clean(e.textContent)).filter((t) => t);
-  return { title: document.title, charset: document.characterSet, forms, links, messages: red };
+  const frames = [...document.querySelectorAll('frame[name], iframe[name]')].map((f) => f.tagName.toLowerCase() + '[name=' + f.name + ']');
+  return { title: document.title, charset: document.characterSet, forms, links, messages: red, frames };
 }"""
 
 _LOGIN_JS = """() => {
