@@ -15,11 +15,8 @@ killed run's leases end with its process (checked on this machine) or, at the la
 from __future__ import annotations
 
 import datetime as dt
-import os
-import socket
 import sqlite3
 import time
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -29,6 +26,9 @@ from pydantic import ValidationError
 
 from robots.decisions import Decision, RejectedDecision
 from robots.errors import QueueError
+from robots.lease import WriteTransaction, new_owner, owner_is_gone
+
+__all__ = ["AddResult", "State", "WorkItem", "WorkQueue", "new_owner"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -93,26 +93,6 @@ class WorkItem:
 class AddResult:
     added: int
     conflicts: tuple[str, ...]  # references already worked on with other content (kept as they were)
-
-
-def new_owner() -> str:
-    """A lease owner id: this machine, this process, this run."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
-def owner_is_gone(owner: str) -> bool:
-    """True when `owner` was a process on this machine that no longer exists (killed or crashed)."""
-    host, _, rest = owner.partition(":")
-    pid_text = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid_text.isdigit():
-        return False  # another machine: only the lease's expiry tells
-    try:
-        os.kill(int(pid_text), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
 
 
 class WorkQueue:
@@ -348,21 +328,8 @@ class WorkQueue:
             for r in rows
         ]
 
-    def _write(self) -> _Transaction:
-        return _Transaction(self._db)
-
-
-class _Transaction:
-    """BEGIN IMMEDIATE … COMMIT: one writer at a time, so two processes never take the same item."""
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self._db = db
-
-    def __enter__(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
-        self._db.execute("COMMIT" if kind is None else "ROLLBACK")
+    def _write(self) -> WriteTransaction:
+        return WriteTransaction(self._db)
 
 
 def _decision(payload: str) -> Decision | None:
