@@ -79,12 +79,11 @@ def work_points(reason: Reason, rules: Rules, env: Env) -> tuple[Decimal, str, s
             index, band = found
             return band.points, f"work.{style.value}.{index + 1}", f"就労({name}) {band.label}"
         return Decimal(0), f"work.{style.value}.none", f"就労({name}) {_stated(reason)}: 表の基準に該当せず"
-    if not tables or rules.partial is None:
-        raise RulesError(
-            f"規則ファイルに就労形態「{style.value}」の表がありません / no work table for {style.value!r}"
-            + (f" ({rules.partial})" if rules.partial else "")
-        )
-    return Decimal(0), f"work.{style.value}.none", f"就労({style.value}): 表の基準に該当せず"
+    # Only a partly transcribed table (meta.partial) leaves a style or a case without a table.
+    raise RulesError(
+        f"{env.app.id}: 規則ファイルに就労形態「{style.value}」のこの場合の表がありません / no work table for "
+        f"{style.value!r} in this case" + (f" ({rules.partial})" if rules.partial else "")
+    )
 
 
 def reason_points(

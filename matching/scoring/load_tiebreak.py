@@ -1,9 +1,9 @@
 """Validate the [tiebreak] section: an ordered list of keys ending in 申込順 or 抽選.
 
 Each entry is a key name ("基準指数", "希望順位" …) or a small table:
-- `{ reasons = ["災害", "疾病", "外勤", …], pick = "best" | "worst" }`: a priority list of reason
-  categories (reason kinds or work styles); the household's position is that of its guardians' counted
-  reasons, the best (default) or the worst of them;
+- `{ reasons = ["災害", "疾病", "外勤", "自営|自営協力者", …], pick = "best" | "worst" }`: a priority
+  list of reason categories (reason kinds or work styles; "a|b" = the same step); the household's
+  position is that of its guardians' counted reasons, the best (default) or the worst of them;
 - `{ when = "condition", label = "…" }`: households for which the condition holds first;
 - `{ value = "number expression", order = "asc" | "desc", label = "…" }`: by a number (養育児童数 …).
 """
@@ -119,7 +119,8 @@ def _reason_priority(
     check: Checker, value: dict[str, Any], path: tuple[str, str], label: str
 ) -> TieKey | None:
     items = value["reasons"] if isinstance(value["reasons"], list) else []
-    bad = [item for item in items if item not in _CATEGORIES]
+    # "自営|自営協力者": several categories on one step of the list (the same priority number).
+    bad = [part for item in items for part in str(item).split("|") if part not in _CATEGORIES]
     for item in bad:
         guess = did_you_mean(str(item), _CATEGORIES)
         hint = f"「{guess}」の誤りではありませんか。" if guess else ""

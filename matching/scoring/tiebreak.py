@@ -63,7 +63,7 @@ def _reason_position(item: ScoredChild, key: TieKey) -> int:
         categories = [guardian.kind.value]
         if guardian.kind is ReasonKind.WORK:
             categories.insert(0, (guardian.style or WorkStyle.EMPLOYED).value)
-        found = [key.items.index(c) for c in categories if c in key.items]
+        found = [step for c in categories for step, item in enumerate(key.items) if c in item.split("|")]
         positions.append(found[0] if found else len(key.items))
     if not positions:
         return len(key.items)
