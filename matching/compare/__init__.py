@@ -64,7 +64,7 @@ def compare_outcomes(
     alone = {c for f in findings for c in f.subjects}
     explained = [c for c in differing if c not in alone]
     finder = RootFinder(season, explained)
-    attribution = attribute(season, explained, [*findings, *finder.run()])
+    attribution = attribute(season, explained, [*findings, *finder.run()], finder.links)
     roots, differences = _assemble(season, attribution)
     return Comparison(
         children=len(children),

@@ -1,8 +1,9 @@
 """Tie every differing child to one root cause through the seats the differences share.
 
 Two differing children are linked when they touch the same class of the same nursery (one side placed
-one of them there, the other side the other), when they are siblings, or when one is a transfer whose
-freed seat the other took. A breadth-first walk from the root causes (manual mistakes first) gives each
+one of them there, the other side the other), when they are siblings, when one is a transfer whose
+freed seat the other took, or when one was outranked at a nursery it wanted by the other, whose
+placement there is itself a mistake. A breadth-first walk from the root causes (manual mistakes first) gives each
 remaining child the nearest cause: its difference is a knock-on, "正当 (連鎖)". What no cause reaches is
 explained by the method if it holds a transfer or a sibling group, and only otherwise called an
 adjustment outside the rules, as one cause for the whole connected piece.
@@ -37,7 +38,9 @@ def touched_slots(season: Season, cid: str) -> set[Slot]:
     return {slot for slot in slots if slot is not None}
 
 
-def link_graph(season: Season, differing: Sequence[str]) -> dict[str, set[str]]:
+def link_graph(
+    season: Season, differing: Sequence[str], extra: Sequence[tuple[str, str]] = ()
+) -> dict[str, set[str]]:
     by_slot: dict[Slot, list[str]] = defaultdict(list)
     for cid in differing:
         for slot in touched_slots(season, cid):
@@ -51,13 +54,22 @@ def link_graph(season: Season, differing: Sequence[str]) -> dict[str, set[str]]:
         inside = [m for m in group if m in members]
         for cid in inside:
             links[cid].update(inside)
+    for a, b in extra:
+        if a in links and b in links:
+            links[a].add(b)
+            links[b].add(a)
     for cid, linked in links.items():
         linked.discard(cid)
     return links
 
 
-def attribute(season: Season, differing: Sequence[str], findings: list[Finding]) -> Attribution:
-    links = link_graph(season, differing)
+def attribute(
+    season: Season,
+    differing: Sequence[str],
+    findings: list[Finding],
+    extra_links: Sequence[tuple[str, str]] = (),
+) -> Attribution:
+    links = link_graph(season, differing, extra_links)
     result = Attribution()
     # Every subject belongs to its own cause first; only then do the causes reach out, all at once
     # and manual mistakes first, so a knock-on goes to the nearest cause.
@@ -144,8 +156,14 @@ def chain_text(season: Season, cid: str, parent: str, root: Finding) -> Text:
     """Why a knock-on moved: which seat it shares with the child it was reached from, and the cause."""
     m, p = season.manual.get(cid), season.program.get(cid)
     shared = sorted(touched_slots(season, cid) & touched_slots(season, parent))
-    if not shared:
-        moved = "{0} さんと同じきょうだい・転園の連鎖です"
+    if (
+        not shared
+        and season.apps[cid].sibling_group is not None
+        and (season.apps[cid].sibling_group == season.apps[parent].sibling_group)
+    ):
+        moved = "きょうだいの {0} さんとともに結果が変わりました"
+    elif not shared:
+        moved = "本児の希望園の席を、手作業では本児より指数の低い {0} さんが得ました"
     else:
         nursery, age = shared[0]
         seat = f"{season.label(nursery)} {age}歳児"

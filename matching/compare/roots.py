@@ -32,6 +32,7 @@ class RootFinder:
         self.differ_set = set(self.differing)
         self.taken: set[str] = set()
         self.findings: list[Finding] = []
+        self.links: list[tuple[str, str]] = []  # knock-on -> the child whose mistake displaced it
 
     def both(self, cid: str) -> str:
         s = self.s
@@ -185,22 +186,33 @@ class RootFinder:
         for high in self.open():
             if s.same_nursery_group(high) is not None:
                 continue  # a group's envy is the group's (blocking_groups)
+            envied: dict[str, list[str]] = {}
             for nursery in s.better_than(high, s.manual.get(high)):
                 own = s.priority(high, nursery)
                 lower = [c for c in s.manual.at[(nursery, s.age(high))] if s.priority(c, nursery) < own]
                 if lower:
-                    # The child whose seat it was in the program goes first: it is the one a swap
-                    # displaced; others who also outrank the intruder are its knock-ons.
-                    found.append(((s.program.get(high) != nursery, -own[0]), high, nursery, lower))
-                    break
+                    envied[nursery] = lower
+            if not envied:
+                continue
+            # The seat it has in the program is the one it lost; otherwise its most wanted one.
+            program = s.program.get(high)
+            nursery = program if program in envied else next(iter(envied))
+            assert nursery is not None
+            # The child whose seat it was in the program goes first: it is the one a swap displaced;
+            # others who also outrank the intruder are its knock-ons.
+            found.append(((program != nursery, -s.points(high, nursery)), high, nursery, envied[nursery]))
         for _, high, nursery, lower in sorted(found, key=lambda item: (item[0], item[1])):
             if high not in self.taken:
                 self._envy_found(high, nursery, lower)
 
     def _envy_found(self, high: str, nursery: str, lower: list[str]) -> None:
         s = self.s
-        if any(c in self.taken for c in lower):
-            return  # the seat went to a child whose placement is already a mistake: a knock-on
+        mistaken = [c for c in lower if c in self.taken]
+        if mistaken:
+            # The seat went to a child whose placement is already a mistake: a knock-on of it, even
+            # when the two share no seat in the results (the chain walk needs the link).
+            self.links.append((high, mistaken[0]))
+            return
         # The child it lost to: one whose outcome also differs, the lowest ranked first.
         low = min(lower, key=lambda c: (c not in self.differ_set, s.priority(c, nursery)))
         own, theirs = s.points(high, nursery), s.points(low, nursery)

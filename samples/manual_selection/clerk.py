@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from heapq import heappop, heappush
 
 from matching.instance import Instance, InstanceApplication
 
@@ -131,7 +132,9 @@ class Clerk:
             self.result[cid] = moved.get(cid)  # None: stays at its current nursery
 
     def _deferred_acceptance(self, children: list[str]) -> dict[Slot, list[str]]:
-        held: dict[Slot, list[str]] = defaultdict(list)
+        # Each class keeps its tentative holders in a heap, the lowest 指数 on top: that is the one
+        # the clerk sends on to its next nursery when a higher one arrives.
+        held: dict[Slot, list[tuple[tuple[int, int, str], str]]] = defaultdict(list)
         next_choice = dict.fromkeys(children, 0)
         waiting = sorted(children, key=lambda cid: (self.scores[cid], -self.apps[cid].tiebreak))
         while waiting:
@@ -142,9 +145,12 @@ class Clerk:
             nursery = app.preferences[next_choice[cid]]
             next_choice[cid] += 1
             slot = (nursery, app.age_class)
-            held[slot].append(cid)
             room = self.seats[slot] - self.used[slot]
-            if len(held[slot]) > room:
-                held[slot].sort(key=lambda c: self.key(c, nursery), reverse=True)
-                waiting.append(held[slot].pop())
-        return held
+            if room <= 0:
+                waiting.append(cid)
+                continue
+            heap = held[slot]
+            heappush(heap, (self.key(cid, nursery), cid))
+            if len(heap) > room:
+                waiting.append(heappop(heap)[1])
+        return {slot: [cid for _, cid in heap] for slot, heap in held.items() if heap}
