@@ -13,7 +13,8 @@ from matching.adjustments import StaffPoints
 from matching.errors import RulesError
 from matching.profile import CityProfile, FactDeclaration, FactLevel, FactType, Round
 from matching.records import Application, Child, Guardian, Household, Nursery, Reason, ReasonKind, WorkStyle
-from matching.scoring import build_instance, parse_rules, score_applications
+from matching.priority import ChildPriority
+from matching.scoring import Rules, build_instance, parse_rules, score_applications
 from matching.scoring.expr_compile import compile_condition
 from matching.scoring.expr_names import builtin_names
 from matching.scoring.expr_parse import ExprError
@@ -154,7 +155,7 @@ order = [{ reasons = ["介護", "外勤", "求職"] }, "希望順位", "申込�
 """
 
 
-def _rules(text: str = RULES):  # type: ignore[no-untyped-def]
+def _rules(text: str = RULES) -> Rules:
     return parse_rules(text, profile=PROFILE)
 
 
@@ -201,7 +202,7 @@ def _app(
     )
 
 
-def _score(*apps: Application, staff: tuple[StaffPoints, ...] = ()):  # type: ignore[no-untyped-def]
+def _score(*apps: Application, staff: tuple[StaffPoints, ...] = ()) -> dict[str, ChildPriority]:
     return {p.child_id: p for p in score_applications(apps, _rules(), YEAR, staff)}
 
 
