@@ -11,9 +11,9 @@ import pytest
 
 from matching.adjustments import StaffPoints
 from matching.errors import RulesError
+from matching.priority import ChildPriority
 from matching.profile import CityProfile, FactDeclaration, FactLevel, FactType, Round
 from matching.records import Application, Child, Guardian, Household, Nursery, Reason, ReasonKind, WorkStyle
-from matching.priority import ChildPriority
 from matching.scoring import Rules, build_instance, parse_rules, score_applications
 from matching.scoring.expr_compile import compile_condition
 from matching.scoring.expr_names import builtin_names
