@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from robots.credentials import Credentials
-from robots.decisions import Decision, Outcome
+from robots.decisions import Decision, Outcome, RejectedDecision
 from robots.recipe import load_recipe
 from robots.report import RunReport
 from robots.runner import RobotSettings, run_robot
@@ -67,7 +67,11 @@ def robot(tmp_path: Path) -> Iterator[Callable[..., RunReport]]:
     """`robot(app, decisions, recipe="legacy-classic", **settings)` runs the robot with test credentials."""
 
     def run(
-        app: LegacyApp, decisions: list[Decision], recipe: str = "legacy-classic", **settings: Any
+        app: LegacyApp,
+        decisions: list[Decision],
+        recipe: str = "legacy-classic",
+        rejected: tuple[RejectedDecision, ...] = (),
+        **settings: Any,
     ) -> RunReport:
         return run_robot(
             load_recipe(recipe),
@@ -76,6 +80,7 @@ def robot(tmp_path: Path) -> Iterator[Callable[..., RunReport]]:
             queue_path=tmp_path / "queue.db",
             artifacts_dir=tmp_path / "artifacts",
             decisions=decisions,
+            rejected=rejected,
             settings=RobotSettings(**({"retry_pause_s": 0.0, "unanswered_save_wait_s": 1.0} | settings)),
         )
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from robots.decisions import RejectedDecision
 from robots.errors import LoginFailed
 from robots.queue import State, WorkQueue
 from samples.legacy_app import LegacyApp
@@ -52,19 +53,27 @@ def test_business_errors_go_to_staff_with_evidence(legacy_app: AppFactory, robot
         decision_for(children[4], application_id="R2027-999999"),  # not in the system
         decision_for(children[0], child_id="A999999"),  # the application exists, this child is not on it
     ]
+    refused = RejectedDecision(
+        7, "R2027-000007/A000007", "7件目の決定が不正です / item 7 is invalid: start_date"
+    )
     with legacy_app(children) as app:
-        report = robot(app, decisions)
+        report = robot(app, decisions, rejected=(refused,))  # the rest run; the refused one is reported
         assert set(_entered(app)) == {decisions[0].reference}
-    assert report.counts[State.BUSINESS_ERROR] == 5 and report.counts[State.DONE] == 1
-    messages = {f.reference: f for f in report.failures}
+    assert report.counts[State.BUSINESS_ERROR] == 6 and report.counts[State.DONE] == 1
+    staff = (tmp_path / "artifacts" / "staff-report.csv").read_text(encoding="utf-8-sig")
+    assert "R2027-000007,A000007,,要確認 (業務エラー),0,7件目の決定が不正です" in staff
+    assert (
+        "R2027-000002,A000002,内定,要確認 (業務エラー),1,E102 施設コード N999 は登録されていません" in staff
+    )
+    messages = {f.reference: f for f in report.failures if f.attempts}
     assert {f.state for f in report.failures} == {State.BUSINESS_ERROR}
-    assert all(f.attempts == 1 for f in report.failures)  # never retried
+    assert all(f.attempts == 1 for f in messages.values())  # never retried
     assert "E102 施設コード N999" in messages["*****-***002/****002"].message
     assert "E104" in messages["*****-***003/****003"].message
     assert "U+20BB7" in messages["*****-***004/****004"].message
     assert "該当の申込" in messages["*****-***999/****005"].message
     assert "該当の申込" in messages["*****-***001/****999"].message
-    for failure in report.failures:
+    for failure in messages.values():
         assert failure.screenshot and Path(failure.screenshot).stat().st_size > 0
         assert failure.trace and Path(failure.trace).stat().st_size > 0
         with zipfile.ZipFile(failure.trace) as archive:  # one item per trace: no other child's data
