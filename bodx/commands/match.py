@@ -83,6 +83,12 @@ def match(
         f"(deferred acceptance {stats.placed_da}), blocking {len(result.blocking)}{bound}, "
         f"adjustment cost {result.adjustment_cost}, {elapsed:.2f} s → {out}"
     )
+    if result.status == "feasible":
+        typer.echo(f"注意 / note: {result.message}")
+        for coalition in result.blocking[:50]:
+            typer.echo(f"  阻止連合 / blocking: {', '.join(coalition.applicants)} → {coalition.nursery}")
+        if len(result.blocking) > 50:
+            typer.echo(f"  … (+{len(result.blocking) - 50}; all in {out})")
     if result.status == "infeasible":
         typer.echo(f"割当できません / infeasible: {result.message}", err=True)
         raise typer.Exit(code=3)
