@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import zipfile
 from collections import Counter
@@ -166,20 +167,24 @@ def test_second_recipe_modern_layout(legacy_app: AppFactory, robot) -> None:  # 
 def test_interrupted_item_is_checked_on_screen_before_writing(
     legacy_app: AppFactory, robot, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    """A kill after the save reached the system but before the queue heard of it: no second entry."""
-    children = seed_children(2)
+    """A kill after the save reached the system but before the queue heard of it: no second entry, and
+    the registered record is read back: the decided values → done; other values → staff, not done."""
+    children = seed_children(3)
     decisions = [decision_for(c) for c in children]
     with legacy_app(children) as app:
         with WorkQueue(tmp_path / "queue.db") as queue:
             queue.add(decisions)
             queue.start(decisions[0].reference)
-        app.store.add_entry(
-            uketsuke=children[0].uketsuke, child_id=children[0].child_id, name=children[0].name, outcome="内定",
-            nursery_code="N001", start_date=decisions[0].start_date, admission_kind="01", layout="classic",
-        )  # fmt: skip
+        for child, month in ((children[0], 4), (children[2], 5)):  # the third was stored with another date
+            app.store.add_entry(
+                uketsuke=child.uketsuke, child_id=child.child_id, name=child.name, outcome="内定",
+                nursery_code="N001", start_date=dt.date(2027, month, 1), admission_kind="01", layout="classic",
+            )  # fmt: skip
         report = robot(app, [])
         assert _entered(app) == Counter({d.reference: 1 for d in decisions})
     assert report.already_entered == 1 and report.entered == 1
+    assert report.counts[State.BUSINESS_ERROR] == 1 and report.counts[State.DONE] == 2
+    assert report.failures[0].message.startswith("登録済みの内容が決定と異なります (入所年月日(月))")
     with WorkQueue(tmp_path / "queue.db") as queue:
         assert "登録済み" in (queue.get(decisions[0].reference).note or "")
 
