@@ -146,13 +146,19 @@ def test_dry_run_fills_but_does_not_save(legacy_app: AppFactory, robot, tmp_path
 
 def test_second_recipe_modern_layout(legacy_app: AppFactory, robot) -> None:  # type: ignore[no-untyped-def]
     """The same engine drives the /v2/ screens (iframe, UTF-8, select, ISO date, modal) from its recipe."""
-    children = seed_children(5)
+    children = seed_children(6)
     decisions = [decision_for(c, offer=i != 1) for i, c in enumerate(children)]
     decisions[4] = decision_for(children[4], nursery_id="N999")
     with legacy_app(children, forced_failures={"R2027-000003": ("session",)}) as app:
+        registered = children[5]  # entered before: shown (表示) and compared, not entered again
+        app.store.add_entry(
+            uketsuke=registered.uketsuke, child_id=registered.child_id, name=registered.name, outcome="内定",
+            nursery_code="N001", start_date=decisions[5].start_date, admission_kind=None, layout="modern",
+        )  # fmt: skip
         report = robot(app, decisions, recipe="legacy-modern")
-        entries = {e.child_id: e for e in app.store.entries()}
-    assert report.counts[State.DONE] == 4 and report.counts[State.BUSINESS_ERROR] == 1
+        entries = {e.child_id: e for e in app.store.entries() if e.child_id != registered.child_id}
+    assert report.counts[State.DONE] == 5 and report.counts[State.BUSINESS_ERROR] == 1
+    assert report.already_entered == 1 and report.entered == 4
     assert "E102" in report.failures[0].message
     assert {e.layout for e in entries.values()} == {"modern"} and len(entries) == 4
     for decision in decisions[:4]:
