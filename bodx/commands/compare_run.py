@@ -7,7 +7,6 @@ one JSON object, and writes the protected reconciliation workbook when asked.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
@@ -26,65 +25,30 @@ def run_compare(
     as_json: bool,
     overwrite: bool,
 ) -> None:
-    from matching.compare import SeasonMasks, compare_outcomes
     from matching.compare.report import comparison_json, screen_lines
     from matching.errors import MatchingError
     from matching.instance import load_instance
-    from matching.result import load_result
     from sheets.errors import SheetsError
-    from sheets.reconcile import Person, ReconcileInput, write_reconcile_workbook
-    from sheets.selection import Selection, read_selection
+    from sheets.parallel_run import run_parallel
 
     try:
         loaded = load_instance(instance) if instance is not None else None
-        names = {n.id: n.name for n in loaded.nurseries} if loaded else {}
-        selection = read_selection(manual, names)
-        program_rows: Selection | None = None
-        if result.suffix.lower() == ".json":
-            program = dict(load_result(result).assignments)
-        else:
-            program_rows = read_selection(result, names, first_sheet_only=True)
-            program = program_rows.outcomes
+        run = run_parallel(manual, result, loaded)
     except (MatchingError, SheetsError) as exc:
         raise fail(str(exc)) from exc
-    except (OSError, ValueError) as exc:  # an unreadable or invalid result JSON
-        raise fail(
-            f"{result}: プログラムの結果を読めません / cannot read the program's result: {exc}"
-        ) from exc
-    typer.echo(f"手作業 / manual: {selection.describe()}", err=True)
-    for problem in selection.problems[:20]:
+    typer.echo(f"手作業 / manual: {run.manual.describe()}", err=True)
+    for problem in run.manual.problems[:20]:
         typer.echo(f"  要確認 / check: {problem}", err=True)
-    comparison = compare_outcomes(selection.outcomes, program, loaded, manual_scores=selection.scores)
-    season_ids = [a.id for a in loaded.applications] if loaded else [*selection.outcomes, *program]
-    masks = SeasonMasks([*season_ids, *selection.outcomes, *program])
-
-    def label(child_id: str) -> str:
-        return child_id if unmasked else masks(child_id)
-
+    label = run.labeller(unmasked=unmasked)
     if as_json:
-        typer.echo(json.dumps(comparison_json(comparison, label), ensure_ascii=False))
+        typer.echo(json.dumps(comparison_json(run.comparison, label), ensure_ascii=False))
     else:
-        for line in screen_lines(comparison, label):
+        for line in screen_lines(run.comparison, label):
             typer.echo(line)
     if out is None:
         return
-    people: dict[str, Person] = {}
-    for rows in (selection.rows, program_rows.rows if program_rows else ()):
-        for row in rows:
-            known = people.get(row.child_id, Person())
-            people[row.child_id] = Person(known.application_id or row.application_id, known.name or row.name)
-    data = ReconcileInput(
-        comparison=comparison,
-        people=people,
-        masks={cid: masks(cid) for cid in people.keys() | {d.child_id for d in comparison.differences}},
-        generated_at=dt.datetime.now().replace(microsecond=0),
-        sources=[p for p in (manual, result, instance) if p is not None],
-        sheets_read=selection.sheets_read,
-        skipped=[(s.sheet, s.reason) for s in selection.skipped],
-        problems=selection.problems,
-    )
     try:
-        write_reconcile_workbook(data, out, overwrite=overwrite)
+        run.write_workbook(out, [p for p in (manual, result, instance) if p is not None], overwrite=overwrite)
     except SheetsError as exc:
         raise fail(str(exc)) from exc
     typer.echo(f"照合ワークブック / reconciliation workbook: {out}", err=True)
