@@ -1,40 +1,41 @@
-"""Group converted rows by 受付番号 and build validated Application records, reporting every problem.
+"""Group converted ledger rows into applications the way the ledger states them, reporting every problem.
 
-Severity policy (see sheets/issues.py): a problem in a value the application cannot do without (birth
-date, preferences, the reason of a guardian …) is an `error` and the application is left out; a problem
-in an optional value (kana, phone, a flag mark) is a `warning` and that value is left out.
+Siblings come only from what the ledger says (LedgerSettings.siblings_by): rows sharing a 受付番号,
+only consecutive rows sharing one, rows sharing a 世帯番号, or none. A 受付番号 seen again where the
+convention does not make it a sibling row is a duplicate: the later row becomes its own application
+(`<id>-R<row>`) and an error says so; it is never merged into another household. Ditto marks (同上, 〃)
+take the value of the row above within the same application; cells merged down a household's rows
+count for every row they cover. Records are then built by sheets.build.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from matching.errors import InvalidRecordError
-from matching.records import AdjustmentFlag, Application, parse_record
-from sheets.guardians import GuardianReader
-from sheets.header import MAX_PREFERENCES, HeaderLayout
+from sheets.converters import DITTO
+from sheets.header import HeaderLayout
 from sheets.issues import LedgerIssue, Severity
+from sheets.mapping import LedgerMapping
 from sheets.rows import ParsedRow
-from sheets.xlsx_stream import column_letters
+from sheets.xlsx_stream import Merge, column_letters
 
-# Fields whose failure makes the application unusable.
-REQUIRED_FIELDS = frozenset(
+# Fields whose bad value is an error staff must fix (the others are warnings: the value is left out).
+ERROR_FIELDS = frozenset(
     {
-        "application_id", "child_id", "birth_date", "desired_start", "preference", "current_nursery",
-        "guardian.relation", "guardian.reason", "guardian.work_style", "guardian.hours_per_month",
-        "guardian.days_per_week",
+        "application_id", "child_id", "birth_date", "desired_start", "preference", "current_nursery", "received_on",
+        "child_name", "sibling_condition", "guardian.relation", "guardian.name", "guardian.reason",
+        "guardian.work_style", "guardian.hours_per_month", "guardian.hours_per_week", "guardian.days_per_week",
+        "guardian.birth_date",
     }
 )  # fmt: skip
-APPLICATION_KEYS_PREFIXES = ("preference:", "guardian.", "flag:")
-APPLICATION_KEYS = frozenset(
-    {"received_on", "desired_start", "allow_split", "siblings_enrolled_at", "income_levy_yen", "flags", "phone",
-     "postal_code"}
-)  # fmt: skip
-_PREFERENCE_KEYS = tuple((rank, f"preference:{rank}") for rank in range(1, MAX_PREFERENCES + 1))
-_FLAG_KEYS = tuple((flag.value, f"flag:{flag.value}") for flag in AdjustmentFlag)
-CHILD_KEYS = ("child_id", "child_name", "kana", "birth_date", "age_class", "current_nursery")
+CHILD_KEYS = frozenset(
+    {"child_id", "child_name", "kana", "sex", "birth_date", "age_class", "current_nursery"}
+)
+_NOT_DATA = {
+    "totals": "合計の行です。データとして読みません / totals row: not data",
+    "separator": "区切りの行です。データとして読みません / separator row: not data",
+    "footnote": "注記の行です。データとして読みません / footnote row: not data",
+}
 
 
 @dataclass(frozen=True)
@@ -42,39 +43,41 @@ class SheetRows:
     sheet: str
     layout: HeaderLayout
     rows: list[ParsedRow]
+    merges: tuple[Merge, ...] = ()
 
 
 @dataclass
-class _Draft:
-    application_id: str
+class Row:
     sheet: str
-    first_row: int
-    values: dict[str, object]
-    children: list[tuple[str, int, dict[str, object], HeaderLayout]] = field(default_factory=list)
-    failed: bool = False
+    number: int
+    values: dict[str, object]  # converted, ditto marks resolved
+    layout: HeaderLayout
+    failed: frozenset[str]  # value keys whose cell could not be read (already reported)
 
 
-@dataclass(frozen=True)
-class Contact:
+@dataclass
+class Draft:
     application_id: str
-    phone: str | None = None
-    postal_code: str | None = None
+    rows: list[Row]
+    values: dict[str, object]  # application-level values (the first row's, blanks filled from later rows)
+    household: object = None
+    column_of: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def first(self) -> Row:
+        return self.rows[0]
 
 
-class Assembler:
-    def __init__(self, file: str, derive_child_id: bool, relation_from_slot: tuple[str, ...] | None) -> None:
+def is_child_key(key: str) -> bool:
+    return key in CHILD_KEYS or key.startswith("fact.child:")
+
+
+class Reporter:
+    """Collects issues with the cell as Excel names it."""
+
+    def __init__(self, file: str) -> None:
         self.file = file
-        self.derive_child_id = derive_child_id
-        self._guardians = GuardianReader(relation_from_slot)
         self.issues: list[LedgerIssue] = []
-        self._drafts: dict[str, _Draft] = {}
-        self._lookups: dict[int, Callable[[str], int | None]] = {}
-
-    def _lookup(self, layout: HeaderLayout) -> Callable[[str], int | None]:
-        found = self._lookups.get(id(layout))
-        if found is None:
-            found = self._lookups[id(layout)] = _column_lookup(layout)
-        return found
 
     def report(
         self,
@@ -102,196 +105,150 @@ class Assembler:
             )
         )
 
+
+class Grouper:
+    def __init__(self, reporter: Reporter, mapping: LedgerMapping) -> None:
+        self.reporter = reporter
+        self.convention = mapping.ledger.siblings_by
+        self.drafts: dict[object, Draft] = {}
+        self._row_ids: dict[str, tuple[str, int]] = {}  # 受付番号 -> (sheet, row) where first seen
+        self._last: tuple[str, str] | None = None  # (sheet, 受付番号) of the previous data row
+        self._columns: dict[int, dict[str, int]] = {}
+
+    def column_of(self, layout: HeaderLayout) -> dict[str, int]:
+        found = self._columns.get(id(layout))
+        if found is None:
+            found = self._columns[id(layout)] = {b.ref.value_key: b.column for b in layout.bindings}
+        return found
+
     def add_sheet(self, data: SheetRows) -> None:
-        field_of = {b.column: b.ref.field for b in data.layout.bindings}
-        column_of = self._lookup(data.layout)
-        app_keys = tuple(
-            key
-            for key in (b.ref.value_key for b in data.layout.bindings)
-            if key in APPLICATION_KEYS or key.startswith(APPLICATION_KEYS_PREFIXES)
-        )
-        unmapped = dict(data.layout.unmapped)
-        for number, values, failures, note_column in data.rows:
-            if note_column >= 0:
-                self.report(
-                    data.sheet, number, "対応表にない列だけに値がある行を読み飛ばしました / row skipped: values "
-                    "only in unmapped columns", Severity.INFO, None, note_column, None, unmapped.get(note_column),
-                )  # fmt: skip
+        report = self.reporter.report
+        layout = data.layout
+        columns = self.column_of(layout)
+        key_of = {b.column: b.ref.value_key for b in layout.bindings}
+        field_of = {b.column: b.ref.field for b in layout.bindings}
+        unmapped = dict(layout.unmapped)
+        _fill_merged(data, key_of)
+        for number, values, failures, note_column, skipped in data.rows:
+            if skipped:
+                report(data.sheet, number, _NOT_DATA[skipped], Severity.INFO, None, note_column, None,
+                       unmapped.get(note_column))  # fmt: skip
                 continue
-            fatal = False
+            if note_column >= 0:
+                report(data.sheet, number, "対応表にない列だけに値がある行を読み飛ばしました / row skipped: values only "
+                       "in unmapped columns", Severity.INFO, None, note_column, None, unmapped.get(note_column))  # fmt: skip
+                continue
+            failed = set()
             for column, raw, message in failures:
-                required = field_of.get(column, "") in REQUIRED_FIELDS
-                fatal = fatal or required
-                suffix = "" if required else "（この値は空欄として扱いました / value left out）"
-                severity = Severity.ERROR if required else Severity.WARNING
-                self.report(data.sheet, number, message + suffix, severity, data.layout, column, raw)
+                failed.add(key_of.get(column, ""))
+                error = field_of.get(column, "") in ERROR_FIELDS
+                report(data.sheet, number, message + "（この値は空欄として扱いました / value left out）",
+                       Severity.ERROR if error else Severity.WARNING, layout, column, raw)  # fmt: skip
             app_id = values.get("application_id")
             if not isinstance(app_id, str):
-                self.report(
-                    data.sheet, number, "受付番号がありません。この行は読み込めません / no application id: "
-                    "row skipped", Severity.ERROR, data.layout, column_of("application_id"),
-                )  # fmt: skip
-                continue
-            self._add_row(
-                data, number, app_id, {k: values[k] for k in app_keys if k in values}, values, fatal
-            )
+                if "application_id" in failed:
+                    continue  # reported above
+                if values.keys() <= {"remarks"}:
+                    report(data.sheet, number, "備考だけの行を読み飛ばしました / row skipped: a remark only",
+                           Severity.INFO, layout, columns.get("remarks"))  # fmt: skip
+                    continue
+                if not values.get("child_name"):
+                    report(data.sheet, number, "受付番号も児童氏名もない行です。この行は読み込めません / no "
+                           "application id and no child name: row dropped", Severity.ERROR, layout,
+                           columns.get("application_id"))  # fmt: skip
+                    continue
+                app_id = f"{data.sheet}-R{number}"
+                report(data.sheet, number, f"受付番号がありません。仮の番号 {app_id} を付けました。番号を入力して"
+                       "ください / no application id: a provisional one was given", Severity.ERROR, layout,
+                       columns.get("application_id"))  # fmt: skip
+                values["application_id"] = app_id
+            self._add(Row(data.sheet, number, values, layout, frozenset(failed)), app_id)
 
-    def _add_row(
-        self,
-        data: SheetRows,
-        number: int,
-        app_id: str,
-        app_values: dict[str, object],
-        values: dict[str, object],
-        fatal: bool,
-    ) -> None:
-        child_values = {k: values[k] for k in CHILD_KEYS if k in values}
-        draft = self._drafts.get(app_id)
+    def _add(self, row: Row, app_id: str) -> None:
+        convention = self.convention
+        previous = self._last
+        self._last = (row.sheet, app_id)
+        if convention == "application_id":
+            self._join(app_id, row, app_id)
+            return
+        if convention == "consecutive_id" and previous == (row.sheet, app_id) and app_id in self.drafts:
+            self._join(app_id, row, app_id)
+            return
+        seen = self._row_ids.get(app_id)
+        if seen is not None:
+            renamed = f"{app_id}-R{row.number}"
+            self.reporter.report(
+                row.sheet, row.number, f"受付番号 {app_id} は {seen[0]} の {seen[1]} 行目にもあります。別の申込として "
+                f"{renamed} にしました。番号を直してください / duplicate application id: kept apart as {renamed}",
+                Severity.ERROR, row.layout, self.column_of(row.layout).get("application_id"), app_id,
+            )  # fmt: skip
+            app_id = renamed
+            row.values["application_id"] = renamed
+            self._last = (row.sheet, renamed)
+        self._row_ids[app_id] = (row.sheet, row.number)
+        if convention == "household":
+            number = row.values.get("household_number")
+            group = ("household", number) if isinstance(number, str) else ("row", row.sheet, row.number)
+            self._join(group, row, app_id)
+        else:
+            self._join(app_id, row, app_id)
+
+    def _join(self, group: object, row: Row, app_id: str) -> None:
+        draft = self.drafts.get(group)
+        values = row.values
         if draft is None:
-            draft = self._drafts[app_id] = _Draft(app_id, data.sheet, number, app_values)
-        elif app_values != draft.values:
-            column_of = self._lookup(data.layout)
-            for key in sorted(set(app_values) | set(draft.values)):
-                if app_values.get(key) != draft.values.get(key):
-                    self.report(
-                        data.sheet, number, f"同じ受付番号 {app_id} の {draft.first_row} 行目と値が違います。"
-                        f"{draft.first_row} 行目の値を使いました / differs from the application's first row",
-                        Severity.WARNING, data.layout, column_of(key),
-                    )  # fmt: skip
-        draft.failed = draft.failed or fatal
-        draft.children.append((data.sheet, number, child_values, data.layout))
-
-    def build(self, admission_year_of: Callable[[dt.date], int]) -> list[Application]:
-        applications: list[Application] = []
-        child_owner: dict[str, str] = {}
-        for draft in self._drafts.values():
-            if draft.failed:
-                self.report(
-                    draft.sheet, draft.first_row, f"受付番号 {draft.application_id}: 上のエラーのため申込を読み込み"
-                    "ませんでした / application left out because of the errors above", Severity.ERROR,
+            self._resolve_ditto(None, row)
+            app_values = {k: v for k, v in values.items() if not is_child_key(k)}
+            self.drafts[group] = Draft(app_id, [row], app_values, column_of=self.column_of(row.layout))
+            return
+        self._resolve_ditto(draft.rows[-1], row)
+        mine = draft.values
+        columns = self.column_of(row.layout)
+        for key, value in values.items():
+            if is_child_key(key) or key == "application_id":
+                continue
+            known = mine.get(key)
+            if known is None:
+                mine[key] = value
+            elif known != value:
+                self.reporter.report(
+                    row.sheet, row.number, f"同じ申込 {draft.application_id} の {draft.first.number} 行目と値が違います。"
+                    f"{draft.first.number} 行目の値を使いました / differs from the application's first row",
+                    Severity.WARNING, row.layout, columns.get(key),
                 )  # fmt: skip
-                continue
-            record = self._record(draft)
-            if record is None:
-                continue
-            try:
-                application = parse_record(Application, record)
-            except InvalidRecordError as exc:
-                self.report(draft.sheet, draft.first_row, f"{exc}", Severity.ERROR)
-                continue
-            clash = next((c.id for c in application.children if c.id in child_owner), None)
-            if clash is not None:
-                self.report(
-                    draft.sheet, draft.first_row, f"児童番号 {clash} は受付番号 {child_owner[clash]} にもあります。"
-                    "申込を読み込みませんでした / duplicate child id", Severity.ERROR,
+        draft.rows.append(row)
+
+    def _resolve_ditto(self, above: Row | None, row: Row) -> None:
+        values = row.values
+        marked = [key for key, value in values.items() if value is DITTO or value == DITTO]
+        for key in marked:
+            source = above.values.get(key) if above is not None else None
+            if source is None:
+                del values[key]
+                self.reporter.report(
+                    row.sheet, row.number, "「同上」ですが、同じ申込（世帯）の上の行にこの値がありません。値を入力して"
+                    "ください / ditto mark with no value above in the same application", Severity.ERROR,
+                    row.layout, self.column_of(row.layout).get(key), "同上",
                 )  # fmt: skip
-                continue
-            for child in application.children:
-                child_owner[child.id] = application.id
-            self._check_age_classes(draft, application, admission_year_of(application.desired_start))
-            applications.append(application)
-        return applications
-
-    def _record(self, draft: _Draft) -> dict[str, object] | None:
-        """The application as a dict for validation, or None after reporting each problem at its cell."""
-        values = draft.values
-        layout = draft.children[0][3]
-        column_of = self._lookup(layout)
-        problems: list[tuple[int, str | None, str]] = []  # (row, field key, message)
-        first = draft.first_row
-        start = values.get("desired_start")
-        if start is None:
-            problems.append((first, "desired_start", "入所希望月がありません / no desired start month"))
-        elif isinstance(start, dt.date) and start.day != 1:
-            problems.append(
-                (first, "desired_start", f"入所希望月 {start} は1日にしてください / must be a 1st")
-            )
-        # Look up the few keys an application can have instead of scanning its values: this runs
-        # 100,000 times for a big ledger.
-        ranks = [rank for rank, key in _PREFERENCE_KEYS if key in values]
-        present = values.keys()
-        slots = self._guardians.slots(present)
-        flags = {flag for flag, key in _FLAG_KEYS if key in values}
-        preferences: list[object] = []
-        for rank in ranks:
-            nursery = values[_PREFERENCE_KEYS[rank - 1][1]]
-            if nursery in preferences:
-                problems.append(
-                    (
-                        first,
-                        f"preference:{rank}",
-                        f"第{rank}希望 {nursery} は上位の希望と重複しています / duplicate",
-                    )
-                )
-            preferences.append(nursery)
-        if not preferences:
-            problems.append((first, "preference:1", "希望園が1つもありません / no nursery preference"))
-        elif ranks != list(range(1, len(ranks) + 1)):
-            self.report(
-                draft.sheet, first, f"希望園の順位が飛んでいます（{ranks}）。順に繰り上げました / "
-                "preference ranks have gaps; moved up in order", Severity.WARNING, layout, column_of(f"preference:{ranks[0]}"),
-            )  # fmt: skip
-        guardians = self._guardians.read(values, slots, problems, first)
-        children = []
-        for index, (_sheet, number, child, _layout) in enumerate(draft.children, start=1):
-            child_id = child.get("child_id") or (
-                f"{draft.application_id}-{index}" if self.derive_child_id else None
-            )
-            if child_id is None:
-                problems.append((number, "child_id", "児童番号がありません / no child id"))
-            if "birth_date" not in child:
-                problems.append((number, "birth_date", "生年月日がありません / no birth date"))
-            children.append(
-                {"id": child_id, "name": child.get("child_name"), "kana": child.get("kana"),
-                 "birth_date": child.get("birth_date"), "current_nursery": child.get("current_nursery")}
-            )  # fmt: skip
-        if problems:
-            for row, field_key, message in problems:
-                self.report(
-                    draft.sheet, row, f"受付番号 {draft.application_id}: {message}（申込を読み込みませんでした / "
-                    "application left out）", Severity.ERROR, layout, column_of(field_key) if field_key else None,
-                )  # fmt: skip
-            return None
-        flags |= set(values.get("flags", frozenset()))  # type: ignore[call-overload]
-        return {
-            "id": draft.application_id,
-            "received_on": values.get("received_on"),
-            "household": {
-                "guardians": guardians,
-                "flags": sorted(flags),
-                "income_levy_yen": values.get("income_levy_yen"),
-                "siblings_enrolled_at": values.get("siblings_enrolled_at", ()),
-            },
-            "children": children,
-            "preferences": preferences,
-            "allow_split": bool(values.get("allow_split", False)),
-            "desired_start": start,
-        }
-
-    def _check_age_classes(self, draft: _Draft, application: Application, year: int) -> None:
-        for child, (sheet, number, values, layout) in zip(application.children, draft.children, strict=True):
-            stated = values.get("age_class")
-            column_of = self._lookup(layout)
-            column = column_of("age_class")
-            try:
-                actual = child.age_class(year)
-            except InvalidRecordError as exc:
-                self.report(sheet, number, str(exc), Severity.WARNING, layout, column_of("birth_date"))
-                continue
-            if stated is not None and stated != actual:
-                self.report(
-                    sheet, number, f"年齢クラス {stated}歳児 は生年月日から計算した {actual}歳児 と違います"
-                    f"（{year}年4月1日時点） / stated age class differs from the birth date", Severity.WARNING,
-                    layout, column, str(stated),
-                )  # fmt: skip
-
-    def contacts(self) -> list[Contact]:
-        return [
-            Contact(d.application_id, d.values.get("phone"), d.values.get("postal_code"))  # type: ignore[arg-type]
-            for d in self._drafts.values()
-            if not d.failed and ("phone" in d.values or "postal_code" in d.values)
-        ]
+                row.failed = row.failed | {key}
+            else:
+                values[key] = source
 
 
-def _column_lookup(layout: HeaderLayout) -> Callable[[str], int | None]:
-    return {binding.ref.value_key: binding.column for binding in layout.bindings}.get
+def _fill_merged(data: SheetRows, key_of: dict[int, str]) -> None:
+    """A cell merged down over several data rows (a household's cells over its children) holds for each."""
+    below = [m for m in data.merges if m.first_row > data.layout.header_row and m.last_row > m.first_row]
+    if not below:
+        return
+    by_number = {
+        number: values for number, values, _f, note, skipped in data.rows if note < 0 and not skipped
+    }
+    for merge in below:
+        key = key_of.get(merge.first_col)
+        top = by_number.get(merge.first_row)
+        if key is None or top is None or key not in top:
+            continue
+        for number in range(merge.first_row + 1, merge.last_row + 1):
+            values = by_number.get(number)
+            if values is not None and key not in values:
+                values[key] = top[key]

@@ -10,22 +10,23 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from matching.records import MAX_HOURS_PER_MONTH
+from matching.profile import CityProfile, FactDeclaration, FactType
+from matching.records import MAX_HOURS_PER_MONTH, MAX_HOURS_PER_WEEK, SiblingCondition
+from sheets.hours import parse_hours
 from sheets.mapping import FLAG_SYNONYMS, LedgerMapping
 from sheets.values import (
     CellValueError,
     RawValue,
     header_key,
+    katakana,
     normalise_text,
     parse_date,
     parse_int,
     parse_mark,
-    parse_number,
     parse_phone,
     parse_postal_code,
 )
 
-HOUR_UNITS = frozenset({"時間", "h", "hr", "hrs", "時間/月", "h/月"})
 DAY_UNITS = frozenset({"日", "日/週", "d", "days"})
 YEN_UNITS = frozenset({"円"})
 SEAT_UNITS = frozenset({"人", "名", "席"})
@@ -101,12 +102,19 @@ def _name_key(text: str) -> str:
     return header_key(text)
 
 
-def nursery_index(names: dict[str, str], mapping: LedgerMapping) -> NurseryIndex:
+def nursery_index(
+    names: dict[str, str], mapping: LedgerMapping, aliases: dict[str, tuple[str, ...]] | None = None
+) -> NurseryIndex:
+    """Names compared after NFKC with whitespace removed; the records' own aliases and the mapping's
+    [nursery_aliases] name the same nursery."""
     by_key: dict[str, str] = {}
     for nursery_id, name in names.items():
         by_key.setdefault(_name_key(name), nursery_id)
-    for nursery_id, aliases in mapping.nursery_aliases.items():
-        for alias in aliases:
+    for nursery_id, others in (aliases or {}).items():
+        for alias in others:
+            by_key.setdefault(_name_key(alias), nursery_id)
+    for nursery_id, written in mapping.nursery_aliases.items():
+        for alias in written:
             by_key[_name_key(alias)] = nursery_id
     return NurseryIndex(frozenset(names), by_key, mapping.ledger.nurseries_by)
 
@@ -174,8 +182,11 @@ def _list_splitter(separators: str) -> Callable[[str], list[str]]:
     return split
 
 
-def build_converters(mapping: LedgerMapping, nurseries: NurseryIndex) -> dict[str, Cached]:
-    """One cached converter per field name (the FieldRef.field of a column binding)."""
+def build_converters(
+    mapping: LedgerMapping, nurseries: NurseryIndex, profile: CityProfile | None = None
+) -> dict[str, Cached]:
+    """One cached converter per field name (the FieldRef.field of a column binding), and one per
+    city-declared fact (`fact:<name>`)."""
     extra_true = frozenset(header_key(mark) for mark in mapping.true_marks)
     split = _list_splitter(mapping.ledger.list_separators)
     flag_keys = {
@@ -216,6 +227,25 @@ def build_converters(mapping: LedgerMapping, nurseries: NurseryIndex) -> dict[st
             return None
         return parse_int(text.replace("歳児クラス", "歳児").replace("クラス", ""), frozenset({"歳児", "歳"}))
 
+    def sibling_condition(raw: RawValue) -> str | None:
+        text = normalise_text(raw)
+        if text is None:
+            return None
+        found = profile.sibling_condition(text) if profile is not None else _standard_condition(text)
+        if found is None:
+            words = "・".join(
+                [*(profile.sibling_labels if profile else ()), *(c.value for c in SiblingCondition)]
+            )
+            raise CellValueError(
+                f"きょうだいの条件「{text}」が分かりません（{words}） / unknown sibling condition"
+            )
+        return found.value
+
+    def hours(weekly: bool) -> Callable[[RawValue], object]:
+        return optional(lambda raw: parse_hours(raw, weekly=weekly, max_month=MAX_HOURS_PER_MONTH,
+                                                max_week=MAX_HOURS_PER_WEEK))  # fmt: skip
+
+    yen = _bounded(lambda r: parse_int(r, YEN_UNITS), 0, MAX_LEVY_YEN, "所得割額")
     parsers: dict[str, Callable[[RawValue], object]] = {
         "application_id": _required_text,
         "child_id": _text,
@@ -224,27 +254,103 @@ def build_converters(mapping: LedgerMapping, nurseries: NurseryIndex) -> dict[st
         "preference": nursery,
         "allow_split": mark,
         "siblings_enrolled_at": nursery_list,
-        "income_levy_yen": _bounded(lambda r: parse_int(r, YEN_UNITS), 0, MAX_LEVY_YEN, "所得割額"),
+        "income_levy_yen": yen,
         "flags": flag_list,
         "flag": mark,
         "phone": optional(parse_phone),
         "postal_code": optional(parse_postal_code),
+        "household_number": _text,
+        "address": _text,
+        "remarks": _text,
+        "sibling_condition": sibling_condition,
         "child_name": _text,
-        "kana": _text,
+        "kana": katakana,
+        "sex": _sex,
         "birth_date": _date,
         "age_class": age_class,
         "current_nursery": nursery,
         "guardian.relation": _text,
         "guardian.name": _text,
+        "guardian.kana": katakana,
+        "guardian.birth_date": _date,
+        "guardian.income_levy_yen": yen,
         "guardian.reason": _synonym_lookup(mapping.merged("reasons"), "事由"),
         "guardian.work_style": _synonym_lookup(mapping.merged("work_styles"), "就労形態"),
-        "guardian.hours_per_month": _bounded(
-            lambda r: parse_number(r, HOUR_UNITS), 0, MAX_HOURS_PER_MONTH, "月の就労時間"
-        ),
+        "guardian.hours_per_month": hours(weekly=False),
+        "guardian.hours_per_week": hours(weekly=True),
         "guardian.days_per_week": _bounded(lambda r: parse_int(r, DAY_UNITS), 0, 7, "週の就労日数"),
         "guardian.level": _text,
     }
-    return {field: Cached(parse) for field, parse in parsers.items()}
+    if profile is not None:
+        for fact in profile.facts:
+            parsers[f"fact:{fact.name}"] = _fact_parser(fact, extra_true)
+    ditto = frozenset(header_key(mark) for mark in mapping.ledger.ditto_marks)
+    return {
+        field: Cached(parse if field in ("application_id", "child_id") else _or_ditto(parse, ditto))
+        for field, parse in parsers.items()
+    }
+
+
+# A ditto mark (同上, 〃) converts to this value; the assembler replaces it with the row above's value.
+DITTO = "\x00同上"
+
+
+def _or_ditto(parse: Callable[[RawValue], object], marks: frozenset[str]) -> Callable[[RawValue], object]:
+    def convert(raw: RawValue) -> object:
+        if raw.__class__ is str and len(raw) <= 4 and header_key(raw) in marks:
+            return DITTO
+        return parse(raw)
+
+    return convert
+
+
+_SEXES = {"男": "男", "男児": "男", "男性": "男", "1": "男", "m": "男", "女": "女", "女児": "女", "女性": "女",
+          "2": "女", "f": "女"}  # fmt: skip
+
+
+def _sex(raw: RawValue) -> str | None:
+    text = normalise_text(raw)
+    if text is None:
+        return None
+    found = _SEXES.get(text.lower())
+    if found is None:
+        raise CellValueError(f"性別「{text}」が分かりません（男・女） / unknown sex")
+    return found
+
+
+def _standard_condition(text: str) -> SiblingCondition | None:
+    try:
+        return SiblingCondition(text)
+    except ValueError:
+        return None
+
+
+FACT_UNITS = frozenset({"か月", "ヶ月", "ヵ月", "カ月", "月", "年", "人", "回", "日"})
+
+
+def _fact_parser(fact: FactDeclaration, extra_true: frozenset[str]) -> Callable[[RawValue], object]:
+    """A city-declared fact's cells, typed by its declaration; a blank cell states nothing."""
+
+    def convert(raw: RawValue) -> object:
+        if normalise_text(raw) is None:
+            return None
+        if fact.type is FactType.BOOL:
+            return parse_mark(raw, extra_true) or None
+        if fact.type is FactType.INT:
+            value: object = parse_int(raw, FACT_UNITS)
+        elif fact.type is FactType.DATE:
+            value = parse_date(raw)
+        else:
+            text = normalise_text(raw) or ""
+            if fact.type is FactType.CHOICE:
+                text = next((c for c in fact.choices if header_key(c) == header_key(text)), text)
+            value = text
+        try:
+            return fact.coerce(value)
+        except ValueError as exc:
+            raise CellValueError(str(exc)) from exc
+
+    return convert
 
 
 def capacity_converter() -> Cached:

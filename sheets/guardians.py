@@ -1,14 +1,18 @@
-"""The guardians of one application, from a ledger's guardian column groups (保護者1, 保護者2 …).
+"""The guardians of one application, from a ledger's guardian column groups (保護者1, 保護者2 / 父, 母 …).
 
-Problems are collected, not raised: the assembler reports each at its cell and leaves the application out.
+Problems are collected, not raised: the builder reports each at its cell. A guardian the record cannot
+hold without a value (no 続柄, no 事由, a working guardian without hours or days) puts the application on
+hold; a missing name, kana, birth date or income only leaves that value out.
 """
 
 from __future__ import annotations
 
 from collections.abc import KeysView
+from fractions import Fraction
 
 from matching.errors import InvalidRecordError
 from matching.records import Reason, ReasonKind, parse_record
+from sheets.hours import Hours, monthly_equivalent
 from sheets.mapping import GUARDIAN_FIELDS
 
 MAX_GUARDIAN_SLOTS = 4  # Household allows at most four guardians
@@ -17,64 +21,105 @@ _GUARDIAN_KEYS = tuple(
 )
 _GUARDIAN_KEY_SETS = tuple(frozenset(keys.values()) for keys in _GUARDIAN_KEYS)
 _WORK = ReasonKind.WORK.value
+# (row, field key or None, message)
+Problem = tuple[int, str | None, str]
 
 
 class GuardianReader:
-    def __init__(self, slot_relations: tuple[str, ...] | None) -> None:
+    def __init__(
+        self, slot_relations: tuple[str, ...] | None, weeks_per_month: Fraction, default_reason: str | None
+    ) -> None:
         # 続柄 by column group where the ledger has no relation column (保護者1 = 父 …)
         self._slot_relations = slot_relations
+        self._weeks = weeks_per_month
+        self._default_reason = default_reason
         self._reasons: dict[tuple[object, ...], Reason] = {}
 
     @staticmethod
     def slots(present: KeysView[str]) -> list[int]:
-        """The guardian column groups this application has values in."""
+        """The guardian column groups this application has values in (facts alone do not make one)."""
         return [slot for slot, keys in enumerate(_GUARDIAN_KEY_SETS) if not present.isdisjoint(keys)]
 
     def read(
         self,
         values: dict[str, object],
         slots: list[int],
-        problems: list[tuple[int, str | None, str]],
+        problems: list[Problem],
         row: int,
-    ) -> list[dict[str, object]]:
-        """Guardian dicts ready for validation; each missing value is added to `problems` as
-        (row, field key, message)."""
+        failed: frozenset[str],
+    ) -> list[tuple[int, dict[str, object]]]:
+        """(slot, guardian dict) ready for validation; what blocks the record is added to `problems`."""
         guardians = []
         for slot in slots:
             keys = _GUARDIAN_KEYS[slot]
             relation = values.get(keys["relation"]) or (
-                self._slot_relations[slot] if self._slot_relations else None
+                self._slot_relations[slot]
+                if self._slot_relations and slot < len(self._slot_relations)
+                else None
             )
             label = f"保護者{slot + 1}"
             if relation is None:
-                problems.append(
-                    (row, f"guardian.relation:{slot}", f"{label}の続柄がありません / no relation")
-                )
+                problems.append((row, keys["relation"], f"{label}の続柄がありません / no relation"))
+            hours = values.get(keys["hours_per_month"]) or values.get(keys["hours_per_week"])
+            days = values.get(keys["days_per_week"])
+            if isinstance(hours, Hours) and days is None and hours.days is not None:
+                days = hours.days
             kind = values.get(keys["reason"])
+            if kind is None and (hours is not None or days is not None) and keys["reason"] not in failed:
+                kind = self._default_reason
             if kind is None:
-                problems.append((row, f"guardian.reason:{slot}", f"{label}の事由がありません / no reason"))
+                if keys["reason"] not in failed:
+                    problems.append((row, keys["reason"], f"{label}の事由がありません / no reason"))
+                else:
+                    problems.append((row, None, f"{label}の事由が読めません / the reason could not be read"))
                 continue
+            per_month = per_week = None
+            if isinstance(hours, Hours):
+                per_month, per_week = hours.per_month, hours.per_week
+                if per_week is not None and per_month is None:
+                    per_month = monthly_equivalent(per_week, self._weeks)
             reason = {
                 "kind": kind,
                 "work_style": values.get(keys["work_style"]),
-                "hours_per_month": values.get(keys["hours_per_month"]),
-                "days_per_week": values.get(keys["days_per_week"]),
+                "hours_per_month": per_month,
+                "hours_per_week": per_week,
+                "days_per_week": days,
                 "level": values.get(keys["level"]),
             }
             if kind == _WORK:
-                for name, what in (("hours_per_month", "月就労時間"), ("days_per_week", "週就労日数")):
-                    if reason[name] is None:
-                        problems.append(
-                            (
-                                row,
-                                f"guardian.{name}:{slot}",
-                                f"{label}: 就労には{what}が必要です / work needs {name}",
-                            )
+                missing = [
+                    (key, what)
+                    for key, what, value in (
+                        (keys["hours_per_month"], "就労時間", per_month),
+                        (keys["days_per_week"], "週就労日数", days),
+                    )
+                    if value is None
+                ]
+                for key, what in missing:
+                    spoiled = key in failed or (
+                        key == keys["hours_per_month"] and keys["hours_per_week"] in failed
+                    )
+                    problems.append(
+                        (
+                            row,
+                            None if spoiled else key,
+                            f"{label}: 就労には{what}が必要です / work needs {what}",
                         )
-                if any(reason[name] is None for name in ("hours_per_month", "days_per_week")):
+                    )
+                if missing:
                     continue
             guardians.append(
-                {"relation": relation, "name": values.get(keys["name"]), "reasons": [self._reason(reason)]}
+                (
+                    slot,
+                    {
+                        "relation": relation,
+                        "name": values.get(keys["name"]),
+                        "kana": values.get(keys["kana"]),
+                        "birth_date": values.get(keys["birth_date"]),
+                        "income_levy_yen": values.get(keys["income_levy_yen"]),
+                        "reasons": [self._reason(reason)],
+                    },
+                )
             )
         if not guardians and not problems:
             problems.append((row, None, "保護者の情報がありません / no guardian"))

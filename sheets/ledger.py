@@ -3,7 +3,9 @@
     reading = read_ledger(Path("受付台帳.xlsx"), load_mapping(Path("city.mapping.toml")))
 
 One bad row never stops the others: every problem becomes a :class:`LedgerIssue`; only a file that cannot
-be opened at all (WorkbookRefusedError) or mapped at all (LedgerFormatError) raises.
+be opened at all (WorkbookRefusedError) or mapped at all (LedgerFormatError) raises. With the city
+profile (`profile=`), declared facts, the city's sibling words, its weeks-per-month factor and the
+round's first day (the default 入所希望月) apply.
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ from itertools import islice
 from pathlib import Path
 
 from matching.errors import InvalidRecordError
-from matching.records import Application, Nursery, parse_record
-from sheets.assemble import Assembler, Contact, SheetRows
+from matching.profile import CityProfile
+from matching.records import DEFAULT_WEEKS_PER_MONTH, Application, Nursery, parse_record
+from sheets.assemble import Grouper, Reporter, SheetRows
+from sheets.build import HeldApplication, RecordBuilder
 from sheets.converters import Failure, build_converters, capacity_converter, nursery_index
 from sheets.errors import LedgerFormatError
 from sheets.gcpause import pause_cyclic_gc
+from sheets.guardians import GuardianReader
 from sheets.header import HeaderLayout, application_vocabulary, find_header, nursery_vocabulary
 from sheets.issues import LedgerIssue, Severity, issue_sort_key, raw_preview
 from sheets.mapping import LedgerMapping
@@ -31,7 +36,6 @@ from sheets.xlsx_stream import CellValue, RowChunks, XlsxBook, column_letters
 REQUIRED_APPLICATION_COLUMNS = {
     "application_id": "受付番号",
     "birth_date": "生年月日",
-    "desired_start": "入所希望月",
     "preference": "第1希望",
 }
 
@@ -41,7 +45,7 @@ class LedgerReading:
     applications: tuple[Application, ...]
     nurseries: tuple[Nursery, ...]
     issues: tuple[LedgerIssue, ...]
-    contacts: tuple[Contact, ...] = ()
+    held: tuple[HeldApplication, ...] = ()  # stated in the ledger, not yet usable: see the issues
 
     @property
     def has_errors(self) -> bool:
@@ -59,15 +63,46 @@ def read_ledger(
     *,
     nurseries: Sequence[Nursery] = (),
     limits: WorkbookLimits = DEFAULT_LIMITS,
+    profile: CityProfile | None = None,
+    round_id: str | None = None,
 ) -> LedgerReading:
     """Normalise the ledger at `path`. `nurseries` adds known nurseries (e.g. from nurseries.json) to
     those found on the ledger's own nursery sheet, for resolving the names staff wrote."""
     check_workbook(path, limits)
+    if mapping.fact_columns and profile is None:
+        raise LedgerFormatError(
+            f"{path.name}: 対応表に [fact_columns] があります。市のプロファイル (--city) を指定してください / "
+            "the mapping fills declared facts: give the city profile"
+        )
     with pause_cyclic_gc():
-        return _read(path, mapping, nurseries)
+        return _read(path, mapping, nurseries, profile, _default_start(mapping, profile, round_id))
 
 
-def _read(path: Path, mapping: LedgerMapping, nurseries: Sequence[Nursery]) -> LedgerReading:
+def _default_start(
+    mapping: LedgerMapping, profile: CityProfile | None, round_id: str | None
+) -> dt.date | None:
+    """The 入所希望月 of rows without one: the mapping's default, else the profile round's first day."""
+    wanted = mapping.defaults.desired_start
+    if wanted is not None and not wanted.startswith("round"):
+        return dt.date.fromisoformat(wanted)
+    if profile is None:
+        if wanted is not None:
+            raise LedgerFormatError(
+                f'desired_start = "{wanted}" には市のプロファイル (--city) が必要です / needs the city profile'
+            )
+        return None
+    if wanted is not None and wanted.startswith("round:"):
+        round_id = round_id or wanted.split(":", 1)[1]
+    return profile.round(round_id).first_day
+
+
+def _read(
+    path: Path,
+    mapping: LedgerMapping,
+    nurseries: Sequence[Nursery],
+    profile: CityProfile | None,
+    default_start: dt.date | None,
+) -> LedgerReading:
     issues: list[LedgerIssue] = []
     with XlsxBook(path) as book:
         sheet_chunks = {sheet: book.row_chunks(sheet) for sheet in book.sheet_names}
@@ -79,16 +114,18 @@ def _read(path: Path, mapping: LedgerMapping, nurseries: Sequence[Nursery]) -> L
                 _read_nurseries(book, path.name, nursery_sheet, sheet_chunks[nursery_sheet], mapping, issues)
             )
         names = {n.id: n.name for n in found}
-        converters = build_converters(mapping, nursery_index(names, mapping))
-        assembler = Assembler(
-            path.name,
-            mapping.ledger.derive_child_id,
-            mapping.guardians.slots if mapping.ledger.relation_from_slot else None,
-        )
-        vocabulary = application_vocabulary(mapping)
+        aliases = {n.id: n.aliases for n in found if n.aliases}
+        converters = build_converters(mapping, nursery_index(names, mapping, aliases), profile)
+        reporter = Reporter(path.name)
+        grouper = Grouper(reporter, mapping)
+        fact_levels = {f.name: f.level.value for f in profile.facts} if profile is not None else None
+        vocabulary = application_vocabulary(mapping, fact_levels)
         sheets_read = 0
         for sheet in _application_sheets(book, mapping, nursery_sheet):
-            layout = find_header(headers[sheet], vocabulary, book.merges(sheet))
+            merges = book.merges(sheet)
+            layout = find_header(
+                headers[sheet], vocabulary, merges, book.hidden_columns(sheet), mapping.ledger.header_rows
+            )
             missing = _missing_columns(layout, mapping)
             if layout is None or missing:
                 message = (
@@ -97,32 +134,52 @@ def _read(path: Path, mapping: LedgerMapping, nurseries: Sequence[Nursery]) -> L
                 )
                 if mapping.ledger.application_sheets:
                     raise LedgerFormatError(f"{path.name}: {message}")
-                assembler.report(
+                reporter.report(
                     sheet, None, message + "（シートを読み飛ばしました / sheet skipped）", Severity.INFO
                 )
                 continue
             for column, header in layout.unmapped:
-                assembler.report(
+                reporter.report(
                     sheet, layout.header_row, f"列「{header}」は対応表にないため読み飛ばしました / unmapped column "
                     "skipped", Severity.INFO, None, column, None, header,
                 )  # fmt: skip
-            rows = parse_sheet_rows(
-                book, sheet_chunks[sheet], plan_for(layout, converters), layout.header_row
-            )
-            assembler.add_sheet(SheetRows(sheet, layout, rows))
+            for column, header in layout.hidden:
+                reporter.report(
+                    sheet, layout.header_row, f"列「{header}」は非表示のため読みません / hidden column not read",
+                    Severity.INFO, None, column, None, header,
+                )  # fmt: skip
+            plan = plan_for(layout, converters, mapping.ledger.totals_labels)
+            rows = parse_sheet_rows(book, sheet_chunks[sheet], plan, layout.header_row)
+            grouper.add_sheet(SheetRows(sheet, layout, rows, merges))
             sheets_read += 1
         if sheets_read == 0:
             raise LedgerFormatError(
                 f"{path.name}: 申込の見出し行があるシートが見つかりません。対応表を確認してください / "
                 "no sheet with an application header; check the mapping file"
             )
-        applications = assembler.build(admission_year_of)
-    issues.extend(assembler.issues)
+        slot_relations = (
+            tuple(mapping.slot_relation(i) for i in range(len(mapping.guardians.slots)))
+            if mapping.ledger.relation_from_slot
+            else None
+        )
+        weeks = profile.weeks_per_month if profile is not None else DEFAULT_WEEKS_PER_MONTH
+        default_reason = mapping.defaults.reason.value if mapping.defaults.reason is not None else None
+        builder = RecordBuilder(
+            reporter,
+            GuardianReader(slot_relations, weeks, default_reason),
+            derive_child_id=mapping.ledger.derive_child_id,
+            child_id_from_row=mapping.ledger.siblings_by in ("household", "none"),
+            default_start=default_start,
+            required=frozenset(mapping.ledger.required),
+            admission_year_of=admission_year_of,
+        )
+        applications = [a for a in (builder.build(d) for d in grouper.drafts.values()) if a is not None]
+    issues.extend(reporter.issues)
     return LedgerReading(
         applications=tuple(applications),
         nurseries=tuple(found[len(nurseries) :]),
         issues=tuple(sorted(issues, key=issue_sort_key)),
-        contacts=tuple(assembler.contacts()),
+        held=tuple(builder.held),
     )
 
 
@@ -170,7 +227,7 @@ def _missing_columns(layout: HeaderLayout | None, mapping: LedgerMapping) -> lis
         return []
     fields = layout.fields()
     required = dict(REQUIRED_APPLICATION_COLUMNS)
-    if not mapping.ledger.derive_child_id:
+    if not mapping.ledger.derive_child_id and mapping.ledger.siblings_by not in ("household", "none"):
         required["child_id"] = "児童番号"
     return [label for field, label in required.items() if field not in fields]
 

@@ -3,6 +3,10 @@
 Each data row becomes a :data:`ParsedRow`: its number, the converted values by field key
 (`child_name`, `preference:2`, `guardian.hours_per_month:0`, `flag:ひとり親`) and the failures
 (column, raw preview, message). Plain tuples and dicts: they cross a process boundary.
+
+Rows that are not data are marked, never converted: a totals row (its first cell 合計, 計 …), a separator
+(―――, ＊＊＊) and a footnote (※ …). They are recognised by the row's first cell, so the check costs one
+look per row.
 """
 
 from __future__ import annotations
@@ -16,11 +20,17 @@ from dataclasses import dataclass
 from sheets.converters import CACHE_LIMIT, Cached, Failure
 from sheets.header import HeaderLayout
 from sheets.issues import raw_preview
-from sheets.xlsx_stream import CellValue, RowChunks, XlsxBook
+from sheets.xlsx_stream import CellValue, RowChunks, Uncomputed, XlsxBook
 
 # (row number, values by field key, failures, column of the first value when the row has values only in
-# unmapped columns (a note) else -1)
-ParsedRow = tuple[int, dict[str, object], list[tuple[int, str | None, str]], int]
+# unmapped columns (a note) or of the first cell of a row that is not data, else -1, what the row is when it is not data ("totals", "separator",
+# "footnote") else "")
+ParsedRow = tuple[int, dict[str, object], list[tuple[int, str | None, str]], int, str]
+SEPARATOR_CHARS = frozenset("-‐―ー－=＝*＊_＿~〜・･.。 　")
+UNCOMPUTED_MESSAGE = (
+    "数式の計算結果が保存されていません。Excelで開いて保存し直すか、値を入力してください / formula "
+    "saved without its computed value: open and save the workbook in Excel, or type the value"
+)
 PARALLEL_MIN_ROWS = 20_000
 _MISSING = object()
 
@@ -30,22 +40,52 @@ class RowPlan:
     """Which converter reads which column into which field key."""
 
     steps: tuple[tuple[int, str, dict[object, object], Callable[[CellValue], object]], ...]
+    totals_labels: frozenset[str] = frozenset()
 
 
-def plan_for(layout: HeaderLayout, converters: dict[str, Cached]) -> RowPlan:
+def plan_for(
+    layout: HeaderLayout, converters: dict[str, Cached], totals_labels: Iterable[str] = ()
+) -> RowPlan:
     steps = []
     for binding in layout.bindings:
-        converter = converters[binding.ref.field]
-        steps.append((binding.column, binding.ref.value_key, converter.cache, converter.convert_uncached))
-    return RowPlan(tuple(steps))
+        ref = binding.ref
+        converter = converters[f"fact:{ref.key}" if ref.field.startswith("fact.") else ref.field]
+        steps.append((binding.column, ref.value_key, converter.cache, converter.convert_uncached))
+    return RowPlan(tuple(steps), frozenset(totals_labels))
+
+
+def _not_data(cells: list[CellValue], totals: frozenset[str]) -> tuple[str, int]:
+    """What a row is when its first cell says it is not data (else ""), and that cell's column."""
+    column, first = next(((i, cell) for i, cell in enumerate(cells) if cell is not None), (-1, None))
+    return _kind(first, totals), column
+
+
+def _kind(first: CellValue, totals: frozenset[str]) -> str:
+    if first.__class__ is not str or not isinstance(first, str):
+        return ""
+    text = first.strip()
+    if not text:
+        return ""
+    if text.replace(" ", "").replace("　", "") in totals:
+        return "totals"
+    if text[0] in "※＊*":
+        return "footnote"
+    if all(char in SEPARATOR_CHARS for char in text):
+        return "separator"
+    return ""
 
 
 def convert_rows(rows: Iterable[tuple[int, list[CellValue]]], plan: RowPlan, after: int) -> list[ParsedRow]:
     """Rows below the header (`after`), blank rows left out."""
     parsed: list[ParsedRow] = []
     steps = plan.steps
+    totals = plan.totals_labels
     for number, cells in rows:
         if number <= after:
+            continue
+        skipped, first_column = _not_data(cells, totals)
+        if skipped:
+            parsed.append((number, {}, [], first_column, skipped))
             continue
         width = len(cells)
         values: dict[str, object] = {}
@@ -58,6 +98,9 @@ def convert_rows(rows: Iterable[tuple[int, list[CellValue]]], plan: RowPlan, aft
                 continue
             if raw.__class__ is bool:
                 value = convert(raw)
+            elif raw.__class__ is Uncomputed:
+                failures.append((column, raw_preview(raw), UNCOMPUTED_MESSAGE))
+                continue
             else:
                 value = cache.get(raw, _MISSING)
                 if value is _MISSING:
@@ -69,11 +112,11 @@ def convert_rows(rows: Iterable[tuple[int, list[CellValue]]], plan: RowPlan, aft
             elif value is not None and value is not False and value != ():
                 values[key] = value
         if values or failures:
-            parsed.append((number, values, failures, -1))
+            parsed.append((number, values, failures, -1, ""))
         else:
             note = next((i for i, cell in enumerate(cells) if cell is not None and str(cell).strip()), -1)
             if note >= 0:
-                parsed.append((number, values, failures, note))
+                parsed.append((number, values, failures, note, ""))
     return parsed
 
 

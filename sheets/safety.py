@@ -1,36 +1,67 @@
-"""Checks run before any workbook is parsed, and the rule that outputs never replace inputs.
+"""The one way the project opens an untrusted workbook, and the one way it writes any file.
 
-An .xlsx file is a zip archive; everything here looks only at the file header and the zip central
-directory (declared sizes), so a zip bomb or an encrypted file is refused before a byte is inflated.
-Macros: .xlsm/.xltm files are read for cell values only (vbaProject.bin is never opened, nothing is
-evaluated) and no output of this package is ever written with a macro-enabled suffix.
+Opening (:func:`open_book`, :func:`open_workbook`, both through :func:`check_workbook`): the file header
+and zip directory are checked first (encrypted, .xls, too many parts, declared sizes), then every part
+is inflated once in bounded chunks and *measured*: the sizes a zip directory declares can be faked, the
+bytes that come out cannot. The same pass verifies each part's CRC, so a damaged file is refused with a
+message instead of failing half-way through a reader. Macros: .xlsm/.xltm files are read for cell values
+only (vbaProject.bin is never opened, nothing is evaluated) and nothing is written macro-enabled.
+
+Writing (:func:`write_atomically`): temporary file in the target folder, fsync, rename; created 0600 in
+folders created 0700 (everything the project writes may hold personal data). A crash or a full disk
+leaves the previous file, never half of a new one.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from matching.limits import DEFAULT_LIMITS as DEFAULT_INPUT_LIMITS
+from matching.limits import Limits, too_large
 from sheets.errors import OutputExistsError, WorkbookRefusedError
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
+    from sheets.xlsx_stream import XlsxBook
 
 CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # OLE compound file: encrypted .xlsx, or legacy .xls
 ZIP_MAGIC = b"PK\x03\x04"
 MACRO_SUFFIXES = frozenset({".xlsm", ".xltm", ".xlam"})
 READABLE_SUFFIXES = frozenset({".xlsx", ".xltx", *MACRO_SUFFIXES})
+_CHUNK = 1024**2
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_WORKSHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 
 
 @dataclass(frozen=True)
 class WorkbookLimits:
-    max_file_bytes: int = 200 * 1024**2
-    max_entry_bytes: int = 1024**3  # one inflated part (a worksheet's XML)
-    max_total_bytes: int = 2 * 1024**3
+    """The workbook part of :class:`matching.limits.Limits` (see there for what each bounds)."""
+
+    max_file_bytes: int = DEFAULT_INPUT_LIMITS.max_workbook_file_bytes
+    max_entry_bytes: int = DEFAULT_INPUT_LIMITS.max_workbook_part_bytes
+    max_total_bytes: int = DEFAULT_INPUT_LIMITS.max_workbook_total_bytes
     max_ratio: float = 200.0  # inflated / compressed, checked for parts over `ratio_floor_bytes`
     ratio_floor_bytes: int = 1024**2  # tiny parts compress extremely well and are harmless
-    max_entries: int = 10_000
+    max_entries: int = DEFAULT_INPUT_LIMITS.max_workbook_parts
+    max_rows: int = DEFAULT_INPUT_LIMITS.max_sheet_rows
+
+    @classmethod
+    def from_limits(cls, limits: Limits) -> WorkbookLimits:
+        return cls(
+            max_file_bytes=limits.max_workbook_file_bytes,
+            max_entry_bytes=limits.max_workbook_part_bytes,
+            max_total_bytes=limits.max_workbook_total_bytes,
+            max_entries=limits.max_workbook_parts,
+            max_rows=limits.max_sheet_rows,
+        )
 
 
 DEFAULT_LIMITS = WorkbookLimits()
@@ -40,7 +71,7 @@ def check_workbook(path: Path, limits: WorkbookLimits = DEFAULT_LIMITS) -> None:
     """Raise :class:`WorkbookRefusedError` unless `path` is a plausible, unencrypted, bounded .xlsx."""
     name = path.name
     if not path.is_file():
-        raise WorkbookRefusedError(f"{path}: ファイルがありません / file not found")
+        raise WorkbookRefusedError(f"{name}: ファイルがありません / file not found")
     if path.suffix.lower() not in READABLE_SUFFIXES:
         raise WorkbookRefusedError(
             f"{name}: .xlsx 形式で保存し直してください（{path.suffix or '拡張子なし'} は読めません） / "
@@ -66,12 +97,25 @@ def check_workbook(path: Path, limits: WorkbookLimits = DEFAULT_LIMITS) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise WorkbookRefusedError(f"{name}: ファイルが壊れています / corrupt workbook ({exc})") from exc
-    _check_entries(name, entries, limits)
+            _check_entries(name, entries, limits)
+            _measure_entries(name, archive, entries, limits)
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+    ) as exc:
+        raise WorkbookRefusedError(
+            f"{name}: ファイルが壊れています。Excelで開いて保存し直してください / corrupt workbook: "
+            "open it in Excel and save it again"
+            f" ({exc.__class__.__name__})"
+        ) from exc
 
 
 def _check_entries(name: str, entries: list[zipfile.ZipInfo], limits: WorkbookLimits) -> None:
+    """What the zip directory declares: cheap first refusals (the measured pass has the last word)."""
     if len(entries) > limits.max_entries:
         raise WorkbookRefusedError(f"{name}: 内部の部品が多すぎます / too many parts ({len(entries)})")
     names = {entry.filename for entry in entries}
@@ -85,17 +129,87 @@ def _check_entries(name: str, entries: list[zipfile.ZipInfo], limits: WorkbookLi
             raise WorkbookRefusedError(
                 f"{name}: 展開後のサイズが大きすぎます（{entry.filename}） / a part inflates beyond the limit"
             )
-        ratio = entry.file_size / max(entry.compress_size, 1)
-        if entry.file_size > limits.ratio_floor_bytes and ratio > limits.max_ratio:
-            raise WorkbookRefusedError(
-                f"{name}: 圧縮率が異常です（zip爆弾の疑い: {entry.filename} {ratio:.0f}倍） / "
-                "suspicious compression ratio (zip bomb)"
-            )
+        _check_ratio(name, entry.filename, entry.file_size, entry.compress_size, limits)
         total += entry.file_size
     if total > limits.max_total_bytes:
         raise WorkbookRefusedError(
             f"{name}: 展開後の合計サイズが大きすぎます / total inflated size beyond the limit"
         )
+
+
+def _check_ratio(name: str, part: str, inflated: int, compressed: int, limits: WorkbookLimits) -> None:
+    ratio = inflated / max(compressed, 1)
+    if inflated > limits.ratio_floor_bytes and ratio > limits.max_ratio:
+        raise WorkbookRefusedError(
+            f"{name}: 圧縮率が異常です（zip爆弾の疑い: {part} {ratio:.0f}倍） / "
+            "suspicious compression ratio (zip bomb)"
+        )
+
+
+def _measure_entries(
+    name: str, archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], limits: WorkbookLimits
+) -> None:
+    """Inflate every part in bounded chunks, counting the bytes (and a worksheet's rows) that come out.
+
+    zipfile stops at the size the directory declares and then checks the CRC, so a part declaring less
+    than it holds fails its CRC here; a part declaring more is measured as it really is.
+    """
+    total = 0
+    for entry in entries:
+        inflated = rows = 0
+        is_sheet = bool(_WORKSHEET_PART.match(entry.filename))
+        with archive.open(entry) as stream:
+            while chunk := stream.read(_CHUNK):
+                inflated += len(chunk)
+                total += len(chunk)
+                if inflated > limits.max_entry_bytes:
+                    raise WorkbookRefusedError(
+                        f"{name}: 展開後のサイズが大きすぎます（{entry.filename}） / "
+                        "a part inflates beyond the limit (measured)"
+                    )
+                if total > limits.max_total_bytes:
+                    raise WorkbookRefusedError(
+                        f"{name}: 展開後の合計サイズが大きすぎます / total inflated size beyond the limit (measured)"
+                    )
+                _check_ratio(name, entry.filename, inflated, entry.compress_size, limits)
+                if is_sheet:
+                    # A tag cut by a chunk boundary is missed: at most one row per MB, irrelevant to a limit.
+                    rows += len(_ROW_TAG.findall(chunk))
+                    if rows > limits.max_rows:
+                        raise WorkbookRefusedError(
+                            f"{name}: "
+                            + too_large(
+                                f"シートの行数（{entry.filename}、書式だけの空行を含む。不要な行を削除して"
+                                "ください）",
+                                f"rows in {entry.filename} (formatted empty rows count: delete them)",
+                                f"> {limits.max_rows:,}",
+                                "max_sheet_rows",
+                                limits.max_rows,
+                            )
+                        )
+
+
+def open_book(path: Path, limits: WorkbookLimits = DEFAULT_LIMITS) -> XlsxBook:
+    """The checked workbook for the fast values-only reader (use as a context manager)."""
+    from sheets.xlsx_stream import XlsxBook
+
+    check_workbook(path, limits)
+    return XlsxBook(path)
+
+
+def open_workbook(path: Path, limits: WorkbookLimits = DEFAULT_LIMITS, **options: Any) -> Workbook:
+    """The checked workbook through openpyxl (read-only and values-only unless `options` say otherwise)."""
+    from openpyxl import load_workbook
+
+    check_workbook(path, limits)
+    settings = {"read_only": True, "data_only": True, **options}
+    try:
+        return load_workbook(str(path), **settings)
+    except Exception as exc:  # openpyxl raises many types (KeyError, TypeError, lxml's) for a damaged file
+        raise WorkbookRefusedError(
+            f"{path.name}: ブックを開けません。Excelで開いて保存し直してください / cannot open the workbook "
+            f"({exc.__class__.__name__})"
+        ) from exc
 
 
 def ensure_writable_output(path: Path, inputs: Iterable[Path] = (), *, overwrite: bool = False) -> None:
@@ -115,16 +229,47 @@ def ensure_writable_output(path: Path, inputs: Iterable[Path] = (), *, overwrite
         )
 
 
+def private_directory(path: Path) -> Path:
+    """Create `path` (and missing parents) readable by the owner only; an existing folder is left as is."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+    return path
+
+
 def write_atomically(path: Path, payload: bytes) -> Path:
-    """Write `payload` to `path` through a temporary file in the same folder: a crash mid-write leaves
-    the previous file (or none), never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    """Write `payload` to `path` through a temporary file in the same folder (fsync, then rename): a
+    crash or a full disk mid-write leaves the previous file (or none), never half of one. The file is
+    created 0600 (mkstemp's mode, kept by the rename) in folders created 0700."""
+    private_directory(path.parent)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)
+            stream.flush()
+            os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    _fsync_directory(path.parent)
     return path
+
+
+def write_text_atomically(path: Path, text: str) -> Path:
+    """:func:`write_atomically` for UTF-8 text."""
+    return write_atomically(path, text.encode("utf-8"))
+
+
+def _fsync_directory(folder: Path) -> None:
+    """Make the rename itself durable (best effort: some file systems refuse fsync on a directory)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

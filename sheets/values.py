@@ -152,11 +152,22 @@ def parse_phone(value: RawValue) -> str:
     if text is None:
         raise CellValueError("電話番号がありません / no phone number")
     digits = re.sub(r"[\s\-‐–—―ー()（）]", "", text)
+    if digits.startswith("+81"):  # the international form: +81-90-1234-5678
+        digits = "0" + digits[3:].removeprefix("0")
     if not _PHONE.match(digits):
         raise CellValueError(
             f"電話番号として読めません（0から始まる10〜11桁）: {value!r} / not a phone number"
         )
     return digits
+
+
+_HIRAGANA = str.maketrans({chr(c): chr(c + 0x60) for c in range(ord("ぁ"), ord("ゖ") + 1)})
+
+
+def katakana(value: RawValue) -> str | None:
+    """Furigana as full-width katakana: ｻｸﾗ (NFKC) and さくら (hiragana) both become サクラ."""
+    text = normalise_text(value)
+    return None if text is None else text.translate(_HIRAGANA)
 
 
 def parse_postal_code(value: RawValue) -> str:

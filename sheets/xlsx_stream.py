@@ -26,6 +26,16 @@ from sheets.errors import WorkbookRefusedError
 
 CellValue = str | int | float | bool | dt.datetime | None
 
+
+class Uncomputed(str):
+    """A formula cell saved without its computed value (a tool that writes formulas but does not
+    calculate them, such as openpyxl): the text is the formula. Never a value to use."""
+
+    __slots__ = ()
+
+
+_COL = re.compile(r"<(?:\w+:)?col\b([^>]*)/?>")
+
 _BUILTIN_DATE_FORMATS = frozenset({*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)})
 _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 _T_TEXT = re.compile(r"<(?:\w+:)?t\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?t>)", re.S)
@@ -183,6 +193,22 @@ class XlsxBook:
             for c1, r1, c2, r2 in _MERGE.findall(text, start)
         )
 
+    def hidden_columns(self, sheet: str) -> frozenset[int]:
+        """0-based indices of the columns hidden in Excel (`<col hidden="1">`)."""
+        text = self._sheet_xml(sheet)
+        start, end = text.find("<cols"), text.find("<sheetData")
+        if start < 0 or (end >= 0 and start > end):
+            start = text.find(":cols")
+            if start < 0 or (end >= 0 and start > end):
+                return frozenset()
+        hidden: set[int] = set()
+        for attrs in _COL.findall(text, start, end if end >= 0 else len(text)):
+            values = dict(_ATTR.findall(attrs))
+            if values.get("hidden") in ("1", "true"):
+                first, last = int(values.get("min", "0")), int(values.get("max", "0"))
+                hidden.update(range(first - 1, min(last, 16_384)))
+        return frozenset(hidden)
+
     def _sheet_xml(self, sheet: str) -> str:
         try:
             return self._text(self._sheet_paths[sheet])
@@ -269,7 +295,10 @@ class XlsxBook:
         if kind == "inlineStr":
             return _rich_text(body)
         raw = _v_text(body)
-        if raw is None:
+        if raw is None or (not raw.strip() and kind not in ("str", "s")):
+            formula = re.search(r"<(?:\w+:)?f\b[^>]*>(.*?)</(?:\w+:)?f>", body, re.S)
+            if formula is not None or "<f" in body or ":f" in body:
+                return Uncomputed("=" + html.unescape(formula.group(1) if formula else ""))
             return None
         if kind == "s":
             index = int(raw)

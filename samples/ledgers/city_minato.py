@@ -51,11 +51,11 @@ def build() -> LedgerSample:
          None, None, None, None, "就労", "外勤", "140時間", "5日", "レ", None, None,
          "0312345678", "1050012", "窓口受付"],
         # row 7 + 8: twins, one application over two rows; 別園可 ✓
-        ["M-0003", date_cell(dt.date(2026, 10, 7)), "C0003", "芝 そうた", "しば そうた", "令和7年1月9日", "2027/4",
+        ["M-0003", date_cell(dt.date(2026, 10, 7)), "C0003", "芝 そうた", "シバ ソウタ", "令和7年1月9日", "2027/4",
          "みなとこども園", "さくら保育園", None, "✓",
          "就労", "自営", "200時間", "6日", "就労", "自営協力", "120時間", "5日", None, None, None,
          "03-5555-0101", "105-0014", None],
-        ["M-0003", date_cell(dt.date(2026, 10, 7)), "C0004", "芝 ゆうた", "しば ゆうた", "令和7年1月9日", "2027/4",
+        ["M-0003", date_cell(dt.date(2026, 10, 7)), "C0004", "芝 ゆうた", "シバ ユウタ", "令和7年1月9日", "2027/4",
          "みなとこども園", "さくら保育園", None, "✓",
          "就労", "自営", "200時間", "6日", "就労", "自営協力", "120時間", "5日", None, None, None,
          "03-5555-0101", "105-0014", None],
@@ -79,7 +79,7 @@ def build() -> LedgerSample:
          "就労", "会社員", "160時間", "5日", "就労", "会社員", "160時間", "5日", None, None, None,
          None, None, None],
         # row 13: DEFECT 母子父子 「?」 (warning: the flag is left out)
-        ["M-0008", "R8.10.13", "C0009", "赤坂 いつき", "あかさか いつき", "令和3年9月9日", "令和9年4月",
+        ["M-0008", "R8.10.13", "C0009", "赤坂 いつき", "アカサカ イツキ", "令和3年9月9日", "令和9年4月",
          "みなとこども園", None, None, None,
          None, None, None, None, "就労", "会社員", "150時間", "5日", "?", None, None, None, None, None],
     ]  # fmt: skip
@@ -95,27 +95,33 @@ def build() -> LedgerSample:
         application(
             "M-0001", [child("C0001", "港 はると", "ミナト ハルト", dt.date(2024, 5, 3))], ["N001", "N002"],
             [work("父", 160, 5), work("母", 96, 4)], received=dt.date(2026, 10, 3),
-            flags=[AdjustmentFlag.PARENTAL_LEAVE_RETURN],
+            flags=[AdjustmentFlag.PARENTAL_LEAVE_RETURN], postal="105-0011", phones=["09012345678"],
         ),
         application(
-            "M-0002", [child("C0002", "汐留 ゆい", "しおどめ ゆい", dt.date(2023, 8, 20))], ["N001", "N003", "N004"],
+            "M-0002", [child("C0002", "汐留 ゆい", "シオドメ ユイ", dt.date(2023, 8, 20))], ["N001", "N003", "N004"],
             [work("母", 140, 5)], received=dt.date(2026, 10, 5), flags=[AdjustmentFlag.SINGLE_PARENT],
+            postal="105-0012", phones=["0312345678"], remarks="窓口受付",
         ),
         application(
             "M-0003",
-            [child("C0003", "芝 そうた", "しば そうた", dt.date(2025, 1, 9)),
-             child("C0004", "芝 ゆうた", "しば ゆうた", dt.date(2025, 1, 9))],
+            [child("C0003", "芝 そうた", "シバ ソウタ", dt.date(2025, 1, 9)),
+             child("C0004", "芝 ゆうた", "シバ ユウタ", dt.date(2025, 1, 9))],
             ["N003", "N001"],
             [work("父", 200, 6, WorkStyle.SELF_EMPLOYED), work("母", 120, 5, WorkStyle.FAMILY_HELPER)],
-            received=dt.date(2026, 10, 7), split=True,
+            received=dt.date(2026, 10, 7), split=True, postal="105-0014", phones=["0355550101"],
         ),
         application(
-            "M-0006", [child("C0007", "三田 あおい", "みた あおい", dt.date(2022, 6, 1))], ["N002", "N001"],
+            "M-0006", [child("C0007", "三田 あおい", "ミタ アオイ", dt.date(2022, 6, 1))], ["N002", "N001"],
             [work("父", 176, 5), other("母", ReasonKind.ILLNESS)], received=dt.date(2026, 10, 11),
-            start=dt.date(2027, 5, 1), flags=[AdjustmentFlag.WELFARE],
+            start=dt.date(2027, 5, 1), flags=[AdjustmentFlag.WELFARE], postal="108-0073",
+        ),
+        # 希望2 is not a nursery of the city: that preference is left out, the application stays
+        application(
+            "M-0007", [child("C0008", "麻布 こはる", "アザブ コハル", dt.date(2024, 2, 14))], ["N004"],
+            [work("父", 160, 5), work("母", 160, 5)], received=dt.date(2026, 10, 12),
         ),
         application(
-            "M-0008", [child("C0009", "赤坂 いつき", "あかさか いつき", dt.date(2021, 9, 9))], ["N003"],
+            "M-0008", [child("C0009", "赤坂 いつき", "アカサカ イツキ", dt.date(2021, 9, 9))], ["N003"],
             [work("母", 150, 5)], received=dt.date(2026, 10, 13),
         ),
     )  # fmt: skip
@@ -123,7 +129,7 @@ def build() -> LedgerSample:
         Defect(SHEET, 9, "F", "error", "生年月日 令和6年13月1日"),
         Defect(SHEET, 10, "R", "error", "母勤務時間 約160時間"),
         Defect(SHEET, 11, "W", "warning", "電話番号が短い"),
-        Defect(SHEET, 12, "I", "error", "希望2 が施設一覧にない"),
+        Defect(SHEET, 12, "I", "error", "希望2 が施設一覧にない (その希望だけ除く)"),
         Defect(SHEET, 13, "T", "warning", "母子父子 ?"),
     )
     return LedgerSample("minato", wb, expected, NURSERIES, defects)

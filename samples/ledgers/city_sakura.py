@@ -102,7 +102,8 @@ def build() -> LedgerSample:
         application(
             "S-001", [child("S-001-1", "桜 みらい", "サクラ ミライ", dt.date(2019, 4, 30))], ["S1", "S2"],
             [work("母", 160, 5), work("父", 180, 5)], received=dt.date(2023, 10, 1), start=START, levy=123400,
-            flags=[AdjustmentFlag.SINGLE_PARENT, AdjustmentFlag.MULTIPLE_BIRTH],
+            flags=[AdjustmentFlag.SINGLE_PARENT, AdjustmentFlag.MULTIPLE_BIRTH], postal="270-1234",
+            phones=["09011112222"],
         ),
         application(
             "S-002",
@@ -122,8 +123,14 @@ def build() -> LedgerSample:
             "S-007", [child("S-007-1", "藤 かえで", "フジ カエデ", dt.date(2022, 4, 2))], ["S1"],
             [work("母", 140, 5), work("父", 160, 5)], received=dt.date(2023, 10, 7), start=START, levy=88000,
         ),
+        # 第２希望園 repeats 第１希望園: the repeat is left out, the application stays
+        application(
+            "S-008", [child("S-008-1", "萩 いろは", "ハギ イロハ", dt.date(2021, 1, 20))], ["S1"],
+            [work("母", 140, 5)], received=dt.date(2023, 10, 8), start=START,
+        ),
     )  # fmt: skip
     defects = (
+        Defect(SHEET, 4, "C", "warning", "児童氏名が = で始まる (文字のまま読み、確認を求める)"),
         Defect(SHEET, 6, "E", "error", "令和元年4月30日 は令和より前"),
         Defect(SHEET, 7, "O", "error", "就労日数 8日"),
         Defect(SHEET, 8, "V", "warning", "所得割額 不明"),

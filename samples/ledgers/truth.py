@@ -58,6 +58,9 @@ def application(
     levy: int | None = None,
     split: bool = False,
     siblings_at: Sequence[str] = (),
+    postal: str | None = None,
+    phones: Sequence[str] = (),
+    remarks: str | None = None,
 ) -> Application:
     return Application(
         id=app_id,
@@ -67,7 +70,10 @@ def application(
             flags=frozenset(flags),
             income_levy_yen=levy,
             siblings_enrolled_at=tuple(siblings_at),
+            postal_code=postal,
+            phones=tuple(phones),
         ),
+        remarks=remarks,
         children=tuple(children),
         preferences=tuple(preferences),
         sibling_condition=CONDITION_OF_ALLOW_SPLIT[split] if len(children) > 1 else None,

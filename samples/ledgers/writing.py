@@ -76,7 +76,7 @@ def fill_rows(sheet: object, first_row: int, rows: list[list[object]]) -> None:
 
 def expected_payload(sample: LedgerSample) -> dict[str, object]:
     return {
-        "applications": [a.model_dump(mode="json") for a in sample.applications],
+        "applications": [a.model_dump(mode="json", exclude={"origin"}) for a in sample.applications],
         "nurseries": [n.model_dump(mode="json") for n in sample.nurseries],
         "defects": [
             {"sheet": d.sheet, "row": d.row, "column": d.column, "severity": d.severity, "what": d.what}
