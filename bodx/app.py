@@ -9,7 +9,8 @@ import typer
 
 app = typer.Typer(
     name="bodx",
-    help="backoffice-dx: 保育所入所選考の事務を自動化するツール / nursery admission back-office toolkit.",
+    help="backoffice-dx: 保育所入所選考の事務を自動化するツール / nursery admission back-office toolkit. "
+    "`--debug` (anywhere on the command line) shows the traceback of a failure.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 
 from bodx.app import app
+from bodx.boundary import run_with_boundary
 
 # Each package's commands live in their own module; importing one registers its commands.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -25,7 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 def main() -> None:
     for module in COMMAND_MODULES:
         importlib.import_module(module)
-    app()
+    run_with_boundary(app)  # every expected failure: a message and exit 2, never a traceback
 
 
 if __name__ == "__main__":

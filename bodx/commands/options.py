@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,3 +30,62 @@ def read_json_list(path: Path, what: str) -> list[Any]:
     if not isinstance(data, list):
         raise fail(f"{path}: {what}はJSONの配列にしてください / {path} must hold a JSON list")
     return data
+
+
+# Folders a command must never write into, even when run as root (`--out /` once wrote into `/`).
+_SYSTEM_DIRS = frozenset(
+    Path(p)
+    for p in (
+        "/",
+        "/bin",
+        "/boot",
+        "/dev",
+        "/etc",
+        "/lib",
+        "/lib64",
+        "/proc",
+        "/sbin",
+        "/sys",
+        "/usr",
+        "/var",
+    )
+)
+
+
+def _refuse_system(path: Path) -> None:
+    resolved = path.resolve()
+    if resolved in _SYSTEM_DIRS or (resolved.parent == Path("/") and not resolved.exists()):
+        raise fail(
+            f"--out {path}: システムのフォルダには書き出しません。作業用のフォルダを指定してください / "
+            "refusing to write into a system folder: give a working folder"
+        )
+
+
+def output_file(path: Path) -> Path:
+    """`--out FILE` checked before any work: not a folder, not in a system folder, its folder creatable."""
+    _refuse_system(path)
+    if path.is_dir():
+        raise fail(
+            f"--out {path}: フォルダです。ファイル名を指定してください / is a folder: give a file name"
+        )
+    _folder_usable(path.parent)
+    return path
+
+
+def output_dir(path: Path) -> Path:
+    """`--out DIR` checked before any work: not a file, not a system folder, creatable and writable."""
+    _refuse_system(path)
+    if path.exists() and not path.is_dir():
+        raise fail(f"--out {path}: ファイルです。フォルダを指定してください / is a file: give a folder")
+    _folder_usable(path)
+    return path
+
+
+def _folder_usable(folder: Path) -> None:
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), Path("/"))
+    if not existing.is_dir():
+        raise fail(
+            f"--out: {existing} はファイルなので、その中にフォルダは作れません / {existing} is a file, not a folder"
+        )
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise fail(f"--out: {existing} に書き込めません（権限） / cannot write into {existing} (permission)")

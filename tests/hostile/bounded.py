@@ -1,0 +1,102 @@
+"""Run one hostile case in its own process and measure it: exit code, output, wall time, peak RSS.
+
+Each case runs `bodx` (or a Python snippet) in a child process so that its peak resident memory can
+be read for that child alone (``os.wait4``'s rusage); an address-space cap keeps a regression from
+exhausting the shared machine before the assertion fails.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+MAX_RSS_MB = 1024  # the issue's bound: peak RSS under 1 GB per case
+MAX_SECONDS = 30.0  # and at most 30 s per case: CPU seconds, which the other jobs on a shared
+# 2-core machine do not inflate; wall time is capped separately (the kill time-out) with room for load
+_ADDRESS_SPACE_CAP = 8 * 1024**3  # a runaway case fails (MemoryError) instead of eating the machine
+
+
+@dataclass(frozen=True)
+class Outcome:
+    code: int
+    stdout: str
+    stderr: str
+    seconds: float
+    cpu_seconds: float
+    peak_rss_mb: float
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+    def assert_bounded(self) -> None:
+        assert self.peak_rss_mb < MAX_RSS_MB, f"peak RSS {self.peak_rss_mb:.0f} MB\n{self.output[-2000:]}"
+        assert self.cpu_seconds <= MAX_SECONDS, f"{self.cpu_seconds:.1f} CPU s\n{self.output[-2000:]}"
+
+    def assert_refused(self, *fragments: str) -> None:
+        """Exit 2, a message, no traceback, each fragment in the message, within the bounds."""
+        assert self.code == 2, f"exit {self.code}\n{self.output[-3000:]}"
+        assert "Traceback" not in self.output, self.output[-3000:]
+        for fragment in fragments:
+            assert fragment in self.output, f"{fragment!r} not in:\n{self.output[-3000:]}"
+        self.assert_bounded()
+
+
+def _limit_address_space() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (_ADDRESS_SPACE_CAP, _ADDRESS_SPACE_CAP))
+
+
+def run_process(
+    argv: list[str], cwd: Path, timeout: float = 120.0, env: dict[str, str] | None = None
+) -> Outcome:
+    """Run `argv`, killing it after `timeout` (the bound is asserted separately, with a margin for load)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONHASHSEED": "0", **(env or {})},
+            preexec_fn=_limit_address_space,
+        )
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - started > timeout:
+                os.kill(process.pid, signal.SIGKILL)
+                pid, status, usage = os.wait4(process.pid, 0)
+                break
+            time.sleep(0.02)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Outcome(
+            process.returncode,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+            seconds,
+            usage.ru_utime + usage.ru_stime,
+            usage.ru_maxrss / 1024,  # kilobytes on Linux
+        )
+
+
+def bodx(*args: str | Path, cwd: Path, timeout: float = 120.0) -> Outcome:
+    """`bodx ARGS…` as staff would run it (the console script's entry point)."""
+    return run_process([sys.executable, "-m", "bodx.cli", *map(str, args)], cwd, timeout)
+
+
+def python(code: str, cwd: Path, timeout: float = 120.0) -> Outcome:
+    """A library call in its own process (for readers that have no command of their own)."""
+    return run_process([sys.executable, "-c", code], cwd, timeout, env={"PYTHONPATH": str(ROOT)})
