@@ -142,12 +142,14 @@ def _rank(scores: Sequence[GuardianScore], rules: Rules, env: Env) -> RankClass:
     return rules.default_rank
 
 
-def _rank_label(rank: RankClass, rules: Rules) -> str:
+def _rank_item(rank: RankClass, rules: Rules) -> BreakdownItem:
     if len(rules.ranks) == 1:
-        return f"順位区分: {rank.name}"
-    position = len(rules.ranks) - rank.value
-    multiplier = f"{rank.value} × {rules.rank_multiplier}"
-    return f"順位区分: {rank.name} (第{position}区分 = {multiplier}: 上の区分は指数に関係なく優先)"
+        label = f"順位区分: {rank.name}"
+    else:
+        position = len(rules.ranks) - rank.value
+        multiplier = f"{rank.value} × {rules.rank_multiplier}"
+        label = f"順位区分: {rank.name} (第{position}区分 = {multiplier}: 上の区分は指数に関係なく優先)"
+    return item(f"rank.{rank.name}", label, rank.value * rules.rank_multiplier)
 
 
 def _staff_items(child: Child, staff: Sequence[StaffPoints], rules: Rules) -> tuple[int, list[BreakdownItem]]:
@@ -182,9 +184,8 @@ def score_application(
     base_scaled = rules.scaled(base_total)
     household_fired = [
         fired
-        for adj, points in rules.scaled_adjustments
-        if adj.condition.level == HOUSEHOLD and (adj.times is None or adj.times.level == HOUSEHOLD)
-        if (fired := _fire(adj, points, env)) is not None
+        for adj, points, level in rules.leveled_adjustments
+        if level == HOUSEHOLD and (fired := _fire(adj, points, env)) is not None
     ]
     scored = []
     for position, child in enumerate(app.children):
@@ -193,8 +194,7 @@ def score_application(
         grouped: dict[str, list[_Fired]] = {}
         grouped_at: dict[str, dict[str, list[_Fired]]] = {}
         fired_all = list(household_fired)
-        for adj, points in rules.scaled_adjustments:
-            level = max(adj.condition.level, adj.times.level if adj.times else HOUSEHOLD)
+        for adj, points, level in rules.leveled_adjustments:
             if level == CHILD and (fired := _fire(adj, points, env)) is not None:
                 fired_all.append(fired)
             elif level == NURSERY:
@@ -206,22 +206,22 @@ def score_application(
                         else:
                             grouped_at.setdefault(adj.group, {}).setdefault(nursery, []).append(fired)
                 env.nursery = None
-        order = {adj.id: index for index, adj in enumerate(rules.adjustments)}
-        for fired in sorted(fired_all, key=lambda f: order[f[0].id]):
+        order = rules.adjustment_order
+        for fired in sorted(fired_all, key=lambda f: order[f[0].id]) if len(fired_all) > 1 else fired_all:
             if fired[0].group is None:
                 adjustments.add(fired)
             else:
                 grouped.setdefault(fired[0].group, []).append(fired)
-        for group_id in sorted(set(grouped) | set(grouped_at), key=list(rules.groups).index):
+        for group_id in [g for g in rules.groups if g in grouped or g in grouped_at]:
             adjustments.add_group(
                 rules.groups[group_id], rules, grouped.get(group_id, []), grouped_at.get(group_id, {})
             )
         rank = _rank(scores, rules, env)
         rank_points = rank.value * rules.rank_multiplier
-        staff_total, staff_items = _staff_items(child, staff.get(child.id, ()) if staff else (), rules)
+        staff_total, staff_items = _staff_items(child, staff.get(child.id, ()), rules) if staff else (0, [])
         score = rank_points + base_scaled + adjustments.total + staff_total
         items = [
-            item(f"rank.{rank.name}", _rank_label(rank, rules), rank_points),
+            _rank_item(rank, rules),
             *household_items,
             *adjustments.items,
             *staff_items,
@@ -274,8 +274,9 @@ def score_applications(
         for entry in score_application(app, rules, admission_year, memo, by_child)
     ]
     ranks, keys, at = order_children(scored, rules, admission_year)
+    # model_construct: every field was built here from validated records (no second validation pass).
     return tuple(
-        ChildPriority(
+        ChildPriority.model_construct(
             child_id=entry.child.id,
             application_id=entry.application.id,
             age_class=entry.age_class,

@@ -150,7 +150,12 @@ def guardian_score(
         env.reason = reason
         found = None
         key: tuple[object, ...] = ()
-        if memo is not None and not rules.guardian_dependent:
+        dependent = rules.guardian_dependent
+        if memo is not None and (
+            (reason.work_style or WorkStyle.EMPLOYED) not in dependent
+            if reason.kind is ReasonKind.WORK
+            else reason.kind not in dependent
+        ):
             # Most households share a handful of reason shapes: look each up once per run.
             key = (reason.kind, reason.work_style, reason.hours_per_month, reason.hours_per_week,
                    reason.days_per_week, reason.level)  # fmt: skip

@@ -95,7 +95,15 @@ def _reason_table(
     found_bands = bands(check, entry["bands"], path, unit, scale) if "bands" in entry else ()
     roles = _roles(check, entry.get("roles", []), (*path, "roles"))
     cases = []
-    for index, row in enumerate(entry.get("cases", []) if isinstance(entry.get("cases"), list) else []):
+    raw_cases = entry.get("cases", [])
+    if not isinstance(raw_cases, list) or not all(isinstance(row, dict) for row in raw_cases):
+        check.add(
+            (*path, "cases"),
+            f'cases は [[reasons."{kind.value}".cases]] の形で書いてください',
+            'write cases as [[reasons."...".cases]] tables',
+        )
+        raw_cases = []
+    for index, row in enumerate(raw_cases):
         case_path = (*path, "cases", index)
         unknown_keys(check, row, {"when", "points", "label"}, case_path)
         when = condition(check, names, row.get("when"), (*case_path, "when"), "reason")

@@ -78,9 +78,15 @@ class TieKey:
     kind: TieBreakKey
     label: str
     items: tuple[str, ...] = ()  # REASON_PRIORITY: reason kinds / work styles, first = highest priority
+    # ("a|b" puts two categories on one step)
     pick_best: bool = True  # REASON_PRIORITY: the guardian with the higher-priority reason decides
     condition: Compiled | None = None  # CONDITION (true first) or VALUE
     descending: bool = False  # VALUE: higher value first
+
+    @cached_property
+    def steps(self) -> dict[str, int]:
+        """REASON_PRIORITY: category -> its step in the list."""
+        return {part: step for step, entry in enumerate(self.items) for part in entry.split("|")}
 
     @property
     def per_nursery(self) -> bool:
@@ -246,13 +252,12 @@ class Rules:
         return {style: tuple(tables) for style, tables in found.items()}
 
     @cached_property
-    def guardian_dependent(self) -> bool:
-        """True when a guardian's points depend on more than the reason itself (roles, conditions)."""
-        tables = [*self.work, *self.reasons.values()]
-        return any(
-            getattr(t, "when", None) is not None or getattr(t, "cases", ()) or getattr(t, "roles", ())
-            for t in tables
-        )
+    def guardian_dependent(self) -> frozenset[object]:
+        """Work styles and reason kinds whose points depend on more than the reason itself (a work
+        table's condition, a reason's roles or cases): those are looked up per guardian, not memoised."""
+        styles = {style for table in self.work if table.when is not None for style in table.styles}
+        kinds = {kind for kind, table in self.reasons.items() if table.cases or table.roles}
+        return frozenset({*styles, *kinds})
 
     @cached_property
     def per_nursery_tiebreak(self) -> bool:
@@ -292,6 +297,18 @@ class Rules:
     @cached_property
     def scaled_adjustments(self) -> tuple[tuple[Adjustment, int], ...]:
         return tuple((adj, self.scaled(adj.points)) for adj in self.adjustments)
+
+    @cached_property
+    def leveled_adjustments(self) -> tuple[tuple[Adjustment, int, int], ...]:
+        """(rule, scaled points, level): household rules are evaluated once per application."""
+        return tuple(
+            (adj, points, max(adj.condition.level, adj.times.level if adj.times else 0))
+            for adj, points in self.scaled_adjustments
+        )
+
+    @cached_property
+    def adjustment_order(self) -> dict[str, int]:
+        return {adj.id: index for index, adj in enumerate(self.adjustments)}
 
     @cached_property
     def default_rank(self) -> RankClass:

@@ -55,18 +55,21 @@ def receipt_order(scored: Sequence[ScoredChild]) -> dict[str, int]:
 
 
 def _reason_position(item: ScoredChild, key: TieKey) -> int:
-    """Position of the guardians' counted reasons in the list (a work style before 就労 itself)."""
+    """Step of the guardians' counted reasons in the list (a work style is looked up before 就労)."""
+    steps = key.steps
+    last = len(key.items)
     positions = []
     for guardian in item.guardians:
         if guardian.kind is None:
             continue  # a missing guardian has no reason category
-        categories = [guardian.kind.value]
+        step = last
         if guardian.kind is ReasonKind.WORK:
-            categories.insert(0, (guardian.style or WorkStyle.EMPLOYED).value)
-        found = [step for c in categories for step, item in enumerate(key.items) if c in item.split("|")]
-        positions.append(found[0] if found else len(key.items))
+            step = steps.get((guardian.style or WorkStyle.EMPLOYED).value, last)
+        if step == last:
+            step = steps.get(guardian.kind.value, last)
+        positions.append(step)
     if not positions:
-        return len(key.items)
+        return last
     return min(positions) if key.pick_best else max(positions)
 
 
@@ -77,8 +80,39 @@ def _expr_value(key: TieKey, env: Env) -> int:
         return 0 if value else 1
     if value is None:
         return _UNKNOWN_VALUE
-    scaled = int(Fraction(value) * _VALUE_SCALE)
+    scaled = value * _VALUE_SCALE if isinstance(value, int) else int(Fraction(value) * _VALUE_SCALE)
     return -scaled if key.descending else scaled
+
+
+def _key_value(
+    key: TieKey, item: ScoredChild, rules: Rules, receipt: dict[str, int], env: Env, at: str
+) -> int:
+    kind = key.kind
+    if kind is TieBreakKey.BASE_POINTS:
+        return -item.base_scaled
+    if kind is TieBreakKey.BASE_POINTS_LOW:
+        return item.base_scaled
+    if kind is TieBreakKey.ADJUSTMENT_TOTAL:
+        return -item.adjustment_scaled
+    if kind is TieBreakKey.CHOICE_RANK:
+        prefs = item.application.preferences
+        return prefs.index(at) + 1 if at in prefs else len(prefs) + 1
+    if kind is TieBreakKey.SINGLE_PARENT:
+        return 0 if AdjustmentFlag.SINGLE_PARENT in item.application.household.flags else 1
+    if kind is TieBreakKey.INCOME_LEVY:
+        levy = item.application.household.income_levy_total
+        return UNKNOWN_LEVY if levy is None else levy
+    if kind is TieBreakKey.REASON_PRIORITY:
+        return _reason_position(item, key)
+    if kind in (TieBreakKey.CONDITION, TieBreakKey.VALUE):
+        env.nursery = at
+        return _expr_value(key, env)
+    assert kind is TieBreakKey.RECEIPT_ORDER
+    return receipt[item.child.id]
+
+
+def _keys(rules: Rules) -> tuple[TieKey, ...]:
+    return rules.tie_keys or tuple(TieKey(kind, kind.value) for kind in rules.tiebreak)
 
 
 def tiebreak_keys(
@@ -88,39 +122,17 @@ def tiebreak_keys(
     admission_year: int = 0,
     nursery: str | None = None,
 ) -> tuple[int, ...]:
+    """The compared values of one child (at `nursery`, or at its first choice)."""
+    env = Env(item.application, admission_year, rules.weeks_per_month)
+    env.child = item.child
+    at = nursery if nursery is not None else item.application.preferences[0]
     values: list[int] = []
-    household = item.application.household
-    prefs = item.application.preferences
-    at = nursery if nursery is not None else prefs[0]
-    env: Env | None = None
-    for key in rules.tie_keys or tuple(TieKey(kind, kind.value) for kind in rules.tiebreak):
-        kind = key.kind
-        if kind is TieBreakKey.BASE_POINTS:
-            values.append(-item.base_scaled)
-        elif kind is TieBreakKey.BASE_POINTS_LOW:
-            values.append(item.base_scaled)
-        elif kind is TieBreakKey.ADJUSTMENT_TOTAL:
-            values.append(-item.adjustment_scaled)
-        elif kind is TieBreakKey.CHOICE_RANK:
-            values.append(prefs.index(at) + 1 if at in prefs else len(prefs) + 1)
-        elif kind is TieBreakKey.SINGLE_PARENT:
-            values.append(0 if AdjustmentFlag.SINGLE_PARENT in household.flags else 1)
-        elif kind is TieBreakKey.INCOME_LEVY:
-            levy = household.income_levy_total
-            values.append(UNKNOWN_LEVY if levy is None else levy)
-        elif kind is TieBreakKey.REASON_PRIORITY:
-            values.append(_reason_position(item, key))
-        elif kind in (TieBreakKey.CONDITION, TieBreakKey.VALUE):
-            if env is None:
-                env = Env(item.application, admission_year, rules.weeks_per_month)
-                env.child = item.child
-            env.nursery = at
-            values.append(_expr_value(key, env))
-        elif kind is TieBreakKey.RECEIPT_ORDER:
-            values.append(receipt[item.child.id])
-        else:  # TieBreakKey.LOTTERY
+    for key in _keys(rules):
+        if key.kind is TieBreakKey.LOTTERY:
             seed = rules.lottery_seed or 0
             values.extend((seed, lottery_draw(seed, item.child.id)))
+        else:
+            values.append(_key_value(key, item, rules, receipt, env, at))
     return tuple(values)
 
 
@@ -137,11 +149,22 @@ def order_children(
     ranks = {child_id: rank for rank, child_id in enumerate(ordered, start=1)}
     at: dict[str, dict[str, int]] = {}
     if rules.per_nursery_tiebreak:
+        # Only the nursery-dependent values change from one nursery to the next: recompute just those.
+        slots = []
+        position = 0
+        for key in _keys(rules):
+            if key.per_nursery:
+                slots.append((position, key))
+            position += 2 if key.kind is TieBreakKey.LOTTERY else 1
         by_nursery: dict[str, list[tuple[tuple[int, ...], str]]] = {}
         for item in scored:
+            env = Env(item.application, admission_year, rules.weeks_per_month)
+            env.child = item.child
+            values = list(keys[item.child.id])
             for nursery in item.application.preferences:
-                entry = (tiebreak_keys(item, rules, receipt, admission_year, nursery), item.child.id)
-                by_nursery.setdefault(nursery, []).append(entry)
+                for slot, key in slots:
+                    values[slot] = _key_value(key, item, rules, receipt, env, nursery)
+                by_nursery.setdefault(nursery, []).append((tuple(values), item.child.id))
         for nursery, entries in by_nursery.items():
             entries.sort()
             for rank, (_, child_id) in enumerate(entries, start=1):
