@@ -106,24 +106,24 @@ class Clerk:
                 for slot in self.seats
                 if slot[1] == age
             }
-            mover = None
-            for cid in transfers:
+            moves = 0
+            for cid in transfers:  # down the list by 指数: each takes a seat still free, if any
                 prefs = self.apps[cid].preferences
                 # A transfer already moved still takes a nursery it lists higher when one frees up.
                 better = prefs[: prefs.index(moved[cid])] if cid in moved else prefs
                 target = next((n for n in better if free.get((n, age), 0) > 0), None)
-                if target is not None:
-                    mover = (cid, target)
-                    break
-            if mover is None:
+                if target is None:
+                    continue
+                if cid in moved:
+                    self.used[(moved[cid], age)] -= 1
+                else:
+                    self.seats[(self.apps[cid].current_nursery or "", age)] += 1  # 繰り上げ: the freed seat
+                moved[cid] = target
+                self.used[(target, age)] += 1
+                free[(target, age)] -= 1
+                moves += 1
+            if not moves:
                 break
-            cid, target = mover
-            if cid in moved:
-                self.used[(moved[cid], age)] -= 1
-            else:
-                self.seats[(self.apps[cid].current_nursery or "", age)] += 1  # 繰り上げ: the freed seat
-            moved[cid] = target
-            self.used[(target, age)] += 1
         for slot, kids in held.items():
             for cid in kids:
                 self.result[cid] = slot[0]
