@@ -9,6 +9,9 @@ columns):
   is accepted too. Left blank, it means the nursery in `内定施設番号` of the same row: `固定` keeps the
   current placement, `除外` rejects it. Blank on a 保留 row is an error.
 - `調整メモ` — free text for the staff's reason; not read.
+- `調整点` / `調整理由` (optional) — points staff add or take away for the child (職権調整, e.g. -3 or
+  +1.5) and the reason, required with them; read by :func:`read_staff_points` for `bodx score
+  --staff-points` and shown in the child's 指数内訳.
 
 To give one child several adjustments, copy its row and fill the copy. Every unusable entry is listed
 in one :class:`AdjustmentsReadError` (sheet, row, column), and nothing is returned: a re-run must not
@@ -17,9 +20,10 @@ silently drop a decision.
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from matching.adjustments import AdjustmentKind, StaffAdjustment
+from matching.adjustments import AdjustmentKind, StaffAdjustment, StaffPoints
 from sheets.errors import AdjustmentsReadError
 from sheets.safety import DEFAULT_LIMITS, WorkbookLimits, check_workbook
 from sheets.values import header_key, normalise_text
@@ -32,6 +36,8 @@ ASSIGNED_HEADER = "内定施設番号"  # blank = 保留; `bodx compare` reads t
 ADJUSTMENT_KIND_HEADER = "調整"
 ADJUSTMENT_NURSERY_HEADER = "調整施設番号"
 ADJUSTMENT_NOTE_HEADER = "調整メモ"
+STAFF_POINTS_HEADER = "調整点"
+STAFF_REASON_HEADER = "調整理由"
 _KINDS = {kind.value: kind for kind in AdjustmentKind}
 
 
@@ -126,3 +132,65 @@ def _entry(
     if nursery is None:
         return f"{nursery_where}: 施設「{nursery_text}」は施設一覧にありません / unknown nursery"
     return StaffAdjustment(child_id=child_id, kind=kind, nursery=nursery)
+
+
+def read_staff_points(path: Path, limits: WorkbookLimits = DEFAULT_LIMITS) -> tuple[StaffPoints, ...]:
+    """The 職権調整 (調整点 with its 調整理由) of the review workbook at `path`, in row order.
+
+    A workbook without the two columns has none. Every unusable entry (not a number, points without a
+    reason) is listed in one :class:`AdjustmentsReadError` with sheet, row and column.
+    """
+    check_workbook(path, limits)
+    with XlsxBook(path) as book:
+        if RESULTS_SHEET not in book.sheet_names:
+            raise AdjustmentsReadError(
+                f"{path.name}: シート「{RESULTS_SHEET}」がありません。結果確認ブックを指定してください / "
+                "not a review workbook"
+            )
+        rows = book.rows(RESULTS_SHEET)
+        header = next((values for number, values in rows if number == 1), None) or []
+        keys = {header_key(value): index for index, value in enumerate(header) if value is not None}
+        points_col, reason_col = (
+            keys.get(header_key(STAFF_POINTS_HEADER)),
+            keys.get(header_key(STAFF_REASON_HEADER)),
+        )
+        child_col = keys.get(header_key(CHILD_ID_HEADER))
+        if points_col is None or child_col is None:
+            return ()
+        found: list[StaffPoints] = []
+        problems: list[str] = []
+        for number, values in rows:
+            if number == 1:
+                continue
+            entry = _staff_entry(values, child_col, points_col, reason_col)
+            if isinstance(entry, str):
+                problems.append(f"{RESULTS_SHEET} {number}行目 列 {column_letters(points_col)}: {entry}")
+            elif entry is not None:
+                found.append(entry)
+    if problems:
+        raise AdjustmentsReadError(
+            f"{path.name}: 調整点の欄に使えない値があります / unusable staff points:\n" + "\n".join(problems)
+        )
+    return tuple(found)
+
+
+def _staff_entry(
+    values: list[CellValue], child_col: int, points_col: int, reason_col: int | None
+) -> StaffPoints | str | None:
+    raw = values[points_col] if points_col < len(values) else None
+    text = normalise_text(raw) if not isinstance(raw, int | float) else str(raw)
+    if text is None:
+        return None
+    try:
+        points = Decimal(text.replace("＋", "+").replace("−", "-").replace("▲", "-").replace("点", ""))
+    except InvalidOperation:
+        return f"「{text}」は点数ではありません (例: -3, 1.5) / not a number"
+    if points == 0:
+        return None
+    reason = _cell(values, reason_col) if reason_col is not None else None
+    if reason is None:
+        return f"調整点 {text} の理由 (調整理由) がありません / staff points need a reason in 調整理由"
+    child_id = _cell(values, child_col)
+    if child_id is None:
+        return "児童番号がありません / no child id"
+    return StaffPoints(child_id=child_id, points=points, reason=reason)

@@ -201,7 +201,7 @@ class Grouper:
             app_values = {k: v for k, v in values.items() if not is_child_key(k)}
             self.drafts[group] = Draft(app_id, [row], app_values, column_of=self.column_of(row.layout))
             return
-        self._resolve_ditto(draft.rows[-1], row)
+        self._resolve_ditto(draft.rows[-1], row, draft.values)
         mine = draft.values
         columns = self.column_of(row.layout)
         for key, value in values.items():
@@ -209,7 +209,8 @@ class Grouper:
                 continue
             known = mine.get(key)
             if known is None:
-                mine[key] = value
+                if key not in draft.first.failed:  # a bad first value stays empty (it is reported)
+                    mine[key] = value
             elif known != value:
                 self.reporter.report(
                     row.sheet, row.number, f"同じ申込 {draft.application_id} の {draft.first.number} 行目と値が違います。"
@@ -218,12 +219,18 @@ class Grouper:
                 )  # fmt: skip
         draft.rows.append(row)
 
-    def _resolve_ditto(self, above: Row | None, row: Row) -> None:
+    def _resolve_ditto(self, above: Row | None, row: Row, household: dict[str, object] | None = None) -> None:
+        """同上 is the value above; where the row above left the cell blank, the household's value."""
         values = row.values
         marked = [key for key, value in values.items() if value is DITTO or value == DITTO]
         for key in marked:
             source = above.values.get(key) if above is not None else None
-            if source is None:
+            if source is None and household is not None and not is_child_key(key):
+                source = household.get(key)
+            if source is None and above is not None and key in above.failed:
+                del values[key]  # the value above could not be read (reported there): nothing to carry
+                row.failed = row.failed | {key}
+            elif source is None:
                 del values[key]
                 self.reporter.report(
                     row.sheet, row.number, "「同上」ですが、同じ申込（世帯）の上の行にこの値がありません。値を入力して"

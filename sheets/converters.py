@@ -98,8 +98,12 @@ class NurseryIndex:
         )
 
 
+_KATAKANA_TO_HIRAGANA = str.maketrans({chr(c): chr(c - 0x60) for c in range(ord("ァ"), ord("ヶ") + 1)})
+
+
 def _name_key(text: str) -> str:
-    return header_key(text)
+    """NFKC, no whitespace, and katakana folded to hiragana: ﾐﾄﾞﾘ保育園 and みどり保育園 are one name."""
+    return header_key(text).translate(_KATAKANA_TO_HIRAGANA)
 
 
 def nursery_index(
@@ -121,6 +125,14 @@ def nursery_index(
 
 def _text(raw: RawValue) -> str | None:
     return normalise_text(raw)
+
+
+def _free_text(raw: RawValue) -> str | None:
+    """Free text (備考, 住所) as staff wrote it: trimmed, inner whitespace runs collapsed, no NFKC."""
+    if raw is None or isinstance(raw, bool | int | float):
+        return normalise_text(raw)
+    text = " ".join(str(raw).split())
+    return text or None
 
 
 def _required_text(raw: RawValue) -> str:
@@ -260,8 +272,8 @@ def build_converters(
         "phone": optional(parse_phone),
         "postal_code": optional(parse_postal_code),
         "household_number": _text,
-        "address": _text,
-        "remarks": _text,
+        "address": _free_text,
+        "remarks": _free_text,
         "sibling_condition": sibling_condition,
         "child_name": _text,
         "kana": katakana,
@@ -278,7 +290,7 @@ def build_converters(
         "guardian.work_style": _synonym_lookup(mapping.merged("work_styles"), "就労形態"),
         "guardian.hours_per_month": hours(weekly=False),
         "guardian.hours_per_week": hours(weekly=True),
-        "guardian.days_per_week": _bounded(lambda r: parse_int(r, DAY_UNITS), 0, 7, "週の就労日数"),
+        "guardian.days_per_week": _bounded(_days, 0, 7, "週の就労日数"),
         "guardian.level": _text,
     }
     if profile is not None:
@@ -306,6 +318,14 @@ def _or_ditto(parse: Callable[[RawValue], object], marks: frozenset[str]) -> Cal
 
 _SEXES = {"男": "男", "男児": "男", "男性": "男", "1": "男", "m": "男", "女": "女", "女児": "女", "女性": "女",
           "2": "女", "f": "女"}  # fmt: skip
+
+
+def _days(raw: RawValue) -> int:
+    """5, 5日, 週5日, 5日/週."""
+    if isinstance(raw, str):
+        text = normalise_text(raw) or ""
+        raw = text.removeprefix("週").removeprefix("1週") if text.startswith("週") else raw
+    return parse_int(raw, DAY_UNITS)
 
 
 def _sex(raw: RawValue) -> str | None:

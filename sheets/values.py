@@ -112,6 +112,9 @@ def parse_mark(value: RawValue, extra_true: frozenset[str] = frozenset()) -> boo
     raise CellValueError(f"○/× として読めません: {value!r}（○・✓・レ・有 または空欄） / not a yes/no mark")
 
 
+_MIDNIGHT = re.compile(r"(?:\s+|T)0{1,2}:00(?::00(?:\.0+)?)?$")
+
+
 def parse_date(value: RawValue, *, require_day: bool = True, date1904: bool = False) -> dt.date:
     """A date cell: a real date, an Excel serial number, or text in wareki or western form."""
     if isinstance(value, dt.datetime):
@@ -130,6 +133,7 @@ def parse_date(value: RawValue, *, require_day: bool = True, date1904: bool = Fa
         text = normalise_text(value)
         if text is None:
             raise CellValueError("日付がありません / no date")
+        text = _MIDNIGHT.sub("", text)  # 2022-05-03 00:00:00: a date cell exported as text
         if re.fullmatch(r"\d{5}(?:\.\d+)?", text):  # a serial that arrived as text
             return excel_serial_to_date(float(text), date1904=date1904)
         return parse_date_text(text, require_day=require_day)

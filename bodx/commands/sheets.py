@@ -75,8 +75,16 @@ def bench_sheets(
     children: Annotated[int, typer.Option(min=1, help="children in the review workbook")] = 30_000,
     repeat: Annotated[int, typer.Option(min=1)] = 3,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    styles: Annotated[
+        bool, typer.Option("--styles", help="score the ledger styles of samples/ledgers/styles instead")
+    ] = False,
 ) -> None:
-    """Read a generated ledger (target 100,000 rows <= 10 s) and write a review workbook (30,000 <= 15 s)."""
+    """Read a generated ledger (target 100,000 rows <= 10 s) and write a review workbook (30,000 <= 15 s).
+
+    With --styles: per ledger style, rows, records, field accuracy, defect recall and precision."""
+    if styles:
+        _bench_styles(as_json)
+        return
     from samples.citygen.generate import generate_city
     from samples.ledgers.review_input import synthetic_review_input
     from sheets.ledger import read_ledger
@@ -84,9 +92,7 @@ def bench_sheets(
     from sheets.review import write_review_workbook
 
     ledger = _cached_ledger(rows)
-    mapping = load_mapping(
-        Path(__file__).resolve().parents[2] / "cities/hinata/ledger/applications.toml"
-    )
+    mapping = load_mapping(Path(__file__).resolve().parents[2] / "cities/hinata/ledger/applications.toml")
     read_times, read_cpu = [], []
     for _ in range(repeat):
         before = _cpu_seconds()
@@ -122,6 +128,23 @@ def bench_sheets(
             f"on {os.cpu_count()} cores (other work inflates wall times)",
         ],
     )
+
+
+def _bench_styles(as_json: bool) -> None:
+    from benchmarks.sheets import meets_targets, styles_report
+
+    report = styles_report()
+    lines = []
+    for name, result in report["styles"].items():
+        lines.append(
+            f"{name}: rows {result['rows']}, records {result['records']} (applications {result['applications']}, "
+            f"held {result['held']}), field accuracy {result['field_accuracy']:.2%}, defect recall "
+            f"{result['defect_recall']:.0%}, precision {result['defect_precision']:.0%}, formula cells written "
+            f"{result['formula_cells_written']} — {'targets met' if meets_targets(result) else 'TARGETS MISSED'}"
+        )
+    emit(report, as_json, lines)
+    if not report["all_met"]:
+        raise typer.Exit(1)
 
 
 def _cpu_seconds() -> float:

@@ -41,10 +41,14 @@ CARRIES = Carries(weeks_per_month=Fraction(52, 12), conditions=CONDITIONS)
 
 
 def _date(day: dt.date, rng: random.Random) -> str:
-    era_year = day.year - 2018 if day >= dt.date(2019, 5, 1) else day.year - 1988
-    era = "R" if day >= dt.date(2019, 5, 1) else "H"
+    if day >= dt.date(2019, 5, 1):
+        era, year = "R", day.year - 2018
+    elif day >= dt.date(1989, 1, 8):
+        era, year = "H", day.year - 1988
+    else:
+        era, year = "S", day.year - 1925
     return rng.choice(
-        (f"{day:%Y%m%d}", f"{day:%Y/%m/%d}", f"{era}{era_year:02d}.{day:%m.%d}", f"{day:%Y-%m-%d} 00:00:00")
+        (f"{day:%Y%m%d}", f"{day:%Y/%m/%d}", f"{era}{year:02d}.{day:%m.%d}", f"{day:%Y-%m-%d} 00:00:00")
     )
 
 
