@@ -87,8 +87,14 @@ class SeasonLog:
             )
         return log
 
-    def append(self, event: AuditEvent) -> AuditEntry:
-        """Hash the event's files, then chain the entry onto the last one (under the lock) and fsync."""
+    def append(self, event: AuditEvent, once: str | None = None) -> AuditEntry:
+        """Hash the event's files, then chain the entry onto the last one (under the lock) and fsync.
+
+        `once`: a key for a step that may be run again (a flow resumed after approval re-runs its body);
+        when an entry with that key is already in the log, that entry is returned and nothing is added.
+        """
+        if once is not None:
+            event = event.model_copy(update={"details": {**event.details, "once": once}})
         files = tuple(digest for ref in event.files for digest in self._digests(ref.path, ref.role))
         rules = None
         if event.rules is not None:
@@ -101,6 +107,9 @@ class SeasonLog:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
             try:
                 last = self._last_entry(fd)
+                done = self._entry_once(once) if once is not None else None
+                if done is not None:
+                    return done
                 body = AuditEntry(
                     seq=last.seq + 1 if last else 1,
                     time=dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
@@ -140,6 +149,18 @@ class SeasonLog:
             data = self.path.read_bytes()
         complete, _, torn = data.rpartition(b"\n")
         return (complete.split(b"\n") if complete else []), torn
+
+    def _entry_once(self, key: str) -> AuditEntry | None:
+        marker = b'"once":' + json.dumps(key, ensure_ascii=False).encode("utf-8")
+        for line in self.path.read_bytes().split(b"\n"):
+            if marker in line:
+                try:
+                    entry = AuditEntry.model_validate_json(line)
+                except ValueError:  # an edited line: verify names it; it is not the step's entry
+                    continue
+                if entry.details.get("once") == key:
+                    return entry
+        return None
 
     def _digests(self, path: Path, role: str) -> list[FileDigest]:
         if not path.exists():

@@ -9,6 +9,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.artifacts import publish_nursery_tables, publish_summary, publish_workbook_link
+from flows.audit_trail import record_admission
 from flows.handoff import load_models
 from flows.params import AdmissionOutcome, AdmissionParams
 from flows.paths import DEFAULT_RULES
@@ -102,6 +103,9 @@ def admission_flow(params: AdmissionParams) -> AdmissionOutcome:
         generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None),
     )
     instance_path, result_path, workbook = write_outputs(review, instance, params.out_dir)
+    inputs = (params.applications, params.nurseries, params.issues, params.adjustments_from)
+    rules = params.rules or DEFAULT_RULES
+    record_admission(inputs, rules, (instance_path, result_path), workbook, instance, result, adjustments)
     summary = summarise(instance, result)
     publish_summary(summary)
     publish_nursery_tables(summary, placements_by_nursery(instance, result))

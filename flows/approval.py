@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from prefect import flow, get_run_logger
@@ -18,11 +20,13 @@ from prefect.input import RunInput
 from pydantic import Field
 
 from flows.artifacts import publish_markdown
+from flows.audit_trail import record_approval
 from flows.entry import entry_flow
 from flows.params import ApprovalParams, EntryOutcome
 from flows.report import summarise, summary_markdown
 from matching.instance import load_instance
 from matching.result import load_result
+from sheets.safety import write_atomically
 
 APPROVAL_KEY = "admission-approval"
 
@@ -32,6 +36,14 @@ class ApprovalDecision(RunInput):
 
     approved: bool = Field(
         False, title="承認する / approve", description="チェックすると内定をシステムに入力します"
+    )
+    # Required: an electronic 決裁 names who decided; the name goes to the audit log and the run.
+    approver: str = Field(
+        title="承認者 / approver",
+        min_length=1,
+        max_length=100,
+        pattern=r"\S",
+        description="承認・差し戻しをする職員の氏名または職員番号 (必須) / your name or staff number",
     )
     comment: str = Field(
         "",
@@ -52,11 +64,15 @@ def form_description(summary_markdown: str, workbook: Path) -> str:
     )
 
 
-def await_approval(summary_markdown: str, workbook: Path, record_dir: Path) -> ApprovalDecision:
+def await_approval(
+    summary_markdown: str, workbook: Path, record_dir: Path, approved_files: Iterable[Path] | None = None
+) -> ApprovalDecision:
     """Suspend the current run until staff decide; on the rerun, return their decision.
 
-    The decision (with its comment) is written to `record_dir/approval.json` for the season's records;
-    logs and artifacts say only approved or not, because staff comments may mention a family.
+    The decision (approver, comment) is kept three times: `record_dir/approval.json` (0600), the season's
+    audit log (bound to the SHA-256 of `approved_files`: by default the workbook and the result.json
+    beside it) and the run's `approval-decision` artifact. Logs say only approved or not. The form asks
+    for no family's names in the comment.
     """
     logger = get_run_logger()
     # Only the description is added: passing field values here would rebuild the fields without their titles.
@@ -64,28 +80,41 @@ def await_approval(summary_markdown: str, workbook: Path, record_dir: Path) -> A
     logger.info("承認ゲート: 未回答なら一時停止します / approval gate: suspends until staff answer in the UI")
     decision = suspend_flow_run(wait_for_input=form, key=APPROVAL_KEY, timeout=None)
     verdict = "承認 / approved" if decision.approved else "差し戻し / rejected"
-    record_dir.mkdir(parents=True, exist_ok=True)
-    (record_dir / "approval.json").write_text(
-        json.dumps(
-            {
-                "approved": decision.approved,
-                "comment": decision.comment,
-                "decided_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            },
-            ensure_ascii=False,
-            indent=1,
-        )
-        + "\n",
-        encoding="utf-8",
+    decided_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    record = {
+        "approved": decision.approved,
+        "approver": decision.approver,
+        "comment": decision.comment,
+        "decided_at": decided_at,
+    }
+    written = write_private(
+        record_dir / "approval.json", json.dumps(record, ensure_ascii=False, indent=1) + "\n"
+    )
+    files = (workbook, workbook.with_name("result.json")) if approved_files is None else tuple(approved_files)
+    record_approval(
+        record_dir,
+        decision.approved,
+        decision.approver,
+        decision.comment,
+        (path for path in files if path.is_file()),
     )
     publish_markdown(
         f"# 承認結果 / approval\n\n- 判断 / decision: **{verdict}**\n"
-        f"- コメント / comment: {len(decision.comment)} 文字 (記録: `{record_dir / 'approval.json'}`)\n",
+        f"- 承認者 / approver: {decision.approver}\n- 日時 / at: {decided_at} (UTC)\n"
+        f"- コメント / comment: {decision.comment or '(なし / none)'}\n"
+        f"- 記録 / kept in: `{written}` と監査ログ / and the audit log\n",
         key="approval-decision",
-        description="承認結果 / approval decision",
+        description="承認結果 (承認者・コメント) / approval decision with approver and comment",
     )
     logger.info("承認結果: %s", verdict)
-    return ApprovalDecision(approved=decision.approved, comment=decision.comment)
+    return ApprovalDecision(approved=decision.approved, approver=decision.approver, comment=decision.comment)
+
+
+def write_private(path: Path, text: str) -> Path:
+    """Atomically, readable by the serving account only (0600): the comment may concern a family."""
+    written = write_atomically(path, text.encode("utf-8"))
+    os.chmod(written, 0o600)
+    return written
 
 
 @flow(
@@ -96,7 +125,12 @@ def await_approval(summary_markdown: str, workbook: Path, record_dir: Path) -> A
 def approval_flow(params: ApprovalParams) -> EntryOutcome | None:
     """For a result made outside the season run (e.g. re-run after 調整): approve, then enter."""
     summary = summarise(load_instance(params.instance), load_result(params.entry.result))
-    decision = await_approval(summary_markdown(summary), params.workbook, params.entry.out_dir / "approval")
+    decision = await_approval(
+        summary_markdown(summary),
+        params.workbook,
+        params.entry.out_dir / "approval",
+        approved_files=(params.entry.result, params.workbook),
+    )
     if not decision.approved:
         return None
     return entry_flow(params.entry)

@@ -25,6 +25,7 @@ from samples.legacy_app.seed import children_from_json, nurseries_from_json
 DEMO_DEPLOYMENT = "demo"
 DEMO_USER, DEMO_PASSWORD = "clerk01", "demo-pass"  # the synthetic legacy system's own demo account
 APPROVAL_COMMENT = "デモのため自動承認 / approved automatically in demo mode"
+APPROVER = "デモ承認者 / demo approver"
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def run_demo(
         run_id = start_run(deployment_id, {"params": params.model_dump(mode="json")})
         run = execute_run(season_flow, run_id)
         if is_suspended(run):
-            answer_approval(run_id, approved=approve, comment=APPROVAL_COMMENT)
+            answer_approval(run_id, approved=approve, comment=APPROVAL_COMMENT, approver=APPROVER)
             run = execute_run(season_flow, run_id)
     state = (run.state.name if run.state else None) or "unknown"
     outcome = None

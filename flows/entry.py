@@ -8,6 +8,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.artifacts import publish_markdown, publish_table
+from flows.audit_trail import record_entry
 from flows.handoff import load_models
 from flows.params import EntryOutcome, EntryParams
 from flows.policy import IO_RETRIES, IO_RETRY_DELAY_SECONDS
@@ -56,9 +57,13 @@ def enter_decisions(params: EntryParams, decisions: list[Decision]) -> RunReport
 @flow(name="entry", description="承認された内定・保留を既存システムに入力します", persist_result=True)
 def entry_flow(params: EntryParams) -> EntryOutcome:
     logger = get_run_logger()
-    decisions, _ = prepare_decisions(params)
+    decisions, decisions_file = prepare_decisions(params)
     report = enter_decisions(params, decisions)
     failed = len(report.failures)
+    counts = (
+        f"入力 {report.entered}, 登録済み {report.already_entered}, 失敗 {failed} / entered, already, failed"
+    )
+    record_entry(params, decisions_file, params.out_dir / "robot", counts)
     publish_markdown(
         "# システム入力 / entry\n\n"
         f"- 決定 / decisions: {len(decisions)}\n"

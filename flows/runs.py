@@ -44,9 +44,9 @@ def execute_run(flow: Flow[..., Any], flow_run_id: UUID) -> FlowRun:
     return read_run(flow_run_id)
 
 
-def answer_approval(flow_run_id: UUID, approved: bool, comment: str) -> None:
+def answer_approval(flow_run_id: UUID, approved: bool, comment: str, approver: str) -> None:
     """Submit the approval form exactly as the UI does (the server checks it against the form's schema)."""
-    resume_flow_run(flow_run_id, run_input={"approved": approved, "comment": comment})
+    resume_flow_run(flow_run_id, run_input={"approved": approved, "approver": approver, "comment": comment})
 
 
 def is_suspended(run: FlowRun) -> bool:

@@ -90,3 +90,11 @@ def test_child_history_lists_every_decision_about_the_child(season: Season) -> N
 def test_season_folder_is_found_from_a_file_inside(season: Season) -> None:
     assert find_season_dir(season.root / "admission" / "result.json") == season.root.resolve()
     assert find_season_dir(season.root.parent) is None
+
+
+def test_a_step_run_again_is_recorded_once(season: Season) -> None:
+    first = season.log.append(AuditEvent(action="season-start", actor="x"), once="run-1:start")
+    again = season.log.append(AuditEvent(action="season-start", actor="x"), once="run-1:start")
+    other = season.log.append(AuditEvent(action="season-start", actor="x"), once="run-2:start")
+    assert again == first and other.seq == first.seq + 1
+    assert verify_season(season.root).entries == 7
