@@ -20,6 +20,7 @@ class HistoryLine:
     actor: str
     action: str
     detail: str
+    about_child: bool  # False: a season-wide entry (approval, export) that covered the child
 
 
 def child_history(season_dir: Path, child_id: str) -> list[HistoryLine]:
@@ -33,7 +34,14 @@ def child_history(season_dir: Path, child_id: str) -> list[HistoryLine]:
             continue
         details = _details(entry, child_id)
         if details:
-            history.append(HistoryLine(entry.seq, entry.time, entry.actor, entry.action, " / ".join(details)))
+            own = (
+                child_id in entry.children
+                or any(item.child_id == child_id for item in entry.adjustments)
+                or any(item.child_id == child_id for item in entry.robot)
+            )
+            history.append(
+                HistoryLine(entry.seq, entry.time, entry.actor, entry.action, " / ".join(details), own)
+            )
     return history
 
 

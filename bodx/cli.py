@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bodx.commands.bench_all",
     "bodx.commands.flows",
     "bodx.commands.city",
+    "bodx.commands.audit",
 )
 
 

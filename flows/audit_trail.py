@@ -16,7 +16,6 @@ from pathlib import Path
 from prefect.runtime import flow_run
 
 from audit import (
-    Adjustment,
     Approval,
     AuditEntry,
     AuditEvent,
@@ -25,6 +24,7 @@ from audit import (
     current_actor,
     find_season_dir,
 )
+from audit.decisions import adjustment_records, placement_notes
 from audit.records import sha256_file
 from flows.artifacts import publish_markdown
 from flows.params import EntryParams, IntakeOutcome, NormaliseOutcome, NormaliseParams
@@ -116,17 +116,7 @@ def record_admission(
     adjustments: Iterable[object],
 ) -> None:
     """The decision per child (with its priority), the adjustments used, then the workbook as an export."""
-    current = {c.id: c.current_nursery for c in instance.applications}
-    scores = {c.id: c.score for c in instance.applications}
-    children = {
-        child: (
-            "保留"
-            if nursery is None
-            else ("在園継続 " if nursery == current.get(child) else "内定 ") + nursery
-        )
-        + f" (指数 {scores.get(child)})"
-        for child, nursery in result.assignments.items()
-    }
+    children = placement_notes(instance, result)
     record(
         workbook,
         AuditEvent(
@@ -134,7 +124,7 @@ def record_admission(
             actor=current_actor(),
             files=_files("input", inputs) + _files("output", (*outputs, workbook)),
             rules=rules,
-            adjustments=tuple(_adjustment(a) for a in adjustments),
+            adjustments=adjustment_records(adjustments),
             children=children,
             summary=f"{result.status}: 内定 {result.placed} / {len(result.assignments)}",
         ),
@@ -200,16 +190,4 @@ def record_entry(params: EntryParams, decisions: Path, report_dir: Path, counts:
             details={"legacy_url": params.legacy_url, "recipe": params.recipe},
         ),
         "robot",
-    )
-
-
-def _adjustment(adjustment: object) -> Adjustment:
-    """固定/除外 and point adjustments alike; the reason is kept where the record carries one."""
-    data = adjustment.model_dump(mode="json") if hasattr(adjustment, "model_dump") else dict(vars(adjustment))
-    return Adjustment(
-        child_id=str(data.get("child_id")),
-        kind=str(data.get("kind") or ("調整点" if "points" in data else "調整")),
-        nursery=data.get("nursery"),
-        points=str(data["points"]) if data.get("points") is not None else None,
-        reason=data.get("reason") or data.get("note"),
     )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bodx.app import app, bench_app
+from bodx.commands.audit import AuditLogOption, record_match
 from bodx.timing import emit, median
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ def match(
     exact: Annotated[
         bool, typer.Option(help="let individual children block too and minimise over all assignments")
     ] = False,
+    audit_log: AuditLogOption = None,
 ) -> None:
     """Assign children to nurseries: fewest blocking coalitions, then most placed, then best choices."""
     from matching.errors import MatchingError
@@ -76,6 +78,7 @@ def match(
         raise
     out.parent.mkdir(parents=True, exist_ok=True)
     save_result(result, out)
+    record_match(audit_log, instance, adjustments, out, loaded, result, adjust)
     elapsed = time.perf_counter() - started
     bound = "" if result.status != "feasible" else f" (proven lower bound {result.blocking_bound})"
     typer.echo(

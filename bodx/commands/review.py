@@ -12,6 +12,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
+from bodx.commands.audit import AuditLogOption, record_review
 from bodx.commands.options import (
     AdmissionYear,
     ApplicationsFile,
@@ -43,6 +44,7 @@ def review(
         ),
     ] = None,
     overwrite: Annotated[bool, typer.Option(help="replace an existing workbook")] = False,
+    audit_log: AuditLogOption = None,
 ) -> None:
     """Write the review workbook (結果一覧, 園別内定者, 保留一覧, 集計, 入力チェック) for a match result."""
     from pydantic import TypeAdapter
@@ -92,6 +94,9 @@ def review(
     except (MatchingError, SheetsError) as exc:
         raise fail(f"エラー / error: {exc}") from exc
     placed = sum(1 for nursery in outcome.assignments.values() if nursery is not None)
+    record_review(
+        audit_log, (applications, nurseries, rules, result, issues, adjustments), written, len(children)
+    )
     typer.echo(f"内定 {placed}・保留 {len(outcome.assignments) - placed} / placed, waitlisted -> {written}")
 
 

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from bodx.app import app, bench_app, samples_app
+from bodx.commands.audit import AuditLogOption, record_robot
 from bodx.timing import emit, median
 
 robot_app = typer.Typer(
@@ -88,6 +89,7 @@ def robot_run(
     workers: Annotated[
         int, typer.Option(min=1, max=8, help="並列ブラウザー数 (each logs in) / parallel browsers")
     ] = 1,
+    audit_log: AuditLogOption = None,
 ) -> None:
     """Enter queued decisions (credentials: BODX_ROBOT_USER / BODX_ROBOT_PASSWORD)."""
     from robots.credentials import Credentials
@@ -118,6 +120,8 @@ def robot_run(
         typer.echo(line)
     typer.echo(f"報告 / report: {artifacts / 'report.json'}")
     typer.echo(f"担当者用 (受付番号入り, 0600) / staff report: {artifacts / STAFF_REPORT_NAME}")
+    if not dry_run:  # a dry run saves nothing: nothing was decided or entered
+        record_robot(audit_log, decisions, queue, artifacts, " ".join(report.summary_lines()[1:2]))
 
 
 @robot_app.command("explore")

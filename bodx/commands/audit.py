@@ -1,0 +1,228 @@
+"""`bodx audit verify` and `bodx audit show`: check a season's audit log, read one child's history.
+
+Also the hook the commands that write decisions (`bodx match`, `bodx sheets review`, `bodx robot run`)
+call to append to a season's log: given `--audit-log SEASON_DIR`, or found from the output's folder.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from bodx.app import app
+
+if TYPE_CHECKING:
+    from audit import AuditEvent
+    from matching.instance import Instance
+    from matching.result import MatchResult
+
+audit_app = typer.Typer(
+    help="監査ログ (改ざん検知・履歴) / the season's audit trail: verify, history", no_args_is_help=True
+)
+app.add_typer(audit_app, name="audit")
+
+# For the commands that write decisions: where their entry goes.
+AuditLogOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--audit-log",
+        help="選考フォルダ (監査ログに記録) / season folder whose audit log records this; "
+        "default: the season folder holding the output, if any",
+    ),
+]
+
+
+@audit_app.command("verify")
+def verify(
+    season_dir: Annotated[
+        Path, typer.Argument(help="選考フォルダ (audit/log.jsonl のある所) / season folder")
+    ],
+    head: Annotated[
+        str | None,
+        typer.Option(
+            help="サーバーに控えた先頭 SEQ:HASH (audit-head 成果物) / the chain head the Prefect run keeps"
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Recompute every entry's hash, the chain and every recorded file's SHA-256; name what changed.
+    Exit 0 when nothing changed, 2 on tampering (or when the log cannot be read)."""
+    from audit import AuditError, verify_season
+
+    try:
+        report = verify_season(season_dir, head)
+    except AuditError as exc:
+        typer.echo(f"エラー / error: {exc}", err=True)
+        raise typer.Exit(code=2) from exc
+    if as_json:
+        typer.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=1))
+    else:
+        typer.echo(
+            f"{season_dir}: 記録 {report.entries} 件, ファイル {report.files} 個を検査 / entries, files checked; "
+            f"先頭 / head {report.head or '-'}"
+        )
+        for finding in report.findings:
+            mark = "✗ 改ざん" if finding.tampering else "! 注意"
+            typer.echo(f"{mark} [{finding.kind}] {finding.message}")
+        if report.ok:
+            typer.echo("改ざんは見つかりませんでした / no tampering found")
+        else:
+            changed = sum(1 for f in report.findings if f.tampering)
+            typer.echo(
+                f"改ざんまたは記録のない変更が {changed} 件あります / {changed} change(s) nobody recorded",
+                err=True,
+            )
+    if not report.ok:
+        raise typer.Exit(code=2)
+
+
+@audit_app.command("show")
+def show(
+    season_dir: Annotated[Path, typer.Argument(help="選考フォルダ / season folder")],
+    child: Annotated[str, typer.Option("--child", help="児童番号 / child id")],
+    masked: Annotated[
+        bool, typer.Option(help="児童番号を伏字にする (報告書に貼るとき) / mask the child id")
+    ] = False,
+) -> None:
+    """The history of one child: scoring and placement, adjustments with reasons, approval (approver,
+    comment), exports of workbooks holding it, the robot's entry. Full ids: for staff at the terminal."""
+    from audit import AuditError, child_history
+    from matching.compare.masks import mask_id
+
+    try:
+        history = child_history(season_dir, child)
+    except AuditError as exc:
+        typer.echo(f"エラー / error: {exc}", err=True)
+        raise typer.Exit(code=2) from exc
+    shown = mask_id(child) if masked else child
+    if not any(line.about_child for line in history):
+        typer.echo(f"{shown}: この選考の記録にありません / not in this season's log", err=True)
+        raise typer.Exit(code=1)
+    typer.echo(f"児童 {shown} の履歴 / history ({len(history)} 件)")
+    for line in history:
+        detail = line.detail.replace(child, shown) if masked else line.detail
+        typer.echo(f"#{line.seq:<4} {line.time}  {line.action:<12} {line.actor}: {detail}")
+
+
+def record_command(
+    action: str,
+    *,
+    audit_log: Path | None,
+    near: Path,
+    inputs: Iterable[Path | None] = (),
+    outputs: Iterable[Path] = (),
+    accesses: Iterable[Path] = (),
+    rules: Path | None = None,
+    summary: str = "",
+    children: dict[str, str] | None = None,
+    event: AuditEvent | None = None,
+) -> None:
+    """Append what a command did to the season's log (`--audit-log`, else the season folder holding
+    `near`; outside a season folder nothing is recorded). A failure exits 2: the output is written
+    but not recorded, and staff must know."""
+    from audit import AuditError, AuditEvent, FileRef, SeasonLog, current_actor, find_season_dir
+
+    season = audit_log if audit_log is not None else find_season_dir(near)
+    if season is None:
+        return
+    files = (
+        [FileRef(path=p, role="input") for p in inputs if p is not None]
+        + [FileRef(path=p, role="output") for p in outputs]
+        + [FileRef(path=p, role="access") for p in accesses]
+    )
+    base = event or AuditEvent(action=action, actor=current_actor())
+    recorded = base.model_copy(
+        update={
+            "files": base.files + tuple(files),
+            "rules": rules,
+            "summary": summary or base.summary,
+            "children": children if children is not None else base.children,
+            "details": {**base.details, "command": f"bodx {action}"},
+        }
+    )
+    try:
+        log = SeasonLog.create(season) if audit_log is not None else SeasonLog(season)
+        entry = log.append(recorded)
+    except (AuditError, OSError) as exc:
+        typer.echo(f"監査ログに記録できません / not recorded in the audit log: {exc}", err=True)
+        raise typer.Exit(code=2) from exc
+    typer.echo(f"監査ログ / audit log: #{entry.seq} {entry.action} → {log.path}")
+
+
+def record_match(
+    audit_log: Path | None,
+    instance_file: Path,
+    adjustments_file: Path | None,
+    out: Path,
+    instance: Instance,
+    result: MatchResult,
+    adjustments: Iterable[object],
+) -> None:
+    """`bodx match`: the placement of every child and the adjustments (調整) it respected."""
+    from audit import AuditEvent, current_actor
+    from audit.decisions import adjustment_records, placement_notes
+
+    record_command(
+        "match",
+        audit_log=audit_log,
+        near=out,
+        inputs=(instance_file, adjustments_file),
+        outputs=(out,),
+        summary=f"{result.status}: 内定 {result.placed} / {len(result.assignments)}",
+        children=placement_notes(instance, result),
+        event=AuditEvent(action="match", actor=current_actor(), adjustments=adjustment_records(adjustments)),
+    )
+
+
+def record_review(
+    audit_log: Path | None, inputs: Iterable[Path | None], workbook: Path, children: int
+) -> None:
+    """`bodx sheets review`: the workbook holds every child's data, so writing it is an access."""
+    from audit import AuditEvent, current_actor
+
+    record_command(
+        "sheets review",
+        audit_log=audit_log,
+        near=workbook,
+        inputs=inputs,
+        accesses=(workbook,),
+        summary=f"審査用ワークブック / review workbook: {workbook.name} (児童 {children} 人)",
+        event=AuditEvent(action="export", actor=current_actor(), season_wide=True),
+    )
+
+
+def record_robot(
+    audit_log: Path | None, decisions: Path | None, queue: Path, artifacts: Path, summary: str
+) -> None:
+    """`bodx robot run`: each queued child's decision, state and the screen's message."""
+    from audit import AuditEvent, current_actor
+    from audit.robot import robot_outcomes
+    from robots.report import STAFF_REPORT_NAME
+
+    staff = artifacts / STAFF_REPORT_NAME
+    record_command(
+        "robot",
+        audit_log=audit_log,
+        near=queue,
+        inputs=(decisions,),
+        outputs=(artifacts / "report.json",),
+        accesses=(staff,) if staff.is_file() else (),
+        summary=summary,
+        event=AuditEvent(action="robot", actor=current_actor(), robot=robot_outcomes(queue)),
+    )
+
+
+__all__ = [
+    "AuditLogOption",
+    "audit_app",
+    "record_command",
+    "record_match",
+    "record_review",
+    "record_robot",
+    "show",
+    "verify",
+]

@@ -1,0 +1,91 @@
+"""`bodx audit verify` / `bodx audit show`, and `bodx match` appending to a season's log."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from audit import SeasonLog, verify_season
+from bodx.app import app
+from bodx.cli import COMMAND_MODULES
+from matching.instance import save_instance
+from matching.optimizer.testing import random_instance
+from tests.audit.conftest import Season
+
+for _module in COMMAND_MODULES:
+    importlib.import_module(_module)
+
+runner = CliRunner()
+
+
+def test_verify_exit_codes_and_named_file(season: Season) -> None:
+    ok = runner.invoke(app, ["audit", "verify", str(season.root)])
+    assert ok.exit_code == 0, ok.output
+    assert "改ざんは見つかりませんでした / no tampering found" in ok.output
+    workbook = season.root / "admission" / "review.xlsx"
+    workbook.write_bytes(workbook.read_bytes() + b"!")
+    bad = runner.invoke(app, ["audit", "verify", str(season.root)])
+    assert bad.exit_code == 2
+    assert "admission/review.xlsx" in bad.output and "changed after entry #3 (export" in bad.output
+    as_json = json.loads(runner.invoke(app, ["audit", "verify", str(season.root), "--json"]).stdout)
+    assert as_json["ok"] is False and as_json["findings"][0]["kind"] == "file-changed"
+
+
+def test_verify_with_the_servers_head(season: Season) -> None:
+    head = verify_season(season.root).head
+    lines = season.log.path.read_text(encoding="utf-8").splitlines(keepends=True)
+    season.log.path.write_text("".join(lines[:-1]), encoding="utf-8")
+    run = runner.invoke(app, ["audit", "verify", str(season.root), "--head", str(head)])
+    assert run.exit_code == 2 and "head-mismatch" in run.output
+
+
+def test_verify_outside_a_season_is_a_clear_error(tmp_path: Path) -> None:
+    run = runner.invoke(app, ["audit", "verify", str(tmp_path)])
+    assert run.exit_code == 2 and "監査ログ" in run.output and "no audit log" in run.output
+
+
+def test_show_lists_a_childs_history(season: Season) -> None:
+    run = runner.invoke(app, ["audit", "show", str(season.root), "--child", "C0002"])
+    assert run.exit_code == 0, run.output
+    lines = run.output.splitlines()
+    assert "C0002" in lines[0] and len(lines) == 5
+    assert "保留" in lines[1] and "転居予定" in lines[1]
+    assert "承認者 課長 山田" in lines[3] and "要確認: 施設不一致" in lines[4]
+    masked = runner.invoke(app, ["audit", "show", str(season.root), "--child", "C0002", "--masked"])
+    assert masked.exit_code == 0 and "C0002" not in masked.output
+    unknown = runner.invoke(app, ["audit", "show", str(season.root), "--child", "C9999"])
+    assert unknown.exit_code == 1 and "not in this season's log" in unknown.output
+
+
+def test_match_appends_to_the_season_holding_its_output(season: Season) -> None:
+    instance = random_instance(5, children=12, nurseries=3, max_preferences=2)
+    city = season.root / "records" / "city.json"
+    save_instance(instance, city)
+    out = season.root / "admission" / "result.json"
+    run = runner.invoke(app, ["match", "--instance", str(city), "--out", str(out), "--time-limit", "10"])
+    assert run.exit_code == 0, run.output
+    assert "監査ログ / audit log: #6 match" in run.output
+    last = json.loads(season.log.read_lines()[0][-1])
+    child = instance.applications[0].id
+    assert last["action"] == "match" and child in last["children"]
+    assert {f["path"] for f in last["files"]} == {"records/city.json", "admission/result.json"}
+    assert verify_season(season.root).ok  # result.json rewritten, and recorded: not tampering
+    history = runner.invoke(app, ["audit", "show", str(season.root), "--child", child])
+    assert "match" in history.output
+
+
+def test_match_with_an_explicit_log_creates_it(tmp_path: Path) -> None:
+    city = tmp_path / "city.json"
+    save_instance(random_instance(6, children=8, nurseries=2, max_preferences=2), city)
+    out = tmp_path / "out" / "result.json"
+    season = tmp_path / "season"
+    args = ["match", "--instance", str(city), "--out", str(out), "--audit-log", str(season)]
+    assert runner.invoke(app, args).exit_code == 0
+    assert verify_season(season).entries == 1
+    unrecorded = tmp_path / "elsewhere" / "result.json"
+    run = runner.invoke(app, ["match", "--instance", str(city), "--out", str(unrecorded)])
+    assert run.exit_code == 0 and "監査ログ" not in run.output
+    assert len(SeasonLog(season).read_lines()[0]) == 1
