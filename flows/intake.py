@@ -9,6 +9,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.artifacts import publish_markdown
+from flows.audit_trail import record_intake
 from flows.errors import StepInputError
 from flows.ocr_batch import read_scans
 from flows.params import IntakeOutcome, IntakeParams
@@ -65,10 +66,12 @@ def intake_flow(params: IntakeParams) -> IntakeOutcome:
         description="OCR 取込の件数 / intake counts",
     )
     logger.info("取込 %d ページ, 確認待ち %d 項目 / pages read, fields to review", len(readings), review_rows)
-    return IntakeOutcome(
+    outcome = IntakeOutcome(
         readings=readings_path,
         review_queue=review_path,
         pages=len(readings),
         fields_to_review=review_rows,
         pages_by_status=dict(sorted(by_status.items())),
     )
+    record_intake(params.scans_dir, params.templates_dir or DEFAULT_TEMPLATES, outcome)
+    return outcome

@@ -9,6 +9,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.artifacts import publish_markdown
+from flows.audit_trail import record_normalise
 from flows.handoff import load_models, save_models
 from flows.merge import ocr_issue, review_problem
 from flows.params import LedgerSource, NormaliseOutcome, NormaliseParams
@@ -131,10 +132,12 @@ def normalise_flow(params: NormaliseParams) -> NormaliseOutcome:
         description="申込データの件数 / record counts",
     )
     logger.info("申込 %d 件, 入力チェック %d 件 / applications, issues", len(applications), len(issues))
-    return NormaliseOutcome(
+    outcome = NormaliseOutcome(
         applications=paths[0],
         nurseries=paths[1],
         issues=paths[2],
         applications_count=len(applications),
         issues_count=len(issues),
     )
+    record_normalise(params, outcome)
+    return outcome
