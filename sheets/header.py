@@ -57,6 +57,7 @@ class HeaderLayout:
     bindings: tuple[ColumnBinding, ...]
     unmapped: tuple[tuple[int, str], ...]  # (column, header text) of columns no field claims
     hidden: tuple[tuple[int, str], ...] = ()  # (column, header text) of hidden columns, never read
+    first_row: int = 0  # the first header row (1-based)
 
     def fields(self) -> set[str]:
         return {binding.ref.field for binding in self.bindings}
@@ -179,7 +180,7 @@ def _bind(
         else:
             if header:
                 unmapped.append((column, header))
-    return HeaderLayout(number, tuple(bindings), tuple(unmapped), tuple(hidden_found))
+    return HeaderLayout(number, tuple(bindings), tuple(unmapped), tuple(hidden_found), band[0])
 
 
 def _cell(values: list[CellValue], column: int) -> CellValue:

@@ -15,7 +15,7 @@ from typing import Literal
 from openpyxl import Workbook
 
 from sheets.deterministic import workbook_bytes
-from sheets.issues import LedgerIssue
+from sheets.issues import LedgerIssue, Severity
 from sheets.ledger import LedgerReading
 from sheets.review_sheets import write_issues_sheet
 from sheets.safety import ensure_writable_output
@@ -29,6 +29,10 @@ def reading_payloads(reading: LedgerReading) -> dict[str, list[dict[str, object]
         "applications": [a.model_dump(mode="json") for a in reading.applications],
         "nurseries": [n.model_dump(mode="json") for n in reading.nurseries],
         "issues": [i.model_dump(mode="json") for i in reading.issues],
+        "held": [
+            {"id": h.id, "sheet": h.sheet, "rows": list(h.rows), "reasons": list(h.reasons)}
+            for h in reading.held
+        ],
     }
 
 
@@ -49,6 +53,7 @@ def write_reading(
     targets = {
         "applications": out / "applications.json",
         "nurseries": out / "nurseries.json",
+        "held": out / "held.json",
         "issues": out / f"issues.{issues_format}",
     }
     sources = list(inputs)
@@ -56,6 +61,7 @@ def write_reading(
         ensure_writable_output(target, sources, overwrite=overwrite)
     targets["applications"].write_text(dump_json(payloads["applications"]), encoding="utf-8")
     targets["nurseries"].write_text(dump_json(payloads["nurseries"]), encoding="utf-8")
+    targets["held"].write_text(dump_json(payloads["held"]), encoding="utf-8")
     if issues_format == "json":
         targets["issues"].write_text(dump_json(payloads["issues"]), encoding="utf-8")
     else:
@@ -63,7 +69,12 @@ def write_reading(
     return list(targets.values())
 
 
+ISSUE_SHEETS = ((Severity.ERROR, "エラー"), (Severity.WARNING, "警告"), (Severity.INFO, "情報"))
+
+
 def issues_workbook_bytes(issues: Sequence[LedgerIssue]) -> bytes:
+    """One sheet per severity (エラー, 警告, 情報), each in ledger order: staff fix the errors first."""
     workbook = Workbook(write_only=True)
-    write_issues_sheet(workbook.create_sheet("入力チェック"), issues)
+    for severity, title in ISSUE_SHEETS:
+        write_issues_sheet(workbook.create_sheet(title), [i for i in issues if i.severity is severity])
     return workbook_bytes(workbook, ISSUES_STAMP)

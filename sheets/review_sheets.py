@@ -221,10 +221,14 @@ ISSUE_COLUMNS = (
 )
 
 
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
 def write_issues_sheet(sheet: WriteOnlyWorksheet, issues: Sequence[LedgerIssue]) -> None:
+    """Errors first, then warnings, then notes; within each, in the order given (the ledger's order)."""
     _prepare(sheet, ISSUE_COLUMNS, len(issues))
     sheet.append(header_row(sheet, [label for label, _ in ISSUE_COLUMNS]))
-    for issue in issues:
+    for issue in sorted(issues, key=lambda i: _SEVERITY_ORDER[i.severity.value]):
         sheet.append(
             safe_row(
                 sheet,

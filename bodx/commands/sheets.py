@@ -6,12 +6,15 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
 from bodx.app import app, bench_app
 from bodx.timing import emit, median, timed
+
+if TYPE_CHECKING:
+    from matching.profile import CityProfile
 
 sheets_app = typer.Typer(
     help="Excel ledgers and review workbooks / Excel台帳と結果確認ブック", no_args_is_help=True
@@ -31,8 +34,14 @@ def normalise(
     ] = None,
     issues_format: Annotated[str, typer.Option("--issues-format", help="json or xlsx")] = "json",
     overwrite: Annotated[bool, typer.Option(help="replace existing output files")] = False,
+    city: Annotated[
+        Path | None,
+        typer.Option(help="市のプロファイル (cities/<name>): facts, sibling words, weeks per month, round"),
+    ] = None,
+    round_id: Annotated[str | None, typer.Option("--round", help="選考回 id (default: the first)")] = None,
 ) -> None:
-    """Normalise a ledger: applications.json, nurseries.json and issues.json (or issues.xlsx)."""
+    """Normalise a ledger: applications.json, nurseries.json, held.json and issues.json (or issues.xlsx)."""
+    from matching.errors import MatchingError
     from matching.records import Nursery
     from sheets.errors import SheetsError
     from sheets.ledger import read_ledger
@@ -48,10 +57,17 @@ def normalise(
             known = tuple(
                 Nursery.model_validate(item) for item in json.loads(nurseries.read_text(encoding="utf-8"))
             )
-        reading = read_ledger(ledger, load_mapping(mapping), nurseries=known)
+        profile = _profile(city)
+        reading = read_ledger(
+            ledger,
+            load_mapping(mapping),
+            nurseries=known,
+            profile=profile,
+            round_id=round_id,
+        )
         inputs = [ledger, mapping, *([nurseries] if nurseries else [])]
         files = write_reading(reading, out, inputs=inputs, issues_format=fmt, overwrite=overwrite)
-    except SheetsError as exc:
+    except (SheetsError, MatchingError) as exc:
         typer.echo(f"エラー / error: {exc}", err=True)
         raise typer.Exit(2) from exc
     counts = {
@@ -60,13 +76,58 @@ def normalise(
     }
     children = sum(len(a.children) for a in reading.applications)
     typer.echo(
-        f"申込 {len(reading.applications)} 件（児童 {children} 人）、施設 {len(reading.nurseries)}、"
+        f"申込 {len(reading.applications)} 件（児童 {children} 人）、保留 {len(reading.held)} 件、施設 {len(reading.nurseries)}、"
         f"エラー {counts['error']}・警告 {counts['warning']}・情報 {counts['info']} / "
         f"{len(reading.applications)} applications, {children} children, {len(reading.nurseries)} nurseries"
     )
     typer.echo("書き出し / written: " + ", ".join(str(f) for f in files))
     if counts["error"]:
         raise typer.Exit(1)
+
+
+def _profile(city: Path | None) -> CityProfile | None:
+    """The city profile of a folder (its city.toml), or None."""
+    if city is None:
+        return None
+    from matching.profile import load_profile
+
+    profile, _files = load_profile(city / "city.toml" if city.is_dir() else city)
+    return profile
+
+
+@sheets_app.command("inspect")
+def inspect(
+    ledger: Annotated[Path, typer.Option(help="受付台帳 (.xlsx)")],
+    city: Annotated[
+        Path | None, typer.Option(help="市のプロファイル (cities/<name>): its declared facts")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="下書きの書き出し先 (.toml); なければ画面へ / draft file")
+    ] = None,
+    overwrite: Annotated[bool, typer.Option(help="replace an existing draft")] = False,
+) -> None:
+    """Write a draft mapping for a ledger: header rows found, columns guessed, unknowns as comments."""
+    from matching.errors import MatchingError
+    from sheets.errors import SheetsError
+    from sheets.inspect import draft_mapping
+
+    try:
+        draft = draft_mapping(ledger, _profile(city))
+    except (SheetsError, MatchingError) as exc:
+        typer.echo(f"エラー / error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    if out is None:
+        typer.echo(draft.text)
+    else:
+        if out.exists() and not overwrite:
+            typer.echo(f"エラー / error: {out} は既にあります (--overwrite) / exists", err=True)
+            raise typer.Exit(2)
+        out.write_text(draft.text, encoding="utf-8")
+        typer.echo(f"下書き / draft: {out}")
+    if draft.unplaced:
+        typer.echo(f"対応が分からない列 {len(draft.unplaced)} / columns not placed:")
+        for where in draft.unplaced:
+            typer.echo(f"  {where}")
 
 
 @bench_app.command("sheets")
