@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -46,6 +49,9 @@ DIFFERENCE_COLUMNS: tuple[tuple[str, float], ...] = (
     ("理由", 70),
     ("同じ原因の児童", 48),
 )
+REASON_WIDTH, CHAIN_WIDTH = DIFFERENCE_COLUMNS[-2][1], DIFFERENCE_COLUMNS[-1][1]
+TOP = Alignment(vertical="top")
+LINE_HEIGHT = 15.0  # points; wrapped rows get their height here (not every viewer fits rows on opening)
 
 
 @dataclass(frozen=True)
@@ -88,11 +94,22 @@ def write_reconcile_workbook(data: ReconcileInput, path: Path, *, overwrite: boo
 
 
 def _protect(sheet: WriteOnlyWorksheet) -> None:
+    """Locked cells, filter allowed; printed one page wide."""
+    sheet.page_setup.paperSize = "9"  # A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     protection = sheet.protection
     protection.sheet = True
     protection.autoFilter = False  # filtering and selecting stay allowed on the locked sheet
     protection.sort = False
     protection.formatColumns = False
+
+
+def _percent(sheet: WriteOnlyWorksheet, rate: float) -> Cell:
+    cell = WriteOnlyCell(sheet, value=rate)
+    cell.number_format = "0.00%"
+    return cell
 
 
 def _outcome(comparison: Comparison, nursery: str | None) -> str:
@@ -114,7 +131,7 @@ def _summary(sheet: WriteOnlyWorksheet, data: ReconcileInput) -> None:
         ["対象児童", comparison.children],
         ["一致", comparison.agreed],
         ["相違", len(comparison.differences)],
-        ["一致率", f"{comparison.agreement_rate:.2%}"],
+        ["一致率", _percent(sheet, comparison.agreement_rate)],
         [],
     ]
     for row in rows:
@@ -125,16 +142,18 @@ def _summary(sheet: WriteOnlyWorksheet, data: ReconcileInput) -> None:
     chains = sum(1 for d in comparison.differences if d.kind is Kind.CHAIN)
     sheet.append(safe_row(sheet, ["(うち連鎖)", Kind.CHAIN.label, None, chains]))
     sheet.append([])
-    sheet.append(header_row(sheet, ["年齢クラス", "", "児童", "一致", "一致率"]))
+    sheet.append(header_row(sheet, ["年齢クラス", "児童", "一致", "一致率"]))
     for age, agreement in comparison.by_class.items():
         label = AGE_CLASS_LABELS.get(age, str(age))
-        sheet.append([label, None, agreement.children, agreement.agreed, f"{agreement.rate:.2%}"])
+        sheet.append([label, agreement.children, agreement.agreed, _percent(sheet, agreement.rate)])
     sheet.append([])
     sheet.append(header_row(sheet, ["施設 (どちらかで内定)", "施設番号", "児童", "一致", "一致率"]))
     for nursery, agreement in comparison.by_nursery.items():
         name = comparison.nursery_names.get(nursery, "")
         sheet.append(
-            safe_row(sheet, [name, nursery, agreement.children, agreement.agreed, f"{agreement.rate:.2%}"])
+            safe_row(
+                sheet, [name, nursery, agreement.children, agreement.agreed, _percent(sheet, agreement.rate)]
+            )
         )
     sheet.append([])
     sheet.append(header_row(sheet, ["読み込み", "内容"]))
@@ -159,13 +178,14 @@ def _differences(sheet: WriteOnlyWorksheet, data: ReconcileInput) -> None:
     sheet.auto_filter.ref = f"A1:{last}{max(len(comparison.differences), 1) + 1}"
     sheet.print_title_rows = "1:1"
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = "9"  # A4
     sheet.append(header_row(sheet, [label for label, _ in DIFFERENCE_COLUMNS]))
     members = {root.id: root.children for root in comparison.roots}
-    for diff in comparison.differences:
+    for row_number, diff in enumerate(comparison.differences, start=2):
         person = data.people.get(diff.child_id, Person())
+        reason, chain = diff.reason_text(data.label), _chain(data, diff, members[diff.root])
+        sheet.row_dimensions[row_number].height = _height([(reason, REASON_WIDTH), (chain, CHAIN_WIDTH)])
         sheet.append(
-            safe_row(
+            _top_row(
                 sheet,
                 [
                     diff.root,
@@ -182,11 +202,32 @@ def _differences(sheet: WriteOnlyWorksheet, data: ReconcileInput) -> None:
                     _outcome(comparison, diff.program),
                     diff.manual_score,
                     diff.program_score,
-                    wrapped_text(sheet, diff.reason_text(data.label)),
-                    wrapped_text(sheet, _chain(data, diff, members[diff.root])),
+                    wrapped_text(sheet, reason),
+                    wrapped_text(sheet, chain),
                 ],
             )
         )
+
+
+def _top_row(sheet: WriteOnlyWorksheet, values: list[object]) -> list[Cell]:
+    """A guarded row whose cells all start at the top, beside the wrapped reason."""
+    cells = []
+    for value in safe_row(sheet, values):
+        cell = value if isinstance(value, Cell) else WriteOnlyCell(sheet, value=value)
+        if not cell.alignment.wrap_text:
+            cell.alignment = TOP
+        cells.append(cell)
+    return cells
+
+
+def _height(cells: Sequence[tuple[str, float]]) -> float:
+    """Row height for wrapped texts (text, column width): a full-width character takes two units."""
+    lines = 1
+    for text, width in cells:
+        units = sum(1 if ord(char) < 0x2E80 else 2 for char in text)
+        per_line = max(int(width * 0.9) - 1, 1)  # padding, and proportional fonts run wide
+        lines = max(lines, -(-units // per_line))
+    return min(LINE_HEIGHT * lines, 409.0)  # Excel's largest row height
 
 
 def _root_label(comparison: Comparison, diff: Difference) -> str:

@@ -23,6 +23,7 @@ class Category(StrEnum):
     METHOD = "方法の違い (正当)"
     DATA = "データの不一致"
     UNEXPLAINED = "説明できない相違"
+    KNOCK_ON = "連鎖 (正当)"  # a child's own label only: a root cause is never a knock-on
 
 
 class Kind(StrEnum):
@@ -81,7 +82,7 @@ _CATEGORIES = {
     **dict.fromkeys(_MANUAL, Category.MANUAL_ERROR),
     Kind.SIBLING_GROUP_PLACED_DIFFERENTLY: Category.METHOD,
     Kind.TRANSFER_CHAIN: Category.METHOD,
-    Kind.CHAIN: Category.METHOD,
+    Kind.CHAIN: Category.KNOCK_ON,
     Kind.MISSING_IN_PROGRAM: Category.DATA,
     Kind.NOT_IN_APPLICATIONS: Category.DATA,
     Kind.NO_PRIORITIES: Category.UNEXPLAINED,
