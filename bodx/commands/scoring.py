@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bodx.app import app
+from bodx.app import app, bench_app
+from bodx.timing import emit, median
+
+if TYPE_CHECKING:
+    from matching.adjustments import StaffPoints
+    from matching.profile import CityProfile
 from bodx.commands.options import (
     AdmissionYear,
     ApplicationsFile,
@@ -29,6 +36,21 @@ def score(
     priorities: Annotated[
         Path | None, typer.Option(help="also write every child's priority with its breakdown (JSON)")
     ] = None,
+    staff_points: Annotated[
+        Path | None,
+        typer.Option(
+            help="職権調整: the review .xlsx (columns 調整点, 調整理由) or a JSON list of StaffPoints"
+        ),
+    ] = None,
+    profile: Annotated[
+        Path | None,
+        typer.Option(
+            help="city.toml whose facts the rules refer to (default: the one beside the rules file)"
+        ),
+    ] = None,
+    timings: Annotated[
+        bool, typer.Option(help="print the phases' seconds as one JSON line (benchmarks)")
+    ] = False,
 ) -> None:
     """Score applications with a rules file and write the instance for `bodx match`."""
     from matching.errors import MatchingError
@@ -36,15 +58,25 @@ def score(
     from matching.records import Application, Nursery, parse_record
     from matching.scoring import instance_from_priorities, load_rules, score_applications
 
+    clock = {"start": time.perf_counter()}
     try:
         apps = [parse_record(Application, item) for item in read_json_list(applications, "申込データ")]
         places = [parse_record(Nursery, item) for item in read_json_list(nurseries, "施設データ")]
-        parsed = load_rules(rules)
-        scored = score_applications(apps, parsed, year)
+        clock["read"] = time.perf_counter()
+        city = _profile(profile) if profile is not None else None
+        parsed = load_rules(rules, city)
+        staff = _read_staff_points(staff_points) if staff_points is not None else ()
+        scored = score_applications(apps, parsed, year, staff)
+        clock["score"] = time.perf_counter()
         instance = instance_from_priorities(apps, places, scored, year)
     except MatchingError as exc:
         raise fail(str(exc)) from exc
+    except Exception as exc:
+        if type(exc).__module__.startswith("sheets"):
+            raise fail(str(exc)) from exc
+        raise
     save_instance(instance, out)
+    clock["write"] = time.perf_counter()
     if priorities is not None:
         payload = [p.model_dump(mode="json") for p in scored]
         priorities.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -52,6 +84,81 @@ def score(
         f"{parsed.name}: 児童 {len(scored)} 人を採点 / scored {len(scored)} children -> {out}"
         + (f", {priorities}" if priorities is not None else "")
     )
+    if timings:
+        phases = {
+            "read_s": clock["read"] - clock["start"],
+            "score_s": clock["score"] - clock["read"],
+            "write_s": clock["write"] - clock["score"],
+        }
+        typer.echo(json.dumps({k: round(v, 3) for k, v in phases.items()} | {"children": len(scored)}))
+
+
+def _profile(path: Path) -> CityProfile:
+    from matching.profile import load_profile
+
+    return load_profile(path)[0]
+
+
+def _read_staff_points(path: Path) -> tuple[StaffPoints, ...]:
+    """職権調整 from the review workbook (.xlsx) or a JSON list of {"child_id", "points", "reason"}."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from matching.adjustments import StaffPoints
+    from matching.errors import InstanceError
+
+    if path.suffix.lower() == ".xlsx":
+        from sheets.adjustments import read_staff_points
+
+        return read_staff_points(path)
+    try:
+        return TypeAdapter(tuple[StaffPoints, ...]).validate_json(path.read_bytes())
+    except (OSError, ValidationError) as exc:
+        raise InstanceError(
+            f"職権調整のファイルが不正です / invalid staff points file {path} (a JSON list of "
+            f'{{"child_id", "points", "reason"}} or the review .xlsx): {exc}'
+        ) from exc
+
+
+@bench_app.command("score")
+def bench_score(
+    size: Annotated[int, typer.Option(min=1, help="children in the generated city")] = 60_000,
+    seed: Annotated[int, typer.Option(help="city generator seed")] = 1,
+    repeat: Annotated[int, typer.Option(min=1, help="runs; figures are medians")] = 3,
+    rules: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="rules files (repeatable); default: the richest sample (kawabe) and the demo city's"
+        ),
+    ] = None,
+    cache: Annotated[Path, typer.Option(help="generated cities are kept here")] = Path("out/bench-cache"),
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """`bodx score` end to end on a generated city (each run a fresh process), per rules file."""
+    from benchmarks.score import city_files, run_score
+
+    root = Path(__file__).resolve().parents[2]
+    chosen = rules or [root / "cities" / "kawabe" / "rules.toml", root / "cities" / "hinata" / "rules.toml"]
+    results: dict[str, dict[str, object]] = {}
+    lines = []
+    for path in chosen:
+        apps, nurseries, year = city_files(size, seed, cache, path)
+        runs = [
+            run_score(apps, nurseries, path, year, cache / "bench-score-city.json") for _ in range(repeat)
+        ]
+        figures: dict[str, object] = {
+            key: round(median([float(run[key]) for run in runs]), 3)
+            for key in ("wall_s", "read_s", "score_s", "write_s")
+        }
+        figures["children"] = runs[0]["children"]
+        figures["runs"] = repeat
+        results[path.parent.name if path.name == "rules.toml" else path.stem] = figures
+        lines.append(
+            f"{path}: {figures['children']} children, bodx score {figures['wall_s']} s median of {repeat} "
+            f"(read {figures['read_s']} s, score {figures['score_s']} s, write {figures['write_s']} s)"
+        )
+    load = [round(v, 2) for v in os.getloadavg()]
+    lines.append(f"load average at the end: {load}")
+    emit({"size": size, "seed": seed, "rules": results, "load_average": load}, as_json, lines)
 
 
 @app.command("compare")

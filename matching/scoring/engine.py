@@ -47,7 +47,7 @@ _Fired = tuple[Adjustment, int, str]  # (rule, scaled points, label)
 def _fire(adj: Adjustment, points: int, env: Env) -> _Fired | None:
     if not adj.condition.fn(env):
         return None
-    label = f"{adj.label} {signed(adj.points)}"
+    label = adj.shown
     if adj.times is None:
         return adj, points, label
     count = adj.times.fn(env)
@@ -187,6 +187,7 @@ def score_application(
         for adj, points, level in rules.leveled_adjustments
         if level == HOUSEHOLD and (fired := _fire(adj, points, env)) is not None
     ]
+    household_rank = _rank(scores, rules, env) if rules.rank_level == HOUSEHOLD else None
     scored = []
     for position, child in enumerate(app.children):
         env.child = child
@@ -216,7 +217,7 @@ def score_application(
             adjustments.add_group(
                 rules.groups[group_id], rules, grouped.get(group_id, []), grouped_at.get(group_id, {})
             )
-        rank = _rank(scores, rules, env)
+        rank = household_rank or _rank(scores, rules, env)
         rank_points = rank.value * rules.rank_multiplier
         staff_total, staff_items = _staff_items(child, staff.get(child.id, ()), rules) if staff else (0, [])
         score = rank_points + base_scaled + adjustments.total + staff_total

@@ -137,22 +137,30 @@ class _Compiler:
         self._want(inner, "bool", node.args[0])
         test = inner.fn
 
-        def each(env: Env) -> list[bool]:
+        def over_guardians(env: Env, stop_at: bool | None) -> int:
+            """How many guardians pass; stops at the first result equal to `stop_at` (any / all)."""
             saved = env.guardian
+            passed = 0
             try:
-                results = []
                 for guardian in env.app.household.guardians:
                     env.guardian = guardian
-                    results.append(bool(test(env)))
-                return results
+                    result = bool(test(env))
+                    passed += result
+                    if result is stop_at:
+                        break
+                return passed
             finally:
                 env.guardian = saved
 
         if node.name == "any_guardian":
-            return _Part(lambda env: any(each(env)), "bool", inner.level)
+            return _Part(lambda env: over_guardians(env, True) > 0, "bool", inner.level)
         if node.name == "all_guardians":
-            return _Part(lambda env: all(each(env)), "bool", inner.level)
-        return _Part(lambda env: sum(each(env)), "num", inner.level)
+            return _Part(
+                lambda env: over_guardians(env, False) == len(env.app.household.guardians),
+                "bool",
+                inner.level,
+            )
+        return _Part(lambda env: over_guardians(env, None), "num", inner.level)
 
     def _binary(self, node: Binary) -> _Part:
         left, right = self.part(node.left), self.part(node.right)

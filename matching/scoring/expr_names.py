@@ -19,8 +19,10 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
+from matching.record_types import role_of
 from matching.records import AdjustmentFlag, Application, Child, Guardian, Reason, ReasonKind, WorkStyle
 
 HOUSEHOLD, CHILD, NURSERY = 0, 1, 2
@@ -31,7 +33,7 @@ ROLES = ("父", "母", "その他", "不明")
 class Env:
     """Where a condition is evaluated: one application, and the child, guardian, reason, nursery in view."""
 
-    __slots__ = ("admission_year", "app", "child", "guardian", "main_earner", "nursery", "reason", "weeks")
+    __slots__ = ("_earner", "admission_year", "app", "child", "guardian", "nursery", "reason", "weeks")
 
     def __init__(self, app: Application, admission_year: int, weeks: Fraction) -> None:
         self.app = app
@@ -41,13 +43,20 @@ class Env:
         self.guardian: Guardian | None = None
         self.reason: Reason | None = None
         self.nursery: str | None = None
-        self.main_earner: Guardian | None = _main_earner(app)
+        self._earner: Guardian | bool | None = False  # computed when a rule first asks
+
+    @property
+    def main_earner(self) -> Guardian | None:
+        """生計中心者: the guardian with the highest 所得割額; the first listed when equal or unknown."""
+        if self._earner is False:
+            guardians = self.app.household.guardians
+            self._earner = max(guardians, key=lambda g: g.income_levy_yen or 0) if guardians else None
+        return self._earner  # type: ignore[return-value]
 
 
-def _main_earner(app: Application) -> Guardian | None:
-    # 生計中心者: the guardian with the highest 所得割額; the first listed when equal or unknown.
-    guardians = app.household.guardians
-    return max(guardians, key=lambda g: g.income_levy_yen or 0) if guardians else None
+@lru_cache(maxsize=256)
+def _role(relation: str) -> str:
+    return role_of(relation).value  # NFKC and a word list: once per distinct 続柄 text
 
 
 Getter = Callable[[Env], Any]
@@ -126,9 +135,10 @@ def builtin_names() -> dict[str, NameDef]:
         transfer=NameDef("bool", CHILD, lambda e: _child(e).current_nursery is not None),
         sibling_here=NameDef("bool", NURSERY, lambda e: e.nursery in e.app.household.siblings_enrolled_at),
         choice_rank=NameDef("num", NURSERY, _choice_rank),
-        role=NameDef("text", HOUSEHOLD, lambda e: _guardian(e).role.value, "guardian", ROLES),
+        role=NameDef("text", HOUSEHOLD, lambda e: _role(_guardian(e).relation), "guardian", ROLES),
+        # ReasonKind is a StrEnum: its members equal their text, no .value lookup needed per call.
         reasons=NameDef(
-            "texts", HOUSEHOLD, lambda e: [r.kind.value for r in _guardian(e).reasons], "guardian", kinds
+            "texts", HOUSEHOLD, lambda e: [r.kind for r in _guardian(e).reasons], "guardian", kinds
         ),
         work_styles=NameDef(
             "texts",
@@ -139,7 +149,7 @@ def builtin_names() -> dict[str, NameDef]:
         ),
         levy=NameDef("num", HOUSEHOLD, lambda e: _guardian(e).income_levy_yen, "guardian"),
         main_earner=NameDef("bool", HOUSEHOLD, lambda e: e.guardian is e.main_earner, "guardian"),
-        reason=NameDef("text", HOUSEHOLD, lambda e: _reason(e).kind.value, "reason", kinds),
+        reason=NameDef("text", HOUSEHOLD, lambda e: _reason(e).kind, "reason", kinds),
         level=NameDef("text", HOUSEHOLD, lambda e: _reason(e).level, "reason"),
         style=NameDef(
             "text",

@@ -29,13 +29,14 @@ class GuardianScore:
     label: str
     kind: ReasonKind | None  # the best reason's kind (None for a missing guardian)
     style: WorkStyle | None = None
-    kinds: tuple[str, ...] = ()  # every scored reason's category (kind, or work style for 就労)
 
 
+@lru_cache(maxsize=1024)
 def fmt(points: Decimal) -> str:
     return f"{format(points.normalize(), 'f')}点"
 
 
+@lru_cache(maxsize=1024)
 def signed(points: Decimal) -> str:
     return ("+" if points >= 0 else "") + fmt(points)
 
@@ -169,15 +170,11 @@ def guardian_score(
     env.reason = None
     best = max(range(len(scored)), key=lambda i: scored[i][0])  # the first of equal ones
     points, rule_id, label, reason = scored[best]
-    kinds = tuple(
-        (r.work_style or WorkStyle.EMPLOYED).value if r.kind is ReasonKind.WORK else r.kind.value
-        for _, _, _, r in scored
-    )
     if rules.reasons_combine is ReasonsCombine.SUM and len(scored) > 1:
         points = sum((s[0] for s in scored), Decimal(0))
         label = " + ".join(f"{s[2]} {fmt(s[0])}" for s in scored) + " (事由の合計)"
         rule_id = "+".join(s[1] for s in scored)
-    return GuardianScore(guardian.relation, points, rule_id, label, reason.kind, reason.work_style, kinds)
+    return GuardianScore(guardian.relation, points, rule_id, label, reason.kind, reason.work_style)
 
 
 def base_items(

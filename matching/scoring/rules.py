@@ -193,6 +193,12 @@ class Adjustment:
     times_max: int = 1
     group: str | None = None
 
+    @cached_property
+    def shown(self) -> str:
+        """The breakdown label: the rule's label and its points as the file writes them."""
+        text = format(self.points.normalize(), "f")
+        return f"{self.label} {'+' if self.points >= 0 else ''}{text}点"
+
 
 @dataclass(frozen=True)
 class Group:
@@ -260,6 +266,10 @@ class Rules:
         return frozenset({*styles, *kinds})
 
     @cached_property
+    def tie_needs_env(self) -> bool:
+        return any(key.condition is not None for key in self.tie_keys)
+
+    @cached_property
     def per_nursery_tiebreak(self) -> bool:
         return any(key.per_nursery for key in self.tie_keys)
 
@@ -291,8 +301,14 @@ class Rules:
 
     def scaled(self, points: Decimal) -> int:
         """Points × scale as an exact integer (validation guarantees exactness)."""
-        value = points * self.scale
-        return int(value)
+        found = self._scaled_cache.get(points)
+        if found is None:
+            found = self._scaled_cache[points] = int(points * self.scale)
+        return found
+
+    @cached_property
+    def _scaled_cache(self) -> dict[Decimal, int]:
+        return {}
 
     @cached_property
     def scaled_adjustments(self) -> tuple[tuple[Adjustment, int], ...]:
@@ -305,6 +321,11 @@ class Rules:
             (adj, points, max(adj.condition.level, adj.times.level if adj.times else 0))
             for adj, points in self.scaled_adjustments
         )
+
+    @cached_property
+    def rank_level(self) -> int:
+        """The deepest level a 順位区分 condition reads (household: one class per application)."""
+        return max((r.condition.level for r in self.ranks if r.condition is not None), default=0)
 
     @cached_property
     def adjustment_order(self) -> dict[str, int]:

@@ -85,7 +85,7 @@ def _expr_value(key: TieKey, env: Env) -> int:
 
 
 def _key_value(
-    key: TieKey, item: ScoredChild, rules: Rules, receipt: dict[str, int], env: Env, at: str
+    key: TieKey, item: ScoredChild, rules: Rules, receipt: dict[str, int], env: Env | None, at: str
 ) -> int:
     kind = key.kind
     if kind is TieBreakKey.BASE_POINTS:
@@ -105,10 +105,17 @@ def _key_value(
     if kind is TieBreakKey.REASON_PRIORITY:
         return _reason_position(item, key)
     if kind in (TieBreakKey.CONDITION, TieBreakKey.VALUE):
+        assert env is not None
         env.nursery = at
         return _expr_value(key, env)
     assert kind is TieBreakKey.RECEIPT_ORDER
     return receipt[item.child.id]
+
+
+def _env(item: ScoredChild, rules: Rules, admission_year: int) -> Env:
+    env = Env(item.application, admission_year, rules.weeks_per_month)
+    env.child = item.child
+    return env
 
 
 def _keys(rules: Rules) -> tuple[TieKey, ...]:
@@ -123,8 +130,7 @@ def tiebreak_keys(
     nursery: str | None = None,
 ) -> tuple[int, ...]:
     """The compared values of one child (at `nursery`, or at its first choice)."""
-    env = Env(item.application, admission_year, rules.weeks_per_month)
-    env.child = item.child
+    env = _env(item, rules, admission_year) if rules.tie_needs_env else None
     at = nursery if nursery is not None else item.application.preferences[0]
     values: list[int] = []
     for key in _keys(rules):
@@ -158,8 +164,7 @@ def order_children(
             position += 2 if key.kind is TieBreakKey.LOTTERY else 1
         by_nursery: dict[str, list[tuple[tuple[int, ...], str]]] = {}
         for item in scored:
-            env = Env(item.application, admission_year, rules.weeks_per_month)
-            env.child = item.child
+            env = _env(item, rules, admission_year) if rules.tie_needs_env else None
             values = list(keys[item.child.id])
             for nursery in item.application.preferences:
                 for slot, key in slots:
