@@ -21,6 +21,7 @@ from prefect.artifacts import (
 )
 
 from flows.report import SeasonSummary, nursery_table, summary_markdown
+from flows.settings import FlowSettings
 
 # Artifact keys: lowercase letters, digits and dashes. A key groups the artifact's versions across runs.
 SUMMARY_KEY = "admission-summary"
@@ -59,12 +60,18 @@ def publish_nursery_tables(
 
 
 def publish_workbook_link(workbook: Path) -> None:
-    uri = workbook.resolve().as_uri()
+    settings = FlowSettings.from_env()
+    where = (
+        "共有フォルダから開けます / opens from the shared folder"
+        if settings.share_url
+        else "サーバーのこの場所にあります (BODX_SHARE_URL を設定すると職員のPCから開けるリンクになります) / "
+        "on the server's disk (set BODX_SHARE_URL for a link staff can open)"
+    )
     create_link_artifact(
-        uri,
+        settings.staff_link(workbook),
         link_text=f"審査用ワークブック / review workbook: {workbook.name}",
         key=WORKBOOK_LINK_KEY,
-        description=f"職員が確認・調整するワークブック / the workbook staff review: {workbook.resolve()}",
+        description=f"職員が確認・調整するワークブック: {where}: {workbook.resolve()}",
     )
 
 

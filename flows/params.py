@@ -133,6 +133,9 @@ class SeasonParams(_Params):
         title="入所年度",
         description="空欄: プロファイルの年度 / empty: the profile's year",
     )
+    round: str | None = Field(
+        None, title="選考回", description="city.toml の [[rounds]] の id (一次、二次 …)。空欄: 最初の回"
+    )
     scans_dir: Path | None = Field(
         None, title="スキャンフォルダ", description="empty: no paper forms this run"
     )

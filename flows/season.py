@@ -6,8 +6,11 @@ approval the earlier steps are taken from their outcomes instead of being run ag
 
 from __future__ import annotations
 
-from prefect import flow, get_run_logger
+import datetime as dt
+
+from prefect import State, flow, get_run_logger
 from prefect.runtime import flow_run
+from prefect.states import Completed
 
 from cityprofile import open_city
 from flows.admission import admission_flow
@@ -26,10 +29,14 @@ from flows.params import (
     SeasonOutcome,
     SeasonParams,
 )
-from flows.paths import season_dir
+from flows.paths import JST, season_dir
+from flows.preflight import preflight
 from flows.profile import default_recipe, ledger_sources
+from matching.errors import MatchingError
 
 SEASON_REPORT_KEY = "season-report"
+SEASON_SUMMARY_KEY = "season-summary"
+REJECTED_STATE = "差し戻し"
 
 
 def _report(admission: AdmissionOutcome, approved: bool, entry: EntryOutcome | None) -> str:
@@ -48,19 +55,36 @@ def _report(admission: AdmissionOutcome, approved: bool, entry: EntryOutcome | N
     )
 
 
+def season_run_name() -> str:
+    """「2027年度 一次選考 11月25日」: what a clerk recognises in the runs list (not a random name)."""
+    raw = flow_run.get_parameters().get("params") or {}
+    params = raw if isinstance(raw, dict) else {}
+    today = dt.datetime.now(JST).date()
+    try:
+        profile = open_city(str(params.get("city") or SeasonParams.model_fields["city"].default)).profile
+        year = params.get("admission_year") or profile.admission_year
+        round_id = profile.round(params.get("round")).id
+    except MatchingError:
+        return f"入所選考 {today.month}月{today.day}日"  # the preflight reports the broken profile
+    return f"{year}年度 {round_id}選考 {today.month}月{today.day}日"
+
+
 @flow(
     name="season",
+    flow_run_name=season_run_name,
     description="入所選考: スキャン・台帳から内定を決め、承認後に既存システムへ入力します",
     persist_result=True,
 )
-def season_flow(params: SeasonParams) -> SeasonOutcome:
+def season_flow(params: SeasonParams) -> SeasonOutcome | State[SeasonOutcome]:
     logger = get_run_logger()
     # The city profile gives every default the form leaves empty; a broken profile stops the run here,
     # before anything heavy, with the message `bodx city check` would print.
+    preflight(params)
     city = open_city(params.city)
     year = params.admission_year or city.profile.admission_year
     templates_dir = params.templates_dir or city.form_templates
-    work_dir = params.work_dir or season_dir(year, str(flow_run.get_name() or "manual"))
+    # The folder is named by the run's id, which stays the same when the run resumes after approval.
+    work_dir = params.work_dir or season_dir(year, (flow_run.get_id() or "manual")[:8])
     intake = None
     if params.scans_dir is not None:
         intake = intake_flow(
@@ -93,6 +117,13 @@ def season_flow(params: SeasonParams) -> SeasonOutcome:
             out_dir=work_dir / "admission",
         )
     )
+    # The season's own page shows the summary and the workbook while it waits for approval.
+    publish_markdown(
+        admission.summary_markdown,
+        key=SEASON_SUMMARY_KEY,
+        description="承認待ちの選考結果 / result awaiting approval",
+    )
+    publish_workbook_link(admission.workbook)
     decision = await_approval(admission.summary_markdown, admission.workbook, work_dir / "approval")
     entry = None
     if decision.approved:
@@ -114,8 +145,7 @@ def season_flow(params: SeasonParams) -> SeasonOutcome:
         key=SEASON_REPORT_KEY,
         description="入所選考の結果と入力状況 / season result and entry",
     )
-    publish_workbook_link(admission.workbook)
-    return SeasonOutcome(
+    outcome = SeasonOutcome(
         approved=decision.approved,
         work_dir=work_dir,
         workbook=admission.workbook,
@@ -123,3 +153,7 @@ def season_flow(params: SeasonParams) -> SeasonOutcome:
         waitlisted=admission.waitlisted,
         entry=entry,
     )
+    if not decision.approved:
+        # A rejected season must not look like an entered one in the runs list.
+        return Completed(name=REJECTED_STATE, message="差し戻し: 入力していません / rejected", data=outcome)
+    return outcome

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -23,6 +24,10 @@ class FlowSettings(BaseModel):
     data_dir: Path = Field(description="personal data (readings, workbooks, results) stays below here")
     prefect_home: Path
     api_url: str
+    # Where staff open the data directory from their own PCs (a shared folder such as
+    # file://///fileserver/hoiku/data/ or an intranet URL): workbook links point there instead of at the
+    # server's own disk, which a browser elsewhere cannot open.
+    share_url: str | None = None
 
     @property
     def ui_url(self) -> str:
@@ -42,7 +47,16 @@ class FlowSettings(BaseModel):
             data_dir=Path(os.environ.get("BODX_DATA_DIR", root / "data")).resolve(),
             prefect_home=Path(os.environ.get("PREFECT_HOME", root / ".prefect")).resolve(),
             api_url=os.environ.get("PREFECT_API_URL", DEFAULT_API_URL),
+            share_url=os.environ.get("BODX_SHARE_URL") or None,
         )
+
+    def staff_link(self, path: Path) -> str:
+        """The address staff open `path` at: under share_url when set, else the file's own URI."""
+        resolved = path.resolve()
+        if self.share_url and resolved.is_relative_to(self.data_dir):
+            relative = resolved.relative_to(self.data_dir).as_posix()
+            return self.share_url.rstrip("/") + "/" + quote(relative)
+        return resolved.as_uri()
 
 
 def prefect_environment(settings: FlowSettings) -> dict[str, str]:

@@ -69,7 +69,7 @@ def test_rejection_enters_nothing(prefect_harness: None, tmp_path: Path) -> None
     from prefect.client.orchestration import get_client
 
     run = run_demo(tmp_path, applicants=8, pages=0, seed=3, approve=False)
-    assert run.state == "Completed"
+    assert run.state == "差し戻し"  # completed, but not to be mistaken for an entered season
     assert run.outcome is not None and not run.outcome.approved and run.outcome.entry is None
     assert run.legacy_entries == 0 and read_entries(run.legacy_db) == []
     assert not (run.outcome.work_dir / "entry").exists()
@@ -78,4 +78,4 @@ def test_rejection_enters_nothing(prefect_harness: None, tmp_path: Path) -> None
     # The run really was suspended at the gate (Prefect keeps the state history).
     with get_client(sync_client=True) as client:
         history = [state.name for state in client.read_flow_run_states(run.flow_run_id)]
-    assert "Suspended" in history and history[-1] == "Completed"
+    assert "Suspended" in history and history[-1] == "差し戻し"
