@@ -87,11 +87,14 @@ def measure(city: Path, time_limit: float, workers: int) -> dict[str, Any]:
         "placed": result.placed,
         "placed_da": stats.placed_da,
         "checker_ok": report.ok,
+        # "optimal" here: fewest blocking, then most placed, proven (status adds the preference-rank sum)
+        "blocking_placed_status": stats.stage1_status,
         "coalitions": [f"{'+'.join(b.applicants)}→{b.nursery}" for b in result.blocking][:20],
         "same_nursery_groups": len(groups),
         "load_seconds": round(t1 - t0, 3),
         "build_seconds": round(stats.compile_seconds + stats.da_seconds + stats.build_seconds, 3),
         "solve_seconds": round(stats.solve_seconds, 3),
+        "stage1_seconds": round(stats.stage1_seconds, 3),
         "write_seconds": round(t3 - t2, 3),
         "total_seconds": round(t3 - t0, 3),  # end to end: load, build, solve, explain, write
         "check_seconds": round(t4 - t3, 3),

@@ -106,7 +106,10 @@ def bench_match(
     seed: Annotated[int, typer.Option(help="city generator seed")] = 1,
     repeat: Annotated[int, typer.Option(min=1, help="runs per size; figures are medians")] = 1,
     time_limit: Annotated[float, typer.Option(min=0.1)] = 60.0,
-    workers: Annotated[int, typer.Option(min=1, help="CP-SAT workers (deterministic either way)")] = 2,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="CP-SAT workers, deterministic either way (default: 1 standard, 2 dense)"),
+    ] = None,
     density: Annotated[
         float, typer.Option(min=0.0, max=0.9, help="dense: share of children in sibling groups")
     ] = 0.20,
@@ -126,6 +129,8 @@ def bench_match(
         counts = [int(s) for s in sizes.split(",") if s.strip()]
     except ValueError as exc:
         raise typer.BadParameter("--sizes: comma-separated integers, e.g. 1589,8000") from exc
+    if workers is None:
+        workers = 2 if family == "dense" else 1
     runs = []
     lines = []
     for size in counts:
@@ -139,7 +144,9 @@ def bench_match(
         row["deterministic"] = len({s["result_sha256"] for s in samples}) == 1
         row["checker_ok"] = all(s["checker_ok"] for s in samples)
         runs.append(row)
-        gap = "" if row["status"] == "optimal" else f" NOT PROVEN: proven lower bound {row['blocking_bound']}"
+        gap = ""
+        if row["status"] != "optimal":
+            gap = f" (fewest blocking, then most placed: {row['blocking_placed_status']}; blocking bound {row['blocking_bound']})"
         lines.append(
             f"{row['applicants']:>6} children: {row['status']}, blocking {row['blocking']}{gap}, "
             f"placed {row['placed']} (DA {row['placed_da']}), checker {'ok' if row['checker_ok'] else 'FAILED'}, "

@@ -38,6 +38,7 @@ class SolveStats:
     deterministic_time: float
     reduced: bool = False  # the strict-mode reduction was used (the hint fitted in the reduced model)
     stage1_seconds: float = 0.0  # of solve_seconds: blocking and placed (stage 2 is the rank sum)
+    stage1_status: str = ""  # "optimal": fewest blocking and most placed are proven, whatever stage 2 did
 
 
 def solve(
@@ -200,6 +201,7 @@ def _run(
         build_seconds=t2 - t1,
         solve_seconds=t3 - t2,
         stage1_seconds=stage1_done - t2,
+        stage1_status=first.status,
         variables=variables,
         constraints=constraints,
         placed_da=count_placed(hint),
