@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.drawing.image import Image as SheetImage
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -24,6 +24,8 @@ from ocr.postprocess import problems, to_value
 from ocr.readings import FieldReading, PageReading, Value
 from ocr.template import FieldKind, FieldSpec, FormTemplate
 from sheets.cells import needs_text_guard
+from sheets.errors import SheetsError
+from sheets.safety import open_workbook, write_atomically
 
 SHEET = "確認"
 HEADERS = ("キー", "ファイル", "項目", "種類", "画像", "読み取り値", "理由", "候補", "修正値", "確認")
@@ -99,7 +101,9 @@ def write_review(readings: Sequence[PageReading], path: Path | str) -> int:
                 sheet.add_image(image, f"E{row}")
             sheet.row_dimensions[row].height = max(45, height * 0.75 + 6)  # points (3/4 of a pixel)
     sheet.freeze_panes = "B2"
-    workbook.save(str(path))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    write_atomically(Path(path), buffer.getvalue())  # 0600, never half a file
     return row - 1
 
 
@@ -132,7 +136,9 @@ def read_review(
     Readings are matched by file, page and field; rows for readings not given are reported, not lost.
     """
     try:
-        workbook = load_workbook(str(path))
+        workbook = open_workbook(Path(path))  # the safe-open path: measured, bounded, read-only
+    except SheetsError as exc:
+        raise ReviewFileError(f"確認用ファイルを開けません / cannot open the review workbook: {exc}") from exc
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise ReviewFileError(f"確認用ファイルを開けません / cannot open the review workbook: {exc}") from exc
     if SHEET not in workbook.sheetnames:
@@ -170,3 +176,19 @@ def read_review(
             reading = reading.with_fields(tuple(changed.get(f.name, f) for f in reading.fields))
         updated.append(reading)
     return updated, issues
+
+
+def has_staff_input(path: Path) -> bool:
+    """Whether staff have started on the review workbook at `path` (any 確認 cell filled, or a file that
+    cannot be read back): such a file is never replaced without being asked to."""
+    try:
+        workbook = open_workbook(path)
+        try:
+            rows = (
+                workbook[SHEET].iter_rows(min_row=2, values_only=True) if SHEET in workbook.sheetnames else ()
+            )
+            return any(len(row) >= CONFIRMED and row[CONFIRMED - 1] not in (None, "") for row in rows)
+        finally:
+            workbook.close()
+    except Exception:  # unreadable: someone changed it; keep it
+        return True

@@ -49,7 +49,7 @@ def load_readings(path: Path | str) -> list[PageReading]:
         if data.get("format") != FORMAT:
             raise ValueError(f"format is {data.get('format')!r}")
         return [_page(page) for page in data["pages"]]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise OcrError(
             f"読み取り結果ファイルを読めません / cannot read the readings file {Path(path).name}: {exc}"
         ) from exc

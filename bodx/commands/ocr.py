@@ -92,6 +92,10 @@ def read(
     out: Annotated[Path, typer.Option(help="出力フォルダ / output directory")] = Path("out/ocr"),
     templates_dir: Annotated[Path | None, typer.Option(help="様式フォルダ (*.toml + images)")] = None,
     workers: Annotated[int, typer.Option(min=0, help="processes (0: one per core)")] = 0,
+    overwrite: Annotated[
+        bool,
+        typer.Option(help="確認を始めた review.xlsx も置き換える / replace a review.xlsx staff have started"),
+    ] = False,
 ) -> None:
     """Read scans: readings.json, and review.xlsx with every doubtful field for staff to confirm."""
     from collections import Counter
@@ -104,7 +108,23 @@ def read(
     from samples.forms import TEMPLATES_DIR
 
     templates = load_template_folder(templates_dir or TEMPLATES_DIR)
-    readings = read_batch(scan_files(scans), templates, workers=workers or None)
+    from bodx.commands.options import fail, output_dir
+    from ocr.review import has_staff_input
+
+    output_dir(out)
+    missing = [str(p) for p in scans if not p.exists()]
+    if missing:
+        raise fail(f"スキャンが見つかりません / not found: {', '.join(missing[:5])}")
+    files = scan_files(scans)
+    if not files:
+        raise fail("読み取るスキャン (PNG/JPEG/TIFF/PDF/BMP) がありません / no scan files found")
+    if (out / "review.xlsx").exists() and not overwrite and has_staff_input(out / "review.xlsx"):
+        raise fail(
+            f"{out / 'review.xlsx'}: 確認作業中のファイルがあります。先に apply-review するか、別の --out を指定するか、"
+            "--overwrite を付けてください / staff have started this review: apply it, choose another --out, "
+            "or pass --overwrite"
+        )
+    readings = read_batch(files, templates, workers=workers or None)
     out.mkdir(parents=True, exist_ok=True)
     save_readings(readings, out / "readings.json")
     rows = write_review(readings, out / "review.xlsx")
@@ -128,22 +148,23 @@ def apply_review(
     from ocr.store import load_readings, save_readings
     from ocr.template import load_template_folder
     from samples.forms import TEMPLATES_DIR
+    from sheets.safety import write_text_atomically
 
     templates = load_template_folder(templates_dir or TEMPLATES_DIR)
     readings, problems = read_review(load_readings(out / "readings.json"), out / "review.xlsx", templates)
     save_readings(readings, out / "readings.json")
     applications, issues = applications_from_readings(readings)
-    (out / "applications.json").write_text(
+    write_text_atomically(
+        out / "applications.json",
         json.dumps([a.model_dump(mode="json") for a in applications], ensure_ascii=False, indent=1),
-        encoding="utf-8",
     )
-    (out / "issues.json").write_text(
+    write_text_atomically(
+        out / "issues.json",
         json.dumps(
             [{"page": i.page, "receipt": i.masked_receipt, "message": i.message} for i in issues]
             + [{"message": p} for p in problems],
             ensure_ascii=False,
             indent=1,
         ),
-        encoding="utf-8",
     )
     typer.echo(f"applications: {len(applications)}; issues: {len(issues) + len(problems)} → {out}")
