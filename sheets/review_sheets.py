@@ -21,6 +21,8 @@ from sheets.adjustments import (
     ASSIGNED_HEADER,
     CHILD_ID_HEADER,
     NURSERY_LIST_SHEET,
+    STAFF_POINTS_HEADER,
+    STAFF_REASON_HEADER,
 )
 from sheets.cells import header_row, safe_row, wrapped_text
 from sheets.issues import LedgerIssue
@@ -39,13 +41,15 @@ RESULT_COLUMNS: tuple[tuple[str, float], ...] = (
     ("指数", 8),
     ("内定園加点", 9),
     ("同点時順位", 10),
-    ("指数内訳", 48),
+    ("指数内訳", 60),
     ("希望園", 48),
     ("在籍園", 12),
     ("同一申込の児童", 16),
     (ADJUSTMENT_KIND_HEADER, 8),
     (ADJUSTMENT_NURSERY_HEADER, 13),
     (ADJUSTMENT_NOTE_HEADER, 24),
+    (STAFF_POINTS_HEADER, 8),  # 職権調整の点 (-3, +1.5 …): bodx score --staff-points reads it back
+    (STAFF_REASON_HEADER, 24),
 )
 
 
@@ -89,7 +93,7 @@ def write_results_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel, nursery_l
                     priority.score if priority else None,
                     priority.bonus.get(row.assigned, 0) if priority and row.assigned else None,
                     priority.tiebreak if priority else None,
-                    _breakdown_text(row),
+                    _breakdown_cell(sheet, row),
                     " / ".join(
                         f"第{rank} {model.nursery_name(n)}({n})"
                         for rank, n in enumerate(application.preferences, 1)
@@ -98,6 +102,8 @@ def write_results_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel, nursery_l
                     "、".join(c.id for c in application.children if c.id != row.child.id) or None,
                     row.adjustment.kind.value if row.adjustment else None,
                     row.adjustment.nursery if row.adjustment else None,
+                    None,
+                    None,
                     None,
                 ],
             )
@@ -132,14 +138,22 @@ def _column_of(label: str) -> int:
     return next(index for index, (name, _) in enumerate(RESULT_COLUMNS) if name == label)
 
 
+def _breakdown_cell(sheet: WriteOnlyWorksheet, row: ChildRow) -> object:
+    """One line per rule (wrapped, so it reads without scrolling sideways); labels carry the table's points."""
+    text = _breakdown_text(row)
+    return wrapped_text(sheet, text) if text else None
+
+
 def _breakdown_text(row: ChildRow) -> str | None:
     if row.priority is None:
         return None
     parts = [
-        f"{item.label} {item.points:+d}" + (f"（{item.nursery}）" if item.nursery else "")
+        item.label
+        + ("" if "点" in item.label else f" ({item.points:+d})")
+        + (f"［{item.nursery}のみ］" if item.nursery else "")
         for item in row.priority.breakdown
     ]
-    return "；".join(parts) or None
+    return "\n".join(parts) or None
 
 
 PER_NURSERY_COLUMNS = (

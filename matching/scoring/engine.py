@@ -124,7 +124,7 @@ class _ChildAdjustments:
             if difference == 0 and not any(f in counted_here for f in fired_here):
                 continue
             labels = "・".join(f[2] for f in counted_here if f in fired_here) or "同じ群の他の項目"
-            label = f"{labels} (群「{group.id}」: この園では差 {difference:+d})"
+            label = f"{labels} (群「{group.id}」: この園では {signed(Decimal(difference) / rules.scale)})"
             self.bonus[nursery] = self.bonus.get(nursery, 0) + difference
             self.nursery_items.append(item(f"group.{group.id}", label, difference, nursery))
 

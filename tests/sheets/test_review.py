@@ -47,7 +47,7 @@ def test_sheets_columns_and_rows(review: ReviewInput, tmp_path: Path) -> None:
     explanation = workbook["保留一覧"].cell(row=2, column=7).value
     assert "第1希望" in explanation
     assert results.freeze_panes == "B2"
-    assert results.auto_filter.ref == f"A1:R{children + 1}"
+    assert results.auto_filter.ref == f"A1:T{children + 1}"  # through 調整点, 調整理由
     assert results.page_setup.orientation == "landscape"
     rules = results.data_validations.dataValidation
     assert {rule.formula1 for rule in rules} >= {'"固定,除外"'}
