@@ -47,7 +47,10 @@ def build_deployments(
     from flows.normalise import normalise_flow
     from flows.season import season_flow
 
-    intake_defaults = IntakeParams(scans_dir=inbox or settings.data_dir / "inbox")
+    inbox = inbox or settings.data_dir / "inbox"
+    # The nightly intake reads this folder: it must exist from the first night (personal data: 0700).
+    inbox.mkdir(mode=0o700, parents=True, exist_ok=True)
+    intake_defaults = IntakeParams(scans_dir=inbox)
     season_defaults = SeasonParams(legacy_url=legacy_url)
     return [
         _deployment(

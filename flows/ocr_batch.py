@@ -74,4 +74,5 @@ def ocr_pages(scans: list[Path], templates_dir: Path, parallelism: int = 2) -> l
 def read_scans(scans: list[Path], templates_dir: Path, scale: ScaleOut) -> list[PageReading]:
     """Run `ocr_pages` on the runner `scale` names (a subflow when called inside a flow)."""
     parallelism = scale.workers or os.cpu_count() or 1
-    return ocr_pages.with_options(task_runner=task_runner_for(scale))(scans, templates_dir, parallelism)
+    runner = task_runner_for(scale, files=len(scans))
+    return ocr_pages.with_options(task_runner=runner)(scans, templates_dir, parallelism)

@@ -20,10 +20,11 @@ class _Params(BaseModel):
 class ScaleOut(_Params):
     """How OCR pages are spread over processes: the same flow code for one PC or a Dask cluster."""
 
-    runner: Literal["dask", "threads"] = Field(
-        "dask",
+    runner: Literal["auto", "dask", "threads"] = Field(
+        "auto",
         title="実行方式",
-        description="dask: Dask (LocalCluster or the scheduler below); threads: one process",
+        description="auto: 少ない枚数はこのPCのスレッド、多いときは Dask / dask: Dask (LocalCluster か下のスケジューラ) / "
+        "threads: 1プロセス",
     )
     dask_address: str | None = Field(
         None,

@@ -20,6 +20,14 @@ def test_runner_choice() -> None:
     assert isinstance(remote, DaskTaskRunner) and remote.address == "tcp://10.0.0.5:8786"
 
 
+def test_auto_runner_uses_threads_for_a_small_batch_unless_a_scheduler_is_named() -> None:
+    assert isinstance(task_runner_for(ScaleOut(), files=4), ThreadPoolTaskRunner)
+    assert isinstance(task_runner_for(ScaleOut(), files=400), DaskTaskRunner)
+    remote = task_runner_for(ScaleOut(dask_address="tcp://10.0.0.5:8786"), files=4)
+    assert isinstance(remote, DaskTaskRunner) and remote.address == "tcp://10.0.0.5:8786"
+    assert isinstance(task_runner_for(ScaleOut(runner="dask"), files=4), DaskTaskRunner)
+
+
 @pytest.mark.slow
 def test_ocr_on_an_existing_scheduler(prefect_harness: None, tmp_path: Path) -> None:
     from distributed import LocalCluster
