@@ -244,17 +244,20 @@ class RootFinder:
                 },
             )
         else:
+            tied = own == theirs  # equal 指数: the tie rank (同点時順位) or the 児童番号 decided
+            lower_word = "指数が同じで同点時の順位が後" if tied else "指数の低い児童"
+            higher_word = "指数が同じで同点時の順位が先" if tied else "指数の高い児童"
             self.add(
                 Kind.PRIORITY_ORDER_BROKEN,
                 {
                     high: Text(
-                        f"手作業では本児 (指数 {own}) より指数の低い {{0}} さん (指数 {theirs}) が{where}に内定し、"
+                        f"手作業では本児 (指数 {own}) より{lower_word}の {{0}} さん (指数 {theirs}) が{where}に内定し、"
                         f"本児は{s.outcome_text(high, s.manual.get(high))}。プログラムでは"
                         f"{s.outcome_text(high, s.program.get(high))}",
                         (low,),
                     ),
                     low: Text(
-                        f"手作業では本児 (指数 {theirs}) が {s.label(nursery)} に内定し、指数の高い {{0}} さん "
+                        f"手作業では本児 (指数 {theirs}) が {s.label(nursery)} に内定し、{higher_word}の {{0}} さん "
                         f"(指数 {own}、同園は第{s.rank(high, nursery)}希望) が{s.outcome_text(high, s.manual.get(high))}。"
                         f"プログラムでは本児は{s.outcome_text(low, s.program.get(low))}",
                         (high,),

@@ -1,7 +1,7 @@
 """The facts a comparison reasons from: seats, priorities and both sides' placements, per age class.
 
-Priority at nursery n is (score + bonus[n]) higher first, then tiebreak lower, then child id: exactly as
-the optimizer and the checker compare children. A transfer child's kept seat is outside the capacity
+Priority at nursery n is (score + bonus[n]) higher first, then the tie rank there lower, then the
+smaller child id: exactly as the optimizer and the checker compare children. A transfer child's kept seat is outside the capacity
 of the run (it is shown as 保留 here); a transfer that moves frees its seat in its current class, and
 those freed seats count as capacity on the side that moved it.
 """
@@ -15,7 +15,12 @@ from matching.compare.model import Outcomes
 from matching.instance import Instance, InstanceApplication
 
 Slot = tuple[str, int]  # (nursery id, age class)
-PriorityKey = tuple[int, int, str]  # larger is better
+PriorityKey = tuple[int, int, tuple[int, ...]]  # larger is better
+
+
+def id_order(child_id: str) -> tuple[int, ...]:
+    """A key under which a smaller id is larger: the last tie-break is "smaller child id first"."""
+    return (*(-ord(char) for char in child_id), 1)
 
 
 def staying_as_none(outcomes: Outcomes, instance: Instance) -> dict[str, str | None]:
@@ -79,7 +84,7 @@ class Season:
 
     def priority(self, cid: str, nursery: str) -> PriorityKey:
         app = self.apps[cid]
-        return (app.score + app.bonus.get(nursery, 0), -app.tiebreak, app.id)
+        return (app.score + app.bonus.get(nursery, 0), -app.tie_rank(nursery), id_order(app.id))
 
     def points(self, cid: str, nursery: str) -> int:
         return self.priority(cid, nursery)[0]

@@ -43,9 +43,14 @@ class Clerk:
         self.used: Counter[Slot] = Counter()
         self.result: dict[str, str | None] = {}
 
-    def key(self, cid: str, nursery: str) -> tuple[int, int, str]:
+    def key(self, cid: str, nursery: str) -> tuple[int, int, tuple[int, ...]]:
+        """Larger is better: 指数 with the nursery's 加点, then 同点時順位 there, then the smaller 児童番号."""
         app = self.apps[cid]
-        return (self.scores[cid] + app.bonus.get(nursery, 0), -app.tiebreak, cid)
+        return (
+            self.scores[cid] + app.bonus.get(nursery, 0),
+            -app.tie_rank(nursery),
+            tuple(-ord(c) for c in cid),
+        )
 
     def select(self) -> dict[str, str | None]:
         groups: dict[str, list[InstanceApplication]] = defaultdict(list)
@@ -134,7 +139,7 @@ class Clerk:
     def _deferred_acceptance(self, children: list[str]) -> dict[Slot, list[str]]:
         # Each class keeps its tentative holders in a heap, the lowest 指数 on top: that is the one
         # the clerk sends on to its next nursery when a higher one arrives.
-        held: dict[Slot, list[tuple[tuple[int, int, str], str]]] = defaultdict(list)
+        held: dict[Slot, list[tuple[tuple[int, int, tuple[int, ...]], str]]] = defaultdict(list)
         next_choice = dict.fromkeys(children, 0)
         waiting = sorted(children, key=lambda cid: (self.scores[cid], -self.apps[cid].tiebreak))
         while waiting:

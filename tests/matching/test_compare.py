@@ -109,8 +109,8 @@ def test_reasons_name_other_children_through_the_labeller(season: Season) -> Non
     high, low = sorted(swap, key=lambda d: d.manual is not None)
     assert high.manual is None and low.manual is not None
     masked = high.reason_text(masks)
-    assert f"指数の低い {masks(low.child_id)} さん" in masked and low.child_id not in masked
-    assert f"指数の低い {low.child_id} さん" in high.reason_text(lambda cid: cid)
+    assert f"指数の低い児童の {masks(low.child_id)} さん" in masked and low.child_id not in masked
+    assert f"指数の低い児童の {low.child_id} さん" in high.reason_text(lambda cid: cid)
 
 
 def _instance(nurseries: list[dict[str, object]], applications: list[dict[str, object]]) -> Instance:
@@ -243,6 +243,22 @@ def test_sibling_group_placed_first_by_the_clerk_is_a_difference_of_method() -> 
         "G2": Kind.SIBLING_GROUP_PLACED_DIFFERENTLY,
         "H3": Kind.CHAIN,
     }
+
+
+def test_twins_tied_on_every_key_are_ordered_by_child_id() -> None:
+    instance = _instance(
+        [{"id": "N1", "name": "さくら", "capacity": {"1": 1}}],
+        [
+            {**_app("C1", ["N1"], 180, sibling_group="R1", allow_split=True), "tiebreak": 7},
+            {**_app("C2", ["N1"], 180, sibling_group="R1", allow_split=True), "tiebreak": 7},
+        ],
+    )
+    # The program's rule (and the checker's): the smaller 児童番号 first when 指数 and tie rank are equal.
+    comparison = compare_outcomes({"C1": None, "C2": "N1"}, {"C1": "N1", "C2": None}, instance)
+    kinds = {d.child_id: d.kind for d in comparison.differences}
+    assert kinds == {"C1": Kind.PRIORITY_ORDER_BROKEN, "C2": Kind.PRIORITY_ORDER_BROKEN}
+    assert "同点時の順位" in comparison.differences[0].reason_text(str)
+    assert compare_outcomes({"C1": "N1", "C2": None}, {"C1": "N1", "C2": None}, instance).differences == ()
 
 
 def test_off_rule_only_when_nothing_else_explains() -> None:
