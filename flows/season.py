@@ -16,6 +16,7 @@ from cityprofile import open_city
 from flows.admission import admission_flow
 from flows.approval import await_approval
 from flows.artifacts import publish_markdown, publish_workbook_link
+from flows.audit_trail import start_season
 from flows.entry import entry_flow
 from flows.intake import intake_flow
 from flows.normalise import normalise_flow
@@ -85,6 +86,7 @@ def season_flow(params: SeasonParams) -> SeasonOutcome | State[SeasonOutcome]:
     templates_dir = params.templates_dir or city.form_templates
     # The folder is named by the run's id, which stays the same when the run resumes after approval.
     work_dir = params.work_dir or season_dir(year, (flow_run.get_id() or "manual")[:8])
+    start_season(work_dir, city.root, year)  # the audit log every step appends to (once per run)
     intake = None
     if params.scans_dir is not None:
         intake = intake_flow(
