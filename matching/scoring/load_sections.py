@@ -78,7 +78,7 @@ def _reason_table(
     scale: int,
     names: dict[str, NameDef],
 ) -> ReasonTable:
-    unknown_keys(check, entry, _REASON_KEYS, path)
+    misspelt = unknown_keys(check, entry, _REASON_KEYS, path)
     points = points_value(check, entry["points"], (*path, "points"), scale) if "points" in entry else None
     raw_levels = entry.get("levels", {})
     levels = {
@@ -110,7 +110,7 @@ def _reason_table(
         case_points = points_value(check, row.get("points"), (*case_path, "points"), scale)
         if when is not None:
             cases.append(ReasonCase(when, case_points, str(row.get("label", when.text))))
-    if points is None and not levels and not found_bands and not cases:
+    if points is None and not levels and not found_bands and not cases and not misspelt:
         check.add(
             path,
             f"事由「{kind.value}」に points・levels・bands・cases のどれかを書いてください",
@@ -145,7 +145,7 @@ def adjustment_rules(
     seen: set[str] = set()
     for index, row in enumerate(rows):
         path: KeyPath = ("adjustments", index)
-        unknown_keys(check, row, _ADJUSTMENT_KEYS, path)
+        misspelt = unknown_keys(check, row, _ADJUSTMENT_KEYS, path)
         rule_id = str(row.get("id", ""))
         if not rule_id:
             check.add(
@@ -159,7 +159,7 @@ def adjustment_rules(
             )
         seen.add(rule_id)
         points = points_value(check, row.get("points"), (*path, "points"), scale)
-        test = _adjustment_condition(check, row, path, names)
+        test = _adjustment_condition(check, row, path, names, quiet=bool(misspelt))
         times, times_max = _times(check, row, path, names)
         group = row.get("group")
         if group is not None and group not in groups:
@@ -177,9 +177,11 @@ def adjustment_rules(
 
 
 def _adjustment_condition(
-    check: Checker, row: dict[str, Any], path: KeyPath, names: dict[str, NameDef]
+    check: Checker, row: dict[str, Any], path: KeyPath, names: dict[str, NameDef], quiet: bool = False
 ) -> Compiled | None:
     written = [key for key in ("when", "flag", *_LEGACY_CONDITIONS) if key in row]
+    if not written and quiet:
+        return None  # a misspelt key (wen = …) has its own message: no second one about the condition
     if len(written) != 1:
         check.add(
             path,

@@ -30,6 +30,12 @@ def tiebreak_list(
 ) -> tuple[tuple[TieKey, ...], int | None]:
     keys = choices(k.value for k in _NAMED)
     finals = choices(sorted(k.value for k in FINAL_KEYS))
+    if (
+        isinstance(table, dict)
+        and "order" not in table
+        and unknown_keys(check, table, {"order", "lottery_seed"}, ("tiebreak",))
+    ):
+        return (), None  # oder = […]: the misspelt key's message says it all
     if not isinstance(table, dict) or not table.get("order"):
         report = check.add_missing if not isinstance(table, dict) else partial(check.add, ("tiebreak",))
         report(

@@ -29,9 +29,10 @@ def work_tables(
         return ()
     result = []
     covered: dict[WorkStyle, int] = {}
+    misspelt: list[str] = []
     for index, table in enumerate(tables):
         path: KeyPath = ("work", index)
-        unknown_keys(check, table, _TABLE_KEYS, path)
+        misspelt += unknown_keys(check, table, _TABLE_KEYS, path)
         when = condition(check, names, table["when"], (*path, "when"), "reason") if "when" in table else None
         styles = []
         for style in table.get("styles", []):
@@ -66,7 +67,7 @@ def work_tables(
         label = str(table.get("label", ""))
         result.append(WorkTable(styles=tuple(styles), unit=unit, bands=found, when=when, label=label))
     for style in WorkStyle:
-        if style not in covered and not partial_ok:
+        if style not in covered and not partial_ok and not misspelt:  # (style = … for styles: one message)
             check.add(
                 ("work",),
                 f"就労形態「{style.value}」の表がありません。どれかの [[work]] の styles に加えてください",

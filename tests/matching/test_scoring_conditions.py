@@ -358,3 +358,24 @@ def test_misspelt_group_and_tiebreak_key_are_caught() -> None:
     message = _error(RULES.replace('group = "福祉"', 'group = "福祉群"', 1).replace('"希望順位"', '"希望順"'))
     assert "「福祉」の誤り" in message
     assert "「希望順位」の誤り" in message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "guess"),
+    [
+        ('when = "medical_care"', 'wen = "medical_care"', "when"),
+        ('[reasons."就学"]\npoints = 2', '[reasons."就学"]\npoint = 2', "points"),
+        (
+            'styles = ["外勤", "自営", "自営協力者", "内職"]',
+            'style = ["外勤", "自営", "自営協力者", "内職"]',
+            "styles",
+        ),
+        ("order = [", "oder = [", "order"),
+        ('pick = "max"', 'pik = "max"', "pick"),
+    ],
+)
+def test_one_typo_one_message(old: str, new: str, guess: str) -> None:
+    assert old in RULES
+    message = _error(RULES.replace(old, new, 1))
+    assert message.count("\n") == 1, message
+    assert f"「{guess}」の誤り" in message
