@@ -156,11 +156,10 @@ class _Reader:
             if child is None:
                 continue
             if nursery_id is None and nursery_name is None and sheet_nursery is None and not waiting_sheet:
-                self.skipped.append(
-                    SkippedSheet(
-                        sheet, "児童番号はあるが内定施設の列がなく、シート名も施設名・保留ではありません"
-                    )
-                )
+                reason = "児童番号はあるが内定施設の列がなく、シート名も施設名・保留ではありません"
+                if not self.names.ids:
+                    reason += " (シート名を施設名として読むには施設一覧 (インスタンス) が必要です)"
+                self.skipped.append(SkippedSheet(sheet, reason))
                 return False
             columns = _Columns.of(headers, child, nursery_id, nursery_name)
             for number, body in rows:

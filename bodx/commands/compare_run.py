@@ -39,6 +39,10 @@ def run_compare(
     typer.echo(f"手作業 / manual: {run.manual.describe()}", err=True)
     for problem in run.manual.problems[:20]:
         typer.echo(f"  要確認 / check: {problem}", err=True)
+    if run.comparison.score_only:
+        typer.echo(
+            f"  指数のみ相違 (結果は同じ) / score differs only: {len(run.comparison.score_only)} 人", err=True
+        )
     label = run.labeller(unmasked=unmasked)
     if as_json:
         typer.echo(json.dumps(comparison_json(run.comparison, label), ensure_ascii=False))
