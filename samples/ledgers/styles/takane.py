@@ -182,7 +182,9 @@ def build(count: int = 120) -> StyleSample:
             if value is not None:
                 place(ws[f"{letter}{row}"], value)
         if len(rows) > 1:  # household cells merged down over the children's rows
-            for letter in {column("受付番号"), column("受付日"), *(c for c in cells if cells[c] is not None)}:
+            for letter in sorted(
+                {column("受付番号"), column("受付日"), *(c for c in cells if cells[c] is not None)}
+            ):
                 ws.merge_cells(f"{letter}{rows[0]}:{letter}{rows[-1]}")
         child_ids = [f"{app_id}-{n}" for n in range(1, len(family.kids) + 1)]
         application = application_of(family, app_id, child_ids, CARRIES, spoiled[index])
