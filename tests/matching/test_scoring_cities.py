@@ -308,3 +308,78 @@ def test_bundled_rules_files_check_clean(slug: str) -> None:
     from matching.scoring import check_rules
 
     assert check_rules(CITIES / slug / "rules.toml") == []
+
+
+def test_kawabe_invented_table_lower_guardian_groups_and_per_nursery_bonus() -> None:
+    """The invented town (cities/kawabe): not a published table, but worked out by hand the same way."""
+    profile, _ = load_profile(CITIES / "kawabe" / "city.toml")
+    rules = load_rules(CITIES / "kawabe" / "rules.toml", profile)
+    year = profile.admission_year
+
+    def app(app_id: str, guardians: list[dict[str, Any]], **household: Any) -> Application:
+        return Application.model_validate(
+            {
+                "id": app_id,
+                "received_on": dt.date(year - 1, 11, 1),
+                "household": {"guardians": guardians, **household},
+                "children": [{"id": f"{app_id}-1", "birth_date": dt.date(year - 2, 6, 1)}],
+                "preferences": ["N1", "N2"],
+                "desired_start": dt.date(year, 4, 1),
+            }
+        )
+
+    w1 = app(
+        "W1",
+        [
+            # 月172時間 ÷ 4.3 (city.toml) = 週40時間・週5日 → 8
+            {
+                "relation": "母",
+                "reasons": [
+                    {"kind": "就労", "work_style": "外勤", "hours_per_month": 172, "days_per_week": 5}
+                ],
+            },
+            # 週38時間・週5日 → 週35〜40時間 7.5
+            {
+                "relation": "父",
+                "reasons": [{"kind": "就労", "work_style": "外勤", "hours_per_week": 38, "days_per_week": 5}],
+            },
+        ],
+    )
+    w2 = app(
+        "W2",
+        # ひとり親: 母 週30時間・週4日 → 7; 不在の欄は 8 → 低い方 7。保育できる祖父母と同居 → ひとり親の群は +1
+        [
+            {
+                "relation": "母",
+                "reasons": [{"kind": "就労", "work_style": "外勤", "hours_per_week": 30, "days_per_week": 4}],
+            }
+        ],
+        flags=["ひとり親"],
+        facts={"grandparent_status": "同居・保育可能"},
+    )
+    w3 = app(
+        "W3",
+        [
+            # 母 週40時間・週5日 8 + 就学 5.5 = 13.5 (事由の合計)
+            {
+                "relation": "母",
+                "income_levy_yen": 100_000,
+                "reasons": [
+                    {"kind": "就労", "work_style": "外勤", "hours_per_week": 40, "days_per_week": 5},
+                    {"kind": "就学"},
+                ],
+            },
+            # 父 求職、所得割額が多いので生計中心者 → 2.5。低い方 2.5。順位区分は「求職中」
+            {"relation": "父", "income_levy_yen": 300_000, "reasons": [{"kind": "求職"}]},
+        ],
+        siblings_enrolled_at=["N2"],
+    )
+    by_app = {p.application_id: p for p in score_applications([w1, w2, w3], rules, year)}
+    general, seeking = 1 * rules.rank_multiplier, 0  # 一般 is the 2nd of 3 classes, 求職中 the last
+    # W1: 7.5 × 4 = 30; 第1希望 (N1) +0.25 → +1 at N1
+    assert (by_app["W1"].score - general, by_app["W1"].bonus) == (30, {"N1": 1})
+    # W2: (7 + 1) × 4 = 32; 第1希望 +1 at N1
+    assert (by_app["W2"].score - general, by_app["W2"].bonus) == (32, {"N1": 1})
+    # W3: 2.5 + きょうだい在園 (他園) 0.5 = 3 → 12; at N2 the sibling is here: the group's 2 replaces 0.5 → +1.5
+    # = +6; 第1希望 +1 at N1
+    assert (by_app["W3"].score - seeking, by_app["W3"].bonus) == (12, {"N1": 1, "N2": 6})
