@@ -134,40 +134,29 @@ def _run(report: CheckReport, stage: str, check: Callable[[], list[str]]) -> Non
 
 
 def _rules_problems(path: Path, profile: CityProfile | None) -> list[str]:
-    from matching.scoring import load_rules
+    from matching.scoring import check_rules
+    from matching.scoring.loader import parse_rules
 
+    if profile is not None:
+        return check_rules(path, profile)
+    # city.toml is broken (reported on its own): judge the rules without it rather than say it again.
     try:
-        load_rules(path)
-    except MatchingError as exc:
+        parse_rules(path.read_text(encoding="utf-8-sig"), path)
+    except (MatchingError, OSError, UnicodeDecodeError) as exc:
         return problem_lines(exc)
     return []
 
 
 def _mapping_problems(path: Path, profile: CityProfile | None) -> list[str]:
-    from sheets.errors import SheetsError
-    from sheets.mapping import load_mapping
+    from sheets.mapping_check import check_mapping
 
-    try:
-        load_mapping(path)
-    except SheetsError as exc:
-        return problem_lines(exc)
-    return []
+    return check_mapping(path, profile)
 
 
 def _template_problems(folder: Path, profile: CityProfile | None) -> list[str]:
-    from ocr.errors import OcrError
-    from ocr.template import load_template
+    from ocr.template_check import check_forms_dir
 
-    problems: list[str] = []
-    files = sorted(folder.glob("*.toml"))
-    if not files:
-        problems.append(f"{folder}: 様式定義 (*.toml) がありません / no form template in the folder")
-    for path in files:
-        try:
-            load_template(path)
-        except OcrError as exc:
-            problems.extend(problem_lines(exc))
-    return problems
+    return check_forms_dir(folder)
 
 
 def _check_files(root: Path, files: dict[str, Any], profile: CityProfile | None, report: CheckReport) -> None:

@@ -16,7 +16,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from matching.config import ConfigProblems, KeyPath, did_you_mean, read_toml_text, unknown_keys
 from matching.errors import ProfileError
@@ -108,11 +108,12 @@ class Round(_Frozen):
     applications_until: dt.date | None = None
     results_on: dt.date | None = None
 
-    @model_validator(mode="after")
-    def _first_of_month(self) -> Self:
-        if self.first_day.day != 1:
+    @field_validator("first_day")
+    @classmethod
+    def _first_of_month(cls, value: dt.date) -> dt.date:
+        if value.day != 1:
             raise ValueError("first_day は月の1日にしてください / first_day must be the 1st of a month")
-        return self
+        return value
 
 
 class CityProfile(_Frozen):
@@ -275,7 +276,23 @@ def _report_validation(check: ConfigProblems, exc: ValidationError) -> None:
         else:
             path = ("city", *loc)
         field = ".".join(str(p) for p in loc) or "(city.toml)"
-        check.add_text(path, f"{field}: {err['msg'].removeprefix('Value error, ')}")
+        check.add_text(path, f"{field}: {_japanese(err)}")
+
+
+def _japanese(err: Any) -> str:
+    """pydantic's message, led by a Japanese one for the errors staff meet in city.toml."""
+    message = str(err["msg"]).removeprefix("Value error, ")
+    kind, value = err.get("type"), err.get("input")
+    if kind == "enum":
+        allowed = (err.get("ctx") or {}).get("expected", "")
+        return f"「{value}」は使えません。使えるもの: {allowed} / {message}"
+    if kind == "missing":
+        return f"必ず書く項目です / {message}"
+    if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
+        return f"「{value}」は日付 (例 2027-04-01) にしてください / {message}"
+    if kind == "string_pattern_mismatch":
+        return f"「{value}」は書き方が違います (半角英小文字・数字・_) / {message}"
+    return message
 
 
 def _table(check: ConfigProblems, data: dict[str, Any], key: str, required: bool = True) -> dict[str, Any]:
