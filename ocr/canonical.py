@@ -2,46 +2,34 @@
 
 Pages are recognised by the fields they carry (any city's layout using the standard field names works):
 an application has `receipt_no`, `child_name`, `child_birth`, `guardian1_name`; a certificate has
-`receipt_no`, `worker_name`, `hours_per_month`. A page with fields still waiting in the review queue
+`receipt_no`, `worker_name` and `hours_per_month` or `hours_per_week`. A page with fields still waiting in the review queue
 yields an issue instead of a record, so that nothing unconfirmed reaches scoring.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from matching.errors import InvalidRecordError
-from matching.records import AdjustmentFlag, Application, ReasonKind, WorkStyle, parse_record
+from matching.records import Application, ReasonKind, parse_record
+from ocr.application_fields import (
+    APPLICATION_FIELDS,
+    CERTIFICATE_FIELDS,
+    CERTIFICATE_HOURS,
+    FROM_CERTIFICATE,
+    Context,
+    application_record,
+    guardian_record,
+    reason_of,
+    resolve,
+    same_person,
+)
 from ocr.readings import PageReading, Value
+from ocr.template import FormTemplate
 
-APPLICATION_FIELDS = frozenset({"receipt_no", "child_name", "child_birth", "guardian1_name"})
-CERTIFICATE_FIELDS = frozenset({"receipt_no", "worker_name", "hours_per_month"})
-FLAG_FIELDS: dict[str, AdjustmentFlag] = {
-    "flag_single_parent": AdjustmentFlag.SINGLE_PARENT,
-    "flag_welfare": AdjustmentFlag.WELFARE,
-    "flag_leave_return": AdjustmentFlag.PARENTAL_LEAVE_RETURN,
-    "flag_unlicensed_care": AdjustmentFlag.UNLICENSED_CARE,
-    "flag_multiple_birth": AdjustmentFlag.MULTIPLE_BIRTH,
-    "flag_grandparent": AdjustmentFlag.GRANDPARENT_AT_HOME,
-    "flag_disability_handbook": AdjustmentFlag.GUARDIAN_DISABILITY_HANDBOOK,
-    "flag_child_disability": AdjustmentFlag.CHILD_DISABILITY,
-}
-# 雇用形態 on the standard certificate → the work style rules files score.
-WORK_STYLES: dict[str, WorkStyle] = {
-    "正社員": WorkStyle.EMPLOYED,
-    "パート・アルバイト": WorkStyle.EMPLOYED,
-    "派遣社員": WorkStyle.EMPLOYED,
-    "契約社員": WorkStyle.EMPLOYED,
-    "会計年度任用職員": WorkStyle.EMPLOYED,
-    "自営業主": WorkStyle.SELF_EMPLOYED,
-    "自営業専従者": WorkStyle.FAMILY_HELPER,
-    "家族従事者": WorkStyle.FAMILY_HELPER,
-    "内職": WorkStyle.HOME_PIECEWORK,
-}
+__all__ = ["CanonicalIssue", "Context", "application_id", "applications_from_readings", "page_values"]
 
 
 @dataclass(frozen=True)
@@ -63,13 +51,6 @@ def _where(reading: PageReading) -> str:
     return f"{Path(reading.source).name} p.{reading.page + 1}"
 
 
-def _same_person(a: Value, b: Value) -> bool:
-    def key(v: Value) -> str:
-        return "".join(unicodedata.normalize("NFKC", str(v or "")).split())
-
-    return bool(a) and key(a) == key(b)
-
-
 def application_id(receipt_no: str) -> str:
     """`2027000123` → `R2027-000123`, the id the city generator and ledgers use."""
     return (
@@ -79,45 +60,43 @@ def application_id(receipt_no: str) -> str:
     )
 
 
-def _date(value: Value) -> dt.date | None:
-    return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
-
-
-def _reason(kind_text: Value, certificate: dict[str, Value] | None) -> dict[str, object]:
-    kind = ReasonKind(str(kind_text))
-    if kind is not ReasonKind.WORK or certificate is None:
-        return {"kind": kind.value}
-    style = WORK_STYLES.get(str(certificate.get("employment_type") or ""))
-    return {
-        "kind": kind.value,
-        "work_style": style.value if style else None,
-        "hours_per_month": float(str(certificate["hours_per_month"])),
-        "days_per_week": int(str(certificate["days_per_week"])) if certificate.get("days_per_week") else None,
-    }
+def page_values(reading: PageReading, template: FormTemplate | None, context: Context) -> dict[str, Value]:
+    """The page's values with its template's constants (always) and defaults (where empty) applied."""
+    values: dict[str, Value] = dict(reading.values())
+    if template is None:
+        return values
+    for name, default in template.defaults:
+        if values.get(name) in (None, "") and default != FROM_CERTIFICATE:
+            values[name] = resolve(default, context)  # type: ignore[assignment]
+    for name, constant in template.constants:
+        values[name] = resolve(constant, context)  # type: ignore[assignment]
+    return values
 
 
 def _application(
-    values: dict[str, Value], certificates: list[dict[str, Value]]
+    values: dict[str, Value],
+    certificates: list[dict[str, Value]],
+    context: Context,
+    reason_defaults: Mapping[str, object],
 ) -> tuple[dict[str, object], list[str]]:
     problems: list[str] = []
-    receipt = str(values["receipt_no"])
     guardians = []
     used: set[int] = set()
     for n in (1, 2):
         name = values.get(f"guardian{n}_name")
         if not name:
             continue
+        matches = [
+            i for i, c in enumerate(certificates) if i not in used and same_person(c.get("worker_name"), name)
+        ]
         reason_text = values.get(f"guardian{n}_reason")
+        if not reason_text and reason_defaults.get(f"guardian{n}_reason") == FROM_CERTIFICATE and matches:
+            reason_text = ReasonKind.WORK.value  # the form has no 事由: a 就労証明書 of this guardian says it
         if not reason_text:
             problems.append(f"保護者{n}の事由がありません / guardian {n} has no reason")
             continue
         certificate = None
         if reason_text == ReasonKind.WORK.value:
-            matches = [
-                i
-                for i, c in enumerate(certificates)
-                if i not in used and _same_person(c.get("worker_name"), name)
-            ]
             if not matches:
                 problems.append(
                     f"保護者{n}の就労証明書がありません（受付番号・氏名で照合）/ no employment certificate for guardian {n}"
@@ -125,53 +104,38 @@ def _application(
                 continue
             used.add(matches[0])
             certificate = certificates[matches[0]]
-        guardians.append(
-            {
-                "relation": str(values.get(f"guardian{n}_relation") or "その他"),
-                "name": str(name),
-                "reasons": [_reason(reason_text, certificate)],
-            }
-        )
+        guardians.append(guardian_record(values, n, [reason_of(reason_text, certificate)]))
     for i in range(len(certificates)):
         if i not in used:
             problems.append(
                 "どの保護者にも対応しない就労証明書があります / a certificate matches no guardian on the application"
             )
-    preferences = [str(values[f"preference_{k}"]) for k in (1, 2, 3) if values.get(f"preference_{k}")]
-    income = values.get("income_levy")
-    record: dict[str, object] = {
-        "id": application_id(receipt),
-        "received_on": _date(values.get("application_date")),
-        "household": {
-            "guardians": guardians,
-            "flags": sorted(flag.value for field, flag in FLAG_FIELDS.items() if values.get(field) is True),
-            "income_levy_yen": int(str(income)) if income else None,
-        },
-        "children": [
-            {
-                "id": f"{application_id(receipt)}-1",
-                "name": values.get("child_name"),
-                "kana": values.get("child_kana"),
-                "birth_date": _date(values.get("child_birth")),
-            }
-        ],
-        "preferences": preferences,
-        "allow_split": values.get("allow_split") is True,
-        "desired_start": _date(values.get("desired_start")),
-    }
+    if not values.get("desired_start") and context.round_start is None:
+        problems.append(
+            '入所希望日がありません。様式の [defaults] に desired_start = "@round_start" を書くか、'
+            "募集回の初日を指定してください / no desired start: give the round's first day"
+        )
+    record = application_record(values, application_id(str(values["receipt_no"])), guardians, context)
     return record, problems
 
 
 def applications_from_readings(
     readings: Sequence[PageReading],
+    templates: Sequence[FormTemplate] = (),
+    context: Context | None = None,
 ) -> tuple[tuple[Application, ...], tuple[CanonicalIssue, ...]]:
     """Pair application pages with their certificates and build `Application` records.
+
+    `templates` supply each form's constants and defaults (what the form does not ask); `context` the
+    round's first day and the city facts they may refer to.
 
     Returns (applications in input order, issues). An application is left out — with an issue saying
     why — when a page was not read, has fields pending review, lacks a certificate, or fails validation.
     """
+    context = context or Context()
+    by_id = {t.id: t for t in templates}
     issues: list[CanonicalIssue] = []
-    applications: list[PageReading] = []
+    applications: list[tuple[PageReading, dict[str, Value]]] = []
     certificates: dict[str, list[tuple[PageReading, dict[str, Value]]]] = {}
     blocked: set[str] = set()
     for reading in readings:
@@ -184,7 +148,8 @@ def applications_from_readings(
                 )
             )
             continue
-        values = reading.values()
+        template = by_id.get(reading.template_id or "")
+        values = page_values(reading, template, context)
         names = set(values)
         receipt = str(values.get("receipt_no") or "") or None
         if reading.pending:
@@ -198,8 +163,8 @@ def applications_from_readings(
                 blocked.add(receipt)
             continue
         if names >= APPLICATION_FIELDS:
-            applications.append(reading)
-        elif names >= CERTIFICATE_FIELDS and receipt:
+            applications.append((reading, values))
+        elif names >= CERTIFICATE_FIELDS and names & set(CERTIFICATE_HOURS) and receipt:
             certificates.setdefault(receipt, []).append((reading, values))
         else:
             issues.append(
@@ -211,8 +176,7 @@ def applications_from_readings(
             )
     records: list[Application] = []
     seen: set[str] = set()
-    for reading in applications:
-        values = reading.values()
+    for reading, values in applications:
         receipt = str(values["receipt_no"])
         if receipt in seen:
             issues.append(
@@ -231,7 +195,14 @@ def applications_from_readings(
                 )
             )
             continue
-        record, problems = _application(values, [v for _, v in certificates.get(receipt, [])])
+        template = by_id.get(reading.template_id or "")
+        record, problems = _application(
+            values,
+            [v for _, v in certificates.get(receipt, [])],
+            context,
+            dict(template.defaults) if template else {},
+        )
+        record["origin"] = {"file": Path(reading.source).name, "page": reading.page + 1}
         if problems:
             issues.extend(CanonicalIssue(_where(reading), receipt, p) for p in problems)
             continue

@@ -1,4 +1,4 @@
-"""Field crops from an aligned page: box lines removed, cropped tight to the ink; check box fill ratios."""
+"""Field crops from an aligned page: box lines removed, cropped tight to the ink (marks: `ocr.marks`)."""
 
 from __future__ import annotations
 
@@ -69,28 +69,24 @@ def field_crop(page: np.ndarray, box: Box) -> Crop:
     return Crop(region, padded)
 
 
-def _locate(page: np.ndarray, blank: np.ndarray, box: Box, search: int = 14) -> Box:
-    """Find the printed check box near its expected place (alignment is good to a few pixels)."""
-    x, y, w, h = box
-    pattern = _region(blank, box, 4)
-    area = _region(page, box, 4 + search)
-    if area.shape[0] < pattern.shape[0] or area.shape[1] < pattern.shape[1]:
-        return box
-    scores = cv2.matchTemplate(area, pattern, cv2.TM_CCOEFF_NORMED)
-    _, best, _, (dx, dy) = cv2.minMaxLoc(scores)
-    if best < 0.3:
-        return box
-    return (x + dx - search, y + dy - search, w, h)
+SPACE_GAP = 0.7  # a blank run this wide (x the line's ink height) is a typed space, not letter spacing
 
 
-def fill_ratio(page: np.ndarray, blank: np.ndarray, box: Box) -> float:
-    """Share of the box interior that is ink beyond what the blank form has there."""
-    x, y, w, h = _locate(page, blank, box)
-    inset = max(6, min(w, h) // 5)
-    inner = (x + inset, y + inset, w - 2 * inset, h - 2 * inset)
-    region = _region(page, inner, 0)
-    empty = _region(blank, (box[0] + inset, box[1] + inset, w - 2 * inset, h - 2 * inset), 0)
-    paper = int(np.percentile(_region(page, box, 10), 90))
-    ink = float((region < paper - INK_DROP).mean()) if region.size else 0.0
-    printed = float((empty < 255 - INK_DROP).mean()) if empty.size else 0.0
-    return max(0.0, ink - printed)
+def split_at_space(tight: np.ndarray) -> list[np.ndarray]:
+    """The tight crop cut at its widest blank column run when that run is a typed space (full-width
+    space between family and given name); else the crop alone. Pieces keep the white padding."""
+    ink = tight < 128
+    columns = np.nonzero(ink.any(axis=0))[0]
+    rows = np.nonzero(ink.any(axis=1))[0]
+    if len(columns) < 2:
+        return [tight]
+    gaps = np.diff(columns)
+    widest = int(np.argmax(gaps))
+    height = rows[-1] - rows[0] + 1
+    if gaps[widest] - 1 < SPACE_GAP * height:
+        return [tight]
+    cut_left, cut_right = columns[widest] + 1, columns[widest + 1]
+    pad = np.full((tight.shape[0], PAD), 255, np.uint8)
+    left = np.hstack([tight[:, :cut_left], pad])
+    right = np.hstack([pad, tight[:, cut_right:]])
+    return [left, right]

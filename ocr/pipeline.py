@@ -19,10 +19,10 @@ import cv2
 import numpy as np
 
 from ocr._exec import rapid
-from ocr.align import find_alignment, skew_degrees, warp_to_template
+from ocr.align import assess, skew_degrees, warp_to_template
 from ocr.errors import PageLoadError
 from ocr.loading import load_pages
-from ocr.readings import STATUS_MESSAGES, FieldReading, PageReading, PageStatus
+from ocr.readings import AMBIGUOUS_FORM, STATUS_MESSAGES, FieldReading, PageReading, PageStatus
 from ocr.recognise import read_mark_field, read_text_fields
 from ocr.template import FormTemplate
 
@@ -31,6 +31,9 @@ BLANK_INK_SHARE = 0.0005
 BLANK_SPREAD = 4.0
 # Sharpness (variance of the Laplacian at the alignment scale): good scans measure in the thousands.
 MIN_SHARPNESS = 150.0
+# Too dark: the paper itself (90th percentile of the page) is darker than this; good scans are 200+.
+DARK_PAPER = 110
+THUMBNAIL_WIDTH = 600
 
 
 @dataclass(frozen=True)
@@ -47,14 +50,31 @@ def _blank(template: FormTemplate) -> np.ndarray:
     return _BLANKS[template.id]
 
 
-def _bad(source: str, page: int, status: PageStatus, started: float, **extra: float) -> PageReading:
+def thumbnail(gray: np.ndarray) -> bytes:
+    """A small JPEG of the whole page, for the review row of a page that was not read."""
+    scale = THUMBNAIL_WIDTH / max(1, gray.shape[1])
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    ok, data = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, 70])
+    return data.tobytes() if ok else b""
+
+
+def _bad(
+    source: str,
+    page: int,
+    status: PageStatus,
+    started: float,
+    gray: np.ndarray | None = None,
+    message: str = "",
+    **extra: float,
+) -> PageReading:
     return PageReading(
         source,
         page,
         status,
-        message=STATUS_MESSAGES[status],
+        message=message or STATUS_MESSAGES[status],
         seconds=time.perf_counter() - started,
         extra=dict(extra),
+        thumbnail_jpeg=thumbnail(gray) if gray is not None else b"",
     )
 
 
@@ -69,16 +89,21 @@ def read_image(
     started = time.perf_counter()
     small = cv2.resize(gray, None, fx=0.35, fy=0.35, interpolation=cv2.INTER_AREA)
     paper = float(np.percentile(small, 90))
+    if paper < DARK_PAPER:
+        return _bad(source, page, PageStatus.TOO_DARK, started, gray, paper=paper)
     ink_share = float((small < paper - 70).mean())
     spread = float(cv2.GaussianBlur(small, (0, 0), 3).std())
     if ink_share < BLANK_INK_SHARE and spread < BLANK_SPREAD:
-        return _bad(source, page, PageStatus.BLANK, started, ink_share=ink_share)
+        return _bad(source, page, PageStatus.BLANK, started, gray, ink_share=ink_share)
     sharpness = float(cv2.Laplacian(small, cv2.CV_64F).var())
     if sharpness < MIN_SHARPNESS:
-        return _bad(source, page, PageStatus.UNREADABLE, started, sharpness=sharpness)
-    alignment = find_alignment(gray, tuple(templates))
+        return _bad(source, page, PageStatus.UNREADABLE, started, gray, sharpness=sharpness)
+    decision = assess(gray, tuple(templates))
+    alignment = decision.alignment
     if alignment is None:
-        return _bad(source, page, PageStatus.UNKNOWN_FORM, started, sharpness=sharpness)
+        message = AMBIGUOUS_FORM if decision.reason == "ambiguous" else ""
+        best = decision.candidates[0].inliers if decision.candidates else 0
+        return _bad(source, page, PageStatus.UNKNOWN_FORM, started, gray, message, inliers=float(best))
     template = next(t for t in templates if t.id == alignment.template_id)
     aligned = warp_to_template(gray, alignment, template.size)
     keep_all = settings.keep_crops == "all"
@@ -88,15 +113,21 @@ def read_image(
         if spec.kind.is_mark:
             by_name[spec.name] = read_mark_field(spec, aligned, _blank(template), keep_all)
     fields = [by_name[spec.name] for spec in template.fields]
-    skew = skew_degrees(alignment)
+    quality = alignment.quality
     result = PageReading(
         source,
         page,
         PageStatus.OK,
         template.id,
         rotation=alignment.rotation,
-        skew_degrees=round(skew if alignment.rotation == 0 else (skew + 360) % 360 - 180, 2),
-        extra={"inliers": float(alignment.inliers), "sharpness": sharpness},
+        skew_degrees=skew_degrees(alignment),
+        extra={
+            "inliers": float(alignment.inliers),
+            "coverage": quality.coverage if quality else 0.0,
+            "reprojection_px": quality.reprojection if quality else 0.0,
+            "sharpness": sharpness,
+        },
+        thumbnail_jpeg=thumbnail(gray) if alignment.rotation else b"",
     ).with_fields(tuple(fields))
     return replace(result, seconds=time.perf_counter() - started)
 

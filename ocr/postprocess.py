@@ -36,6 +36,8 @@ DIGIT_LOOKALIKES = str.maketrans(
     {"O": "0", "o": "0", "〇": "0", "I": "1", "l": "1", "|": "1", ",": "", "，": ""}
 )
 
+# A number typed with its unit (7.5時間, 20日, 123,400円, 6か月): the unit is the form's, not the value's.
+_UNIT = re.compile(r"(?<=[0-9])(時間|日|円|か月|ヶ月|カ月)$")
 _LONG_VOWEL = re.compile(r"(?<=[ァ-ヶ])[一－—―‐-](?=[ァ-ヶ]|$)")
 _WAREKI = re.compile(r"(令和|平成|昭和|大正|明治|[RHSTM])(元|\d{1,2})[年.](\d{1,2})[月.](\d{1,2})日?")
 _SEIREKI = re.compile(r"(\d{4})[年./-](\d{1,2})[月./-](\d{1,2})日?")
@@ -46,13 +48,15 @@ def _katakana(text: str) -> str:
 
 
 def normalise(kind: FieldKind, text: str) -> str:
-    """Canonical text of a field of this kind (no spaces; Japanese forms do not rely on them)."""
+    """Canonical text of a field of this kind. No spaces, except the one between family and given name
+    in kana (フリガナ keeps it: records and notices print the reading as written)."""
     text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r"\s+", "", text)
     if kind is FieldKind.KANA:
-        return _katakana(text).translate(KANA_LOOKALIKES)
+        parts = _katakana(text).translate(KANA_LOOKALIKES).split()
+        return f"{parts[0]} {''.join(parts[1:])}" if len(parts) > 1 else "".join(parts)
+    text = re.sub(r"\s+", "", text)
     if kind is FieldKind.DIGITS:
-        return text.translate(DIGIT_LOOKALIKES)
+        return _UNIT.sub("", text.translate(DIGIT_LOOKALIKES))
     if kind is FieldKind.PHONE:
         text = text.translate(DIGIT_LOOKALIKES)
         return "".join("-" if c in DASHES else c for c in text)
@@ -120,7 +124,7 @@ def problems(spec: FieldSpec, value: str | bool | None) -> list[str]:
                 found.append(
                     f"値が範囲外です ({spec.value_range[0]:g}〜{spec.value_range[1]:g}) / value out of range"
                 )
-    if spec.kind is FieldKind.KANA and not re.fullmatch(r"[ァ-ヶー・]+", value):
+    if spec.kind is FieldKind.KANA and not re.fullmatch(r"[ァ-ヶー・]+( [ァ-ヶー・]+)?", value):
         found.append("カタカナ以外の文字があります / contains characters other than katakana")
     return found
 

@@ -13,7 +13,8 @@ class PageStatus(StrEnum):
     REVIEW = "review"  # read; some fields wait for staff in the review queue
     BLANK = "blank"  # no ink on the page
     UNKNOWN_FORM = "unknown_form"  # not one of the templates (another document, wrong form)
-    UNREADABLE = "unreadable"  # a form, but too blurred, dark or damaged to read
+    UNREADABLE = "unreadable"  # a form, but too blurred or damaged to read
+    TOO_DARK = "too_dark"  # scanned far too dark (scanner setting, coloured paper): nothing to read
     FILE_ERROR = "file_error"  # the file cannot be decoded (truncated, corrupt, unsupported)
 
     @property
@@ -28,9 +29,24 @@ STATUS_MESSAGES: dict[PageStatus, str] = {
     PageStatus.UNKNOWN_FORM: "登録された様式ではありません。様式を確認するか、テンプレートを登録してください / "
     "not a registered form: check the document or add its template",
     PageStatus.UNREADABLE: "ぼやけ・汚れで読み取れません。スキャンし直してください / too blurred or damaged to read: rescan it",
+    PageStatus.TOO_DARK: "画像が暗すぎて読み取れません。スキャナーの濃度設定を下げてスキャンし直してください / "
+    "the scan is too dark to read: lower the scanner's darkness setting and rescan it",
     PageStatus.FILE_ERROR: "ファイルを開けません（破損・途中で切れたファイル）。スキャンし直してください / "
     "the file cannot be opened (corrupt or truncated): rescan it",
 }
+AMBIGUOUS_FORM = (
+    "複数の様式に同じくらい一致し、どの様式か決められません。テンプレートを確認してください / "
+    "the page matches more than one form about equally: check the templates"
+)
+
+
+def rotation_message(rotation: int) -> str:
+    """The note on a page that was fed turned (it is read anyway, turned back)."""
+    turn = {90: "90° 右", 180: "上下逆", 270: "90° 左"}.get(rotation, f"{rotation}°")
+    return (
+        f"ページが回転していました（{turn}）。向きを直して読み取りました。原本の向きを確認してください / "
+        f"the page was fed turned by {rotation}°; it was read turned back: check the original's orientation"
+    )
 
 
 @dataclass(frozen=True)
@@ -59,6 +75,7 @@ class PageReading:
     message: str = ""
     seconds: float = 0.0
     extra: dict[str, float] = field(default_factory=dict)
+    thumbnail_jpeg: bytes = b""  # small picture of a page that was not read or was turned (review sheet)
 
     @property
     def key(self) -> str:
@@ -81,4 +98,12 @@ class PageReading:
         status = self.status
         if status.was_read:
             status = PageStatus.REVIEW if any(not f.accepted for f in fields) else PageStatus.OK
-        return replace(self, fields=fields, status=status, message=STATUS_MESSAGES[status])
+        message = STATUS_MESSAGES[status]
+        if self.rotation:
+            message = f"{message}; {rotation_message(self.rotation)}"
+        return replace(self, fields=fields, status=status, message=message)
+
+    @property
+    def needs_page_review(self) -> bool:
+        """A page staff must look at as a whole: not read, or read turned."""
+        return not self.status.was_read or self.rotation != 0

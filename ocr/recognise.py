@@ -8,14 +8,13 @@ import cv2
 import numpy as np
 
 from ocr._exec import rapid, tesseract
-from ocr.fields import field_crop, fill_ratio
+from ocr.fields import field_crop, split_at_space
+from ocr.marks import CIRCLED, CLEAR_CIRCLED, CLEAR_FILLED, FILLED, MarkEvidence, mark_evidence
 from ocr.postprocess import problems, to_value
 from ocr.readings import FieldReading
 from ocr.template import FieldKind, FieldSpec
 
 ACCEPT = 0.75  # confidence threshold: below it the field goes to the review queue
-CHECKED = 0.10  # fill ratio above which a box counts as ticked
-CLEAR_EMPTY, CLEAR_TICK = 0.04, 0.16  # ratios outside this band are unambiguous
 
 # Tesseract's character set per kind. Fields whose sets are small (numbers) share one stacked Tesseract
 # run with the union of their sets (the field's own pattern still rejects a stray character); Japanese
@@ -79,29 +78,51 @@ def _decide(
     )
 
 
+def _pieces(spec: FieldSpec, tight: np.ndarray) -> list[np.ndarray]:
+    """A kana field split at the space between family and given name (the engines drop it or read it
+    as ー); every other field is one piece."""
+    return split_at_space(tight) if spec.kind is FieldKind.KANA else [tight]
+
+
+def _joined_rapid(pieces: list[np.ndarray]) -> rapid.RapidResult:
+    results = [rapid.recognise(piece) for piece in pieces]
+    return rapid.RapidResult(" ".join(r.text for r in results), min(r.confidence for r in results))
+
+
+def _joined_tesseract(results: list[tesseract.TesseractResult]) -> tesseract.TesseractResult:
+    return tesseract.TesseractResult(" ".join(r.text for r in results), min(r.confidence for r in results))
+
+
+def _empty_reading(spec: FieldSpec, image: np.ndarray, keep_crops: bool) -> FieldReading:
+    """No ink: an empty field, which both engines would agree on."""
+    issues = problems(spec, None)
+    crop_jpeg = _jpeg(image) if keep_crops or issues else b""
+    return FieldReading(
+        spec.name,
+        spec.label,
+        spec.kind.value,
+        None,
+        0.0 if issues else 1.0,
+        not issues,
+        tuple(issues),
+        (),
+        crop_jpeg,
+    )
+
+
 def read_text_fields(specs: list[FieldSpec], page: np.ndarray, keep_crops: bool) -> list[FieldReading]:
     """Read the text fields of one aligned page: RapidOCR per crop, Tesseract stacked per character set."""
     crops = [field_crop(page, spec.box) for spec in specs]
     results: list[FieldReading | None] = [None] * len(specs)
     groups: dict[str | None, list[int]] = {}
+    pieces: dict[int, list[np.ndarray]] = {}
     rapid_results: dict[int, rapid.RapidResult] = {}
     for index, (spec, crop) in enumerate(zip(specs, crops, strict=True)):
-        if crop.tight is None:  # no ink: an empty field, which both engines would agree on
-            issues = problems(spec, None)
-            crop_jpeg = _jpeg(crop.image) if keep_crops or issues else b""
-            results[index] = FieldReading(
-                spec.name,
-                spec.label,
-                spec.kind.value,
-                None,
-                0.0 if issues else 1.0,
-                not issues,
-                tuple(issues),
-                (),
-                crop_jpeg,
-            )
+        if crop.tight is None:
+            results[index] = _empty_reading(spec, crop.image, keep_crops)
             continue
-        rapid_results[index] = rapid.recognise(crop.tight)
+        pieces[index] = _pieces(spec, crop.tight)
+        rapid_results[index] = _joined_rapid(pieces[index])
         groups.setdefault(_tesseract_group(spec), []).append(index)
     tess_results: dict[int, tesseract.TesseractResult] = {}
     retries = 0
@@ -113,79 +134,84 @@ def read_text_fields(specs: list[FieldSpec], page: np.ndarray, keep_crops: bool)
                     set("".join(specs[i].charset or _TESS_CHARSET.get(specs[i].kind, "") for i in indices))
                 )
             )
-        images = [crops[i].tight for i in indices]
-        for i, result in zip(
-            indices,
-            tesseract.recognise_lines([im for im in images if im is not None], whitelist=whitelist),
-            strict=True,
-        ):
-            tess_results[i] = result
+        owners = [i for i in indices for _ in pieces[i]]
+        lines = tesseract.recognise_lines([p for i in indices for p in pieces[i]], whitelist=whitelist)
+        for i in indices:
+            tess_results[i] = _joined_tesseract(
+                [r for owner, r in zip(owners, lines, strict=True) if owner == i]
+            )
     for index in rapid_results:
         reading = _decide(specs[index], rapid_results[index], tess_results[index], b"")
         if not reading.accepted and retries < MAX_RETRIES:
             # Stacked reading drops lone characters and loses some context; a disagreement earns
             # Tesseract one more look at the field on its own, with its kind's character set.
             retries += 1
-            spec, tight = specs[index], crops[index].tight
-            assert tight is not None
-            psm = 8 if tight.shape[1] < 2 * tight.shape[0] else 7
-            alone = tesseract.recognise(
-                tight, psm=psm, whitelist=spec.charset or _RETRY_CHARSET.get(spec.kind)
-            )
-            reading = _decide(spec, rapid_results[index], alone, b"")
+            spec = specs[index]
+            alone = []
+            for piece in pieces[index]:
+                psm = 8 if piece.shape[1] < 2 * piece.shape[0] else 7
+                whitelist = spec.charset or _RETRY_CHARSET.get(spec.kind)
+                alone.append(tesseract.recognise(piece, psm=psm, whitelist=whitelist))
+            reading = _decide(spec, rapid_results[index], _joined_tesseract(alone), b"")
         if keep_crops or not reading.accepted:
             reading = replace(reading, crop_jpeg=_jpeg(crops[index].image))
         results[index] = reading
     return [r for r in results if r is not None]
 
 
-def _mark_confidence(ratio: float) -> float:
-    if ratio <= CLEAR_EMPTY or ratio >= CLEAR_TICK:
+def _mark_confidence(evidence: MarkEvidence) -> float:
+    """1.0 for a clear mark or a clearly empty box; below ACCEPT in the doubtful band between them."""
+    if evidence.certain:
         return 1.0
-    return 0.5 * abs(ratio - CHECKED) / max(CHECKED - CLEAR_EMPTY, CLEAR_TICK - CHECKED)
+    fill_margin = abs(evidence.fill - FILLED) / (CLEAR_FILLED - FILLED)
+    ring_margin = abs(evidence.ring - CIRCLED) / (CLEAR_CIRCLED - CIRCLED)
+    return round(0.5 * min(1.0, min(fill_margin, ring_margin)), 4)
+
+
+UNCLEAR_MARK = "チェックの有無が不明瞭です（薄い・欠けた・はみ出した印）/ unclear whether marked"
 
 
 def read_mark_field(spec: FieldSpec, page: np.ndarray, blank: np.ndarray, keep_crop: bool) -> FieldReading:
+    """A check box (bool) or a choice (the marked option's value). Doubtful marks wait for review."""
     crop_jpeg = b""
     if keep_crop:
-        x, y, w, h = spec.box
+        x, y, w, h = spec.mark_area or spec.box
         crop_jpeg = _jpeg(page[max(0, y - 30) : y + h + 30, max(0, x - 30) : x + w + 200])
     if spec.kind is FieldKind.CHECKBOX:
-        ratio = fill_ratio(page, blank, spec.box)
-        confidence = _mark_confidence(ratio)
+        evidence = mark_evidence(page, blank, spec.box, spec.mark_area)
+        confidence = _mark_confidence(evidence)
         accepted = confidence >= ACCEPT
-        reasons = () if accepted else ("チェックの有無が不明瞭です / unclear whether ticked",)
         return FieldReading(
             spec.name,
             spec.label,
             spec.kind.value,
-            ratio >= CHECKED,
-            round(confidence, 4),
+            evidence.marked,
+            confidence,
             accepted,
-            reasons,
-            (("fill", f"{ratio:.3f}"),),
+            () if accepted else (UNCLEAR_MARK,),
+            (("mark", evidence.text()),),
             crop_jpeg,
         )
-    ratios = [fill_ratio(page, blank, option.box) for option in spec.options]
-    ticked = [option.value for option, r in zip(spec.options, ratios, strict=True) if r >= CHECKED]
-    confidence = min(_mark_confidence(r) for r in ratios)
-    value: str | None = ticked[0] if len(ticked) == 1 else None
-    choice_reasons = list(problems(spec, value)) if len(ticked) <= 1 else []
-    if len(ticked) > 1:
-        value = spec.options[int(np.argmax(ratios))].value
-        choice_reasons.append("複数の選択肢にチェックがあります / more than one option ticked")
-    if choice_reasons:
+    found = [mark_evidence(page, blank, option.box, option.mark_area) for option in spec.options]
+    marked = [option.value for option, e in zip(spec.options, found, strict=True) if e.marked]
+    confidence = min(_mark_confidence(e) for e in found)
+    value: str | None = marked[0] if len(marked) == 1 else None
+    reasons = list(problems(spec, value)) if len(marked) <= 1 else []
+    if confidence < ACCEPT:
+        reasons.append(UNCLEAR_MARK)
+    if len(marked) > 1:
+        reasons.append("複数の選択肢に印があります / more than one option marked")
+    if reasons:
         confidence = min(confidence, 0.5)
-    accepted = confidence >= ACCEPT and not choice_reasons
-    candidates = tuple((option.value, f"{r:.3f}") for option, r in zip(spec.options, ratios, strict=True))
+    candidates = tuple((option.value, e.text()) for option, e in zip(spec.options, found, strict=True))
     return FieldReading(
         spec.name,
         spec.label,
         spec.kind.value,
         value,
         round(confidence, 4),
-        accepted,
-        tuple(choice_reasons),
+        confidence >= ACCEPT and not reasons,
+        tuple(reasons),
         candidates,
         crop_jpeg,
     )

@@ -55,8 +55,49 @@ def _picture(crop_jpeg: bytes) -> tuple[SheetImage, int] | None:
     return SheetImage(buffer), image.height
 
 
+PAGE_ROW = "ページ全体"  # the 項目 of a row about a whole page (not read, or read turned)
+
+
+def _page_rows(reading: PageReading) -> list[tuple[list[str], bytes]]:
+    if not reading.needs_page_review:
+        return []
+    values = [
+        f"{reading.key}|",
+        f"{Path(reading.source).name} p.{reading.page + 1}",
+        PAGE_ROW,
+        reading.status.value,
+        "",
+        "",
+        reading.message,
+        "",
+        "",
+        "",
+    ]
+    return [(values, reading.thumbnail_jpeg)]
+
+
+def _field_rows(reading: PageReading) -> list[tuple[list[str], bytes]]:
+    rows = []
+    for field in reading.pending:
+        values = [
+            f"{reading.key}|{field.name}",
+            f"{Path(reading.source).name} p.{reading.page + 1}",
+            field.label,
+            field.kind,
+            "",
+            _shown(field.value),
+            "\n".join(field.problems),
+            "\n".join(f"{engine}: {text}" for engine, text in field.candidates),
+            _shown(field.value),
+            "",
+        ]
+        rows.append((values, field.crop_jpeg))
+    return rows
+
+
 def write_review(readings: Sequence[PageReading], path: Path | str) -> int:
-    """Write every pending field of every read page to `path` (.xlsx); returns the number of rows."""
+    """Write every pending field of every read page, and a row with a thumbnail for every page that was
+    not read (blank, unknown form, too dark …) or was read turned, to `path` (.xlsx); returns the rows."""
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -72,20 +113,8 @@ def write_review(readings: Sequence[PageReading], path: Path | str) -> int:
     sheet.column_dimensions["A"].hidden = True
     row = 1
     for reading in readings:
-        for field in reading.pending:
+        for values, picture_jpeg in _page_rows(reading) + _field_rows(reading):
             row += 1
-            values = [
-                f"{reading.key}|{field.name}",
-                f"{Path(reading.source).name} p.{reading.page + 1}",
-                field.label,
-                field.kind,
-                "",
-                _shown(field.value),
-                "\n".join(field.problems),
-                "\n".join(f"{engine}: {text}" for engine, text in field.candidates),
-                _shown(field.value),
-                "",
-            ]
             for column, text in enumerate(values, start=1):
                 cell = sheet.cell(row=row, column=column, value=text)
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -94,7 +123,7 @@ def write_review(readings: Sequence[PageReading], path: Path | str) -> int:
             sheet.cell(row=row, column=CORRECTED).fill = INPUT_FILL
             sheet.cell(row=row, column=CONFIRMED).fill = INPUT_FILL
             confirm.add(sheet.cell(row=row, column=CONFIRMED))
-            picture = _picture(field.crop_jpeg)
+            picture = _picture(picture_jpeg)
             height = 60
             if picture is not None:
                 image, height = picture
@@ -151,16 +180,22 @@ def read_review(
     pages = {reading.key: reading for reading in readings}
     updates: dict[str, dict[str, FieldReading]] = {}
     issues: list[str] = []
+    missing_templates: set[str] = set()
     for row in sheet.iter_rows(min_row=2, values_only=True):
         key, confirmed = row[KEY - 1], row[CONFIRMED - 1]
         if not key or str(confirmed or "").strip() != DONE:
             continue
         page_key, _, field_name = str(key).rpartition("|")
+        if not field_name:
+            continue  # a whole-page row: staff saw the page; there is no value to apply
         page = pages.get(page_key)
-        if page is None or page.template_id not in specs or field_name not in specs[page.template_id]:
+        if page is not None and page.template_id not in specs:
+            missing_templates.add(str(page.template_id))
+            continue
+        if page is None or field_name not in specs[str(page.template_id)]:
             issues.append(f"{key}: 対応する読み取り結果がありません / no matching reading")
             continue
-        spec = specs[page.template_id][field_name]
+        spec = specs[str(page.template_id)][field_name]
         value, found = _corrected_value(spec, row[CORRECTED - 1])
         if found:
             issues.append(f"{Path(page.source).name} p.{page.page + 1} {spec.label}: " + "; ".join(found))
@@ -168,6 +203,14 @@ def read_review(
         old = page.field(field_name)
         updates.setdefault(page_key, {})[field_name] = replace(
             old, value=value, confidence=1.0, accepted=True, problems=(), corrected=True
+        )
+    if missing_templates:
+        names = ", ".join(sorted(missing_templates))
+        issues.insert(
+            0,
+            f"様式 {names} のテンプレートが指定されていません。読み取り (ocr read) と同じ --templates-dir を"
+            f"指定してください / the templates {names} used when reading were not given: pass the same "
+            "--templates-dir as to `ocr read`",
         )
     updated = []
     for reading in readings:

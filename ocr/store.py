@@ -38,6 +38,7 @@ def save_readings(readings: Sequence[PageReading], path: Path | str) -> Path:
             field["crop_jpeg"] = b""
             del field["crop_jpeg"]
         page["status"] = reading.status.value
+        del page["thumbnail_jpeg"]  # pictures live in the review workbook only
         pages.append(page)
     payload = json.dumps({"format": FORMAT, "pages": pages}, ensure_ascii=False, indent=1).encode("utf-8")
     return write_atomically(Path(path), payload)

@@ -21,15 +21,21 @@ Field map (TOML)::
     [[fields]]
     name = "child_sex"
     kind = "choice"                  # one-of checkbox group
-    options = [{ value = "男", box = [x, y, w, h] }, { value = "女", box = [x, y, w, h] }]
+    options = [{ value = "男", box = [x, y, w, h], mark_area = [x, y, w, h] }, …]
+    # mark_area (checkbox and option): where a mark may be — the box and its printed label, so that a
+    # circle drawn around the word counts; default: the box with a margin around it
 
-Other tables (e.g. ``[[labels]]`` used by the sample drawing script) are ignored here.
+    [constants]                      # values the form does not ask, the same on every page
+    guardian1_relation = "母"
+    [defaults]                       # used when the field is absent or left empty
+    desired_start = "@round_start"   # the admission round's first day
+    guardian1_reason = "@certificate"  # 就労 when this guardian's 就労証明書 is in the application
+
+Every key is checked: an unknown one is an error with its line and the nearest allowed key.
 """
 
 from __future__ import annotations
 
-import re
-import tomllib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -61,7 +67,8 @@ Box = tuple[int, int, int, int]
 @dataclass(frozen=True)
 class ChoiceOption:
     value: str
-    box: Box
+    box: Box  # the printed box (or, on a circle-the-word form, the printed word)
+    mark_area: Box | None = None  # where a mark for this option may be (box + its label); None: around box
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,7 @@ class FieldSpec:
     charset: str | None = None
     options: tuple[ChoiceOption, ...] = ()
     sample: str | None = None  # hint for the synthetic filler only; ignored by the reader
+    mark_area: Box | None = None  # checkbox: where a mark may be (the box and its printed label)
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,11 @@ class FormTemplate:
     fields: tuple[FieldSpec, ...]
     size: tuple[int, int] = (0, 0)  # (width, height) of the blank image, filled by load_template
     source: Path = field(default=Path("."))
+    # Values the form does not ask: `constants` always, `defaults` when the field is empty or absent.
+    # A value "@round_start" is the admission round's first day, "@certificate" a guardian's 事由 就労
+    # when a 就労証明書 of that guardian is in the same application, "@fact:NAME" a city fact.
+    constants: tuple[tuple[str, str | bool | int], ...] = ()
+    defaults: tuple[tuple[str, str | bool | int], ...] = ()
 
     def field(self, name: str) -> FieldSpec:
         for spec in self.fields:
@@ -104,110 +117,15 @@ class FormTemplate:
         return pages[0]
 
 
-def _box(value: object, where: str) -> Box:
-    if not (
-        isinstance(value, list) and len(value) == 4 and all(isinstance(v, int) and v >= 0 for v in value)
-    ):
-        raise TemplateError(
-            f"{where}: box は [x, y, 幅, 高さ] の4つの0以上の整数にしてください / box must be 4 non-negative integers"
-        )
-    x, y, w, h = value
-    if w < 8 or h < 8:
-        raise TemplateError(f"{where}: box が小さすぎます (8px 未満) / box smaller than 8 px")
-    return (x, y, w, h)
-
-
-def _field(raw: dict[str, object], where: str) -> FieldSpec:
-    name = raw.get("name")
-    if not isinstance(name, str) or not name:
-        raise TemplateError(f"{where}: name がありません / field without a name")
-    where = f"{where} ({name})"
-    try:
-        kind = FieldKind(str(raw.get("kind", "")))
-    except ValueError as exc:
-        kinds = ", ".join(k.value for k in FieldKind)
-        raise TemplateError(f"{where}: kind は {kinds} のいずれか / kind must be one of {kinds}") from exc
-    options: tuple[ChoiceOption, ...] = ()
-    if kind is FieldKind.CHOICE:
-        raw_options = raw.get("options")
-        if not isinstance(raw_options, list) or len(raw_options) < 2:
-            raise TemplateError(f"{where}: choice には2つ以上の options が必要 / a choice needs 2+ options")
-        options = tuple(
-            ChoiceOption(str(opt.get("value")), _box(opt.get("box"), f"{where} option {i}"))
-            for i, opt in enumerate(raw_options)
-            if isinstance(opt, dict)
-        )
-        xs = [o.box[0] for o in options] + [o.box[0] + o.box[2] for o in options]
-        ys = [o.box[1] for o in options] + [o.box[1] + o.box[3] for o in options]
-        box: Box = (min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
-    else:
-        box = _box(raw.get("box"), where)
-    pattern = raw.get("pattern")
-    if pattern is not None:
-        try:
-            re.compile(str(pattern))
-        except re.error as exc:
-            raise TemplateError(f"{where}: pattern が正規表現として不正 / invalid pattern: {exc}") from exc
-    value_range = raw.get("range")
-    if value_range is not None and not (
-        isinstance(value_range, list) and len(value_range) == 2 and value_range[0] <= value_range[1]
-    ):
-        raise TemplateError(f"{where}: range は [最小, 最大] / range must be [min, max]")
-    return FieldSpec(
-        name=name,
-        label=str(raw.get("label", name)),
-        kind=kind,
-        box=box,
-        required=bool(raw.get("required", False)),
-        pattern=str(pattern) if pattern is not None else None,
-        value_range=(float(value_range[0]), float(value_range[1])) if value_range else None,
-        charset=str(raw["charset"]) if "charset" in raw else None,
-        options=options,
-        sample=str(raw["sample"]) if "sample" in raw else None,
-    )
-
-
 def load_template(path: Path | str) -> FormTemplate:
-    """Read a field map TOML (and check its blank image exists). Raises :class:`TemplateError`."""
-    path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise TemplateError(f"フィールド定義がありません / field map not found: {path}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise TemplateError(f"{path.name}: TOML として読めません / not valid TOML: {exc}") from exc
-    head = data.get("template")
-    if not isinstance(head, dict) or "id" not in head or "image" not in head:
-        raise TemplateError(f"{path.name}: [template] に id と image が必要 / [template] needs id and image")
-    image_path = (path.parent / str(head["image"])).resolve()
-    if not image_path.exists():
-        raise TemplateError(
-            f"{path.name}: テンプレート画像がありません / blank image missing: {image_path.name}"
-        )
-    raw_fields = data.get("fields")
-    if not isinstance(raw_fields, list) or not raw_fields:
-        raise TemplateError(f"{path.name}: [[fields]] がありません / no [[fields]]")
-    fields = tuple(_field(raw, f"{path.name} field {i + 1}") for i, raw in enumerate(raw_fields))
-    names = [f.name for f in fields]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise TemplateError(f"{path.name}: 項目名が重複 / duplicate field names: {', '.join(duplicates)}")
-    template = FormTemplate(
-        id=str(head["id"]),
-        title=str(head.get("title", head["id"])),
-        image_path=image_path,
-        dpi=int(head.get("dpi", 300)),
-        fields=fields,
-        source=path.resolve(),
-    )
-    height, width = template.load_image().shape[:2]
-    for spec in fields:
-        x, y, w, h = spec.box
-        if x + w > width or y + h > height:
-            raise TemplateError(
-                f"{path.name}: 項目 {spec.name} の box が画像 ({width}x{height}) の外です / box outside the image"
-            )
-    return FormTemplate(**{**template.__dict__, "size": (width, height)})
+    """Read a field map TOML strictly (unknown keys, wrong kinds, boxes outside the image or overlapping
+    are errors with their line). Raises :class:`TemplateError` listing every problem of the file."""
+    from ocr.template_parse import parse_template
+
+    template, problems = parse_template(Path(path))
+    if template is None or problems:
+        raise TemplateError(f"様式定義の誤り / template errors in {Path(path).name}:\n" + "\n".join(problems))
+    return template
 
 
 def load_templates(paths: list[Path] | tuple[Path, ...]) -> tuple[FormTemplate, ...]:
@@ -221,3 +139,15 @@ def load_templates(paths: list[Path] | tuple[Path, ...]) -> tuple[FormTemplate, 
 def load_template_folder(folder: Path) -> tuple[FormTemplate, ...]:
     """Every template (`*.toml` beside its image) in `folder`, in name order."""
     return load_templates(sorted(folder.glob("*.toml")))
+
+
+def load_template_folders(*folders: Path) -> tuple[FormTemplate, ...]:
+    """The templates of several folders together (a city profile's forms ADD to the bundled ones);
+    a later folder's template replaces an earlier one with the same id (a city's own version)."""
+    chosen: dict[str, FormTemplate] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            raise TemplateError(f"様式フォルダがありません / templates folder not found: {folder}")
+        for template in load_template_folder(folder):
+            chosen[template.id] = template
+    return tuple(chosen.values())

@@ -7,3 +7,4 @@ FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 SANS = FONT_DIR / "NotoSansCJK-Regular.ttc"
 SANS_BOLD = FONT_DIR / "NotoSansCJK-Bold.ttc"
 SERIF = FONT_DIR / "NotoSerifCJK-Regular.ttc"
+SERIF_BOLD = FONT_DIR / "NotoSerifCJK-Bold.ttc"

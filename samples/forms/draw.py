@@ -12,25 +12,35 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
-from samples.forms import SANS, SANS_BOLD, TEMPLATES_DIR
+from samples.forms import SANS, SANS_BOLD, SERIF, SERIF_BOLD, TEMPLATES_DIR
 from samples.forms.layouts import LAYOUTS
 from samples.forms.sheet import PAGE_H, PAGE_W, Sheet
 
 
+def _font(sheet: Sheet, bold: bool) -> Path:
+    if sheet.label_font == "serif":
+        return SERIF_BOLD if bold else SERIF
+    return SANS_BOLD if bold else SANS
+
+
 def render_blank(sheet: Sheet) -> Image.Image:
-    image = Image.new("L", (PAGE_W, PAGE_H), 255)
+    """The blank form: black on white, or in the sheet's printing colours (saved as an RGB image)."""
+    colour = sheet.ink != (0, 0, 0) or sheet.shade != (242, 242, 242)
+    image = Image.new("RGB" if colour else "L", (PAGE_W, PAGE_H), (255, 255, 255) if colour else 255)
     pen = ImageDraw.Draw(image)
+    ink: Any = sheet.ink if colour else 0
+    fills: dict[int, Any] = {242: sheet.shade, 225: sheet.band, 255: (255, 255, 255)} if colour else {}
     for x, y, w, h, fill in sheet.rects:
         if fill < 0:
-            pen.rectangle((x, y, x + w, y + h), outline=0, width=3)
+            pen.rectangle((x, y, x + w, y + h), outline=ink, width=3)
         else:
-            pen.rectangle((x, y, x + w, y + h), fill=fill, outline=0, width=3)
+            pen.rectangle((x, y, x + w, y + h), fill=fills.get(fill, fill), outline=ink, width=3)
     fonts: dict[tuple[int, bool], ImageFont.FreeTypeFont] = {}
     for label in sheet.labels:
         key = (int(label["size"]), bool(label["bold"]))
         if key not in fonts:
-            fonts[key] = ImageFont.truetype(str(SANS_BOLD if key[1] else SANS), key[0], index=0)
-        pen.text(tuple(label["at"]), label["text"], font=fonts[key], fill=0)
+            fonts[key] = ImageFont.truetype(str(_font(sheet, key[1])), key[0], index=0)
+        pen.text(tuple(label["at"]), label["text"], font=fonts[key], fill=ink)
     return image
 
 
@@ -58,6 +68,9 @@ def field_map_toml(sheet: Sheet, image_name: str) -> str:
         f"image = {_toml_value(image_name)}",
         "dpi = 300",
     ]
+    if sheet.defaults:
+        lines += ["", "# what the form does not ask (ocr.template: @round_start, @certificate)", "[defaults]"]
+        lines += [f"{key} = {_toml_value(value)}" for key, value in sheet.defaults.items()]
     for entry in sheet.fields:
         lines.append("")
         lines.append("[[fields]]")
@@ -78,6 +91,28 @@ def write_templates(out: Path = TEMPLATES_DIR) -> list[Path]:
     return written
 
 
+# The bundled city profiles' forms folders get copies of their layouts (a profile is self-contained).
+CITY_FORMS = {
+    "hinata": ("hoiku_moushikomi", "shuro_shomeisho"),
+    "kawabe": ("kawabe_moushikomi", "kawabe_shuro"),
+}
+CITIES_DIR = TEMPLATES_DIR.parents[2] / "cities"
+
+
+def write_city_forms(source: Path = TEMPLATES_DIR, cities: Path = CITIES_DIR) -> list[Path]:
+    written = []
+    for city, template_ids in CITY_FORMS.items():
+        folder = cities / city / "forms"
+        folder.mkdir(parents=True, exist_ok=True)
+        for template_id in template_ids:
+            for suffix in (".toml", ".png"):
+                (folder / f"{template_id}{suffix}").write_bytes(
+                    (source / f"{template_id}{suffix}").read_bytes()
+                )
+            written.append(folder / f"{template_id}.toml")
+    return written
+
+
 if __name__ == "__main__":
-    for path in write_templates():
+    for path in write_templates() + write_city_forms():
         print(path)

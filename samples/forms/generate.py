@@ -1,8 +1,9 @@
 """`bodx samples forms`: filled, scan-degraded sample forms with their ground truth beside each page.
 
 Pages come in households: an application (保育所入所申込書) followed by one 就労証明書 per working guardian,
-all carrying the same 受付番号. With `bad=True` five bad pages are added (blank, another form, upside
-down, unreadable, truncated file) so that readers can be tested on them.
+all carrying the same 受付番号. With `bad=True` six bad pages are added (blank, another form, upside
+down, unreadable, too dark, truncated file) so that readers can be tested on them. How each form is
+typed and scanned (fonts, sizes, marks, colour / grey / bilevel) is described in `papers.py`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import io
 import json
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +23,13 @@ from PIL import Image, ImageDraw, ImageFont
 from ocr.template import FieldKind, FieldSpec, FormTemplate, load_template
 from samples.citygen.names import ADULT_GIVEN, SURNAMES
 from samples.forms import SANS, TEMPLATES_DIR
-from samples.forms.scan import degrade, fill, jpeg_bytes, random_scan
+from samples.forms.papers import paper_for
+from samples.forms.scan import bilevel_bytes, degrade, fill, jpeg_bytes, random_scan
 from samples.forms.values import address, company, household, person, phone
 
 STANDARD = ("hoiku_moushikomi", "shuro_shomeisho")
-CERTIFICATE = "shuro_shomeisho"
-BAD_KINDS = ("blank", "unknown_form", "upside_down", "unreadable", "file_error")
+CERTIFICATES = ("shuro_shomeisho", "kawabe_shuro")
+BAD_KINDS = ("blank", "unknown_form", "upside_down", "unreadable", "too_dark", "file_error")
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,11 @@ def _generic_value(spec: FieldSpec, rng: random.Random) -> Any:
 def values_for(template: FormTemplate, scenario: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for spec in template.fields:
-        if spec.name in scenario:
+        if spec.name in scenario and not (
+            spec.kind is FieldKind.CHOICE
+            and scenario[spec.name] is not None
+            and scenario[spec.name] not in {o.value for o in spec.options}
+        ):  # (a scenario's value this form's choice does not offer is drawn from the form's options)
             value = scenario[spec.name]
         elif spec.name.startswith(("guardian2", "preference_", "flag_")) or spec.name in ("allow_split",):
             value = None  # a known optional field the scenario left empty
@@ -103,18 +109,37 @@ def _write(out: Path, stem: str, page_bytes: bytes, suffix: str, truth: dict[str
     return GeneratedPage(image_path, truth_path, truth.get("template"), truth["expected_status"])
 
 
+def _blank_for(template: FormTemplate, mode: str) -> np.ndarray:
+    """The printed form the applicant wrote on: in its colours for a colour scan, else grey."""
+    if mode == "colour":
+        with Image.open(template.image_path) as printed:
+            return np.asarray(printed.convert("RGB"))
+    return template.load_image()
+
+
 def _good_page(
     template: FormTemplate, blank: np.ndarray, values: dict[str, Any], rng: random.Random
-) -> tuple[bytes, dict[str, Any]]:
-    params = random_scan(rng)
-    page = degrade(fill(template, blank, values, rng), params, rng)
+) -> tuple[bytes, str, dict[str, Any]]:
+    paper = paper_for(template.id)
+    mode = rng.choice(paper.scan_modes)
+    params = replace(random_scan(rng), quality=rng.randint(*paper.quality))
+    printed = blank if mode == "grey" else _blank_for(template, mode)
+    page = degrade(fill(template, printed, values, rng, paper=paper), params, rng)
     truth = {
         "template": template.id,
         "expected_status": "read",
         "fields": values,
-        "scan": {"angle": round(params.angle, 2), "scale": round(params.scale, 3), "quality": params.quality},
+        "scan": {
+            "angle": round(params.angle, 2),
+            "scale": round(params.scale, 3),
+            "quality": params.quality,
+            "mode": mode,
+        },
     }
-    return jpeg_bytes(page, params.quality), truth
+    if mode == "bilevel":
+        data, suffix = bilevel_bytes(page, tiff=rng.random() < 0.5)
+        return data, suffix, truth
+    return jpeg_bytes(page, params.quality), ".jpg", truth
 
 
 def generate_forms(
@@ -135,21 +160,24 @@ def generate_forms(
     rng = random.Random(seed)
     loaded = {tid: load_template(templates_dir / f"{tid}.toml") for tid in templates}
     blanks = {tid: t.load_image() for tid, t in loaded.items()}
-    applications = [tid for tid in templates if tid != CERTIFICATE]
+    applications = [tid for tid in templates if tid not in CERTIFICATES]
+    certificate = next((tid for tid in templates if tid in CERTIFICATES), None)
     pages: list[GeneratedPage] = []
     while len(pages) < count:
         app_values, certificates = household(rng, year, nurseries)
         batch: list[tuple[str, dict[str, Any]]] = []
         if applications:
             batch.append((rng.choice(applications), app_values))
-        if CERTIFICATE in loaded:
-            batch.extend((CERTIFICATE, cert) for cert in certificates)
+        if certificate is not None:
+            batch.extend((certificate, cert) for cert in certificates)
         for tid, scenario in batch:
             if len(pages) >= count:
                 break
             template = loaded[tid]
-            page_bytes, truth = _good_page(template, blanks[tid], values_for(template, scenario, rng), rng)
-            pages.append(_write(out, f"page_{len(pages) + 1:04d}", page_bytes, ".jpg", truth))
+            page_bytes, suffix, truth = _good_page(
+                template, blanks[tid], values_for(template, scenario, rng), rng
+            )
+            pages.append(_write(out, f"page_{len(pages) + 1:04d}", page_bytes, suffix, truth))
     if bad:
         pages.extend(_bad_pages(out, rng, loaded, blanks, year))
     return pages
@@ -181,7 +209,7 @@ def _bad_pages(
             {"expected_status": "unknown_form"},
         )
     )
-    good_bytes, truth = _good_page(template, blanks[tid], values_for(template, app_values, rng), rng)
+    good_bytes, _, truth = _good_page(template, blanks[tid], values_for(template, app_values, rng), rng)
     decoded = np.asarray(Image.open(io.BytesIO(good_bytes)).convert("L"))
     flipped = cv2.rotate(decoded, cv2.ROTATE_180)
     pages.append(_write(out, "bad_upside_down", jpeg_bytes(flipped, 85), ".jpg", {**truth, "rotation": 180}))
@@ -189,6 +217,8 @@ def _bad_pages(
     pages.append(
         _write(out, "bad_unreadable", jpeg_bytes(ruined, 60), ".jpg", {"expected_status": "unreadable"})
     )
+    dark = (decoded.astype(np.float32) * 0.3).astype(np.uint8)  # scanner darkness turned all the way up
+    pages.append(_write(out, "bad_too_dark", jpeg_bytes(dark, 70), ".jpg", {"expected_status": "too_dark"}))
     pages.append(
         _write(
             out,

@@ -6,11 +6,12 @@ a city's own layout may arrange them any way it likes.
 
 from __future__ import annotations
 
+from samples.forms.city_layouts import CITY_LAYOUTS
 from samples.forms.sheet import Checks, Choice, Sheet, Text
 
 RECEIPT = r"^[0-9]{10}$"
 NURSERY = r"^N[0-9]{3}$"
-KANA = r"^[ァ-ヶー]+$"
+KANA = r"^[ァ-ヶー]+( [ァ-ヶー]+)?$"  # family and given name, the space between them kept
 PHONE = r"^0[0-9]{1,4}-[0-9]{1,4}-[0-9]{3,4}$"
 HOURS = r"^[0-9]{1,3}(\.[0-9])?$"
 REASONS = ("就労", "出産", "疾病", "障害", "介護", "求職", "就学", "その他")
@@ -258,4 +259,12 @@ LAYOUTS = {
     "hoiku_moushikomi": application,
     "shuro_shomeisho": certificate,
     "cityb_moushikomi": city_b_application,
+    **CITY_LAYOUTS,
+}
+# Which forms come together in a batch of one layout (`bodx bench ocr --layouts …`).
+LAYOUT_SETS: dict[str, tuple[str, ...]] = {
+    "standard": ("hoiku_moushikomi", "shuro_shomeisho"),
+    "cityb": ("cityb_moushikomi",),
+    "kawabe": ("kawabe_moushikomi", "kawabe_shuro"),
+    "minato": ("minato_moushikomi", "shuro_shomeisho"),
 }

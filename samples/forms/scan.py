@@ -17,7 +17,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from ocr.template import FieldKind, FieldSpec, FormTemplate
-from samples.forms import SANS, SERIF
+from samples.forms.marks import CIRCLE_WORD, draw_mark, pick_styles
+from samples.forms.papers import STANDARD, TYPING_FONTS, Paper
 from sheets.wareki import format_wareki
 
 
@@ -49,40 +50,39 @@ def display_text(spec: FieldSpec, value: Any, rng: random.Random) -> str:
         if rng.random() < 0.15:
             return f"{date.year}年{date.month}月{date.day}日"
         return format_wareki(date)
+    if spec.kind is FieldKind.KANA:  # typed with a full-width space between family and given name
+        return str(value).replace(" ", "　" if rng.random() < 0.8 else "  ")
     return str(value)
 
 
-def _check_mark(pen: ImageDraw.ImageDraw, box: tuple[int, int, int, int], rng: random.Random) -> None:
-    x, y, w, h = box
-    width = rng.randint(5, 8)
-    if rng.random() < 0.7:  # ✓ drawn as two strokes, a little beyond the box as people do
-        points = [(x + w * 0.15, y + h * 0.5), (x + w * 0.42, y + h * 0.85), (x + w * 1.05, y - h * 0.1)]
-        pen.line(
-            [(round(px + rng.uniform(-3, 3)), round(py + rng.uniform(-3, 3))) for px, py in points],
-            fill=0,
-            width=width,
-        )
-    else:  # ×
-        pen.line((x + 6, y + 6, x + w - 6, y + h - 6), fill=0, width=width)
-        pen.line((x + w - 6, y + 6, x + 6, y + h - 6), fill=0, width=width)
-
-
-def fill(template: FormTemplate, blank: np.ndarray, values: dict[str, Any], rng: random.Random) -> np.ndarray:
-    image = Image.fromarray(blank).convert("L")
+def fill(
+    template: FormTemplate,
+    blank: np.ndarray,
+    values: dict[str, Any],
+    rng: random.Random,
+    mark_styles: tuple[str, ...] | None = None,
+    text_size: int | None = None,
+    paper: Paper = STANDARD,
+) -> np.ndarray:
+    """Type the values onto the blank form (grey, or RGB for a colour form) and mark its boxes."""
+    image = Image.fromarray(blank)
     pen = ImageDraw.Draw(image)
-    font_path = SANS if rng.random() < 0.6 else SERIF
-    size = rng.randint(40, 46)
-    font = ImageFont.truetype(str(font_path), size, index=0)
+    colour = image.mode == "RGB"
+    font_path, face = TYPING_FONTS[rng.choice(paper.fonts)]
+    size = text_size or rng.randint(*paper.text_sizes)
+    font = ImageFont.truetype(str(font_path), size, index=face)
+    styles = mark_styles or pick_styles(rng, paper.box_styles)
     for spec in template.fields:
         value = values.get(spec.name)
         if spec.kind is FieldKind.CHECKBOX:
             if value:
-                _check_mark(pen, spec.box, rng)
+                draw_mark(pen, spec.box, spec.mark_area, rng.choice(styles), rng)
             continue
         if spec.kind is FieldKind.CHOICE:
+            style = CIRCLE_WORD if spec.name in paper.word_choices else rng.choice(styles)
             for option in spec.options:
                 if option.value == value:
-                    _check_mark(pen, option.box, rng)
+                    draw_mark(pen, option.box, option.mark_area, style, rng)
             continue
         if value is None or value == "":
             continue
@@ -90,19 +90,19 @@ def fill(template: FormTemplate, blank: np.ndarray, values: dict[str, Any], rng:
         x, y, w, h = spec.box
         left, top, right, bottom = pen.textbbox((0, 0), text, font=font)
         fitted = font
-        if right - left > w - 40:  # long addresses: shrink to fit the box as a typist would
-            fitted = ImageFont.truetype(
-                str(font_path), max(24, int(size * (w - 40) // (right - left))), index=0
-            )
+        if right - left > w - 40 or bottom - top > h - 16:  # shrink to fit the box as a typist would
+            shrink = min((w - 40) / (right - left), (h - 16) / (bottom - top))
+            fitted = ImageFont.truetype(str(font_path), max(24, int(size * shrink)), index=face)
             left, top, right, bottom = pen.textbbox((0, 0), text, font=fitted)
         tx = x + rng.randint(12, max(13, min(60, int(w - (right - left) - 12))))
         ty = y + (h - (bottom - top)) // 2 - top + rng.randint(-4, 4)
-        pen.text((tx, ty), text, font=fitted, fill=rng.randint(0, 40))
+        shade = rng.randint(0, 40)
+        pen.text((tx, ty), text, font=fitted, fill=(shade, shade, shade) if colour else shade)
     return np.asarray(image)
 
 
 def degrade(page: np.ndarray, params: ScanParams, rng: random.Random) -> np.ndarray:
-    height, width = page.shape
+    height, width = page.shape[:2]
     matrix = cv2.getRotationMatrix2D((width / 2, height / 2), params.angle, params.scale)
     matrix[:, 2] += np.array(params.shift)
     paper = rng.randint(225, 250)
@@ -118,3 +118,15 @@ def jpeg_bytes(page: np.ndarray, quality: int) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(page).save(buffer, format="JPEG", quality=quality)
     return buffer.getvalue()
+
+
+def bilevel_bytes(page: np.ndarray, tiff: bool) -> tuple[bytes, str]:
+    """A "白黒" scan: one bit per pixel at the scanner's fixed threshold, as PNG or TIFF G4."""
+    grey = page if page.ndim == 2 else cv2.cvtColor(page, cv2.COLOR_RGB2GRAY)
+    image = Image.fromarray(((grey > 150) * 255).astype(np.uint8)).convert("1")
+    buffer = io.BytesIO()
+    if tiff:
+        image.save(buffer, format="TIFF", compression="group4", dpi=(300, 300))
+        return buffer.getvalue(), ".tif"
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue(), ".png"

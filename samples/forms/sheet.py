@@ -15,6 +15,8 @@ LABEL_SIZE = 34
 CHAR_W = LABEL_SIZE + 2
 BOX = 46  # check box side
 INSET = 8  # writing area starts this far inside the cell lines
+MARK_PAD = 26  # a mark area reaches this far around the box and its word
+WORD_PAD = 30  # … and this far around a printed word that is circled
 
 
 @dataclass
@@ -28,16 +30,29 @@ class Text:
     range: tuple[float, float] | None = None
     charset: str | None = None
     sample: str | None = None
+    unit: str | None = None  # printed after the writing area (時間, 日, 円): the box stops before it
+
+
+Option = str | tuple[str, str]  # the printed text, or (value stored, text printed)
 
 
 @dataclass
 class Choice:
     label: str
     name: str
-    options: tuple[str, ...]
+    options: tuple[Option, ...]
     span: int = 1
     required: bool = False
     sample: str | None = None
+    words: bool = False  # no boxes: the options are printed words to circle (男 ・ 女)
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(o if isinstance(o, str) else o[0] for o in self.options)
+
+    @property
+    def printed(self) -> tuple[str, ...]:
+        return tuple(o if isinstance(o, str) else o[1] for o in self.options)
 
 
 @dataclass
@@ -62,6 +77,12 @@ class Sheet:
     rects: list[tuple[int, int, int, int, int]] = field(default_factory=list)  # x, y, w, h, gray fill
     labels: list[dict[str, Any]] = field(default_factory=list)
     fields: list[dict[str, Any]] = field(default_factory=list)
+    mark_areas: list[list[int]] = field(default_factory=list)  # of the boxes just placed by _check_boxes
+    label_font: str = "sans"  # "sans" (ゴシック) or "serif" (明朝) for every printed label
+    ink: tuple[int, int, int] = (0, 0, 0)  # colour of the printed frame and labels
+    shade: tuple[int, int, int] = (242, 242, 242)  # label cells
+    band: tuple[int, int, int] = (225, 225, 225)  # section headings
+    defaults: dict[str, str] = field(default_factory=dict)  # the field map's [defaults]
 
     def __post_init__(self) -> None:
         self.y = self.top
@@ -108,11 +129,15 @@ class Sheet:
 
     def _cell(self, cell: Cell, x: int, y: int, w: int, h: int) -> None:
         if isinstance(cell, Text):
+            unit_w = 0
+            if cell.unit:
+                unit_w = len(cell.unit) * CHAR_W + 30
+                self.text(cell.unit, x + w - unit_w + 10, y + (h - LABEL_SIZE) // 2 - 4)
             entry: dict[str, Any] = {
                 "name": cell.name,
                 "label": cell.label.replace("\n", ""),
                 "kind": cell.kind,
-                "box": [x + INSET, y + INSET, w - 2 * INSET, h - 2 * INSET],
+                "box": [x + INSET, y + INSET, w - 2 * INSET - unit_w, h - 2 * INSET],
                 "required": cell.required,
             }
             for key in ("pattern", "range", "charset", "sample"):
@@ -121,22 +146,32 @@ class Sheet:
                     entry[key] = list(value) if isinstance(value, tuple) else value
             self.fields.append(entry)
             return
-        items = cell.options if isinstance(cell, Choice) else tuple(t for _, t in cell.items)
-        boxes = self._check_boxes(items, x, y, w, h)
+        items = cell.printed if isinstance(cell, Choice) else tuple(t for _, t in cell.items)
+        self.mark_areas = []
+        if isinstance(cell, Choice) and cell.words:
+            boxes = self._words(items, x, y, h)
+        else:
+            boxes = self._check_boxes(items, x, y, w, h)
+        areas = self.mark_areas
         if isinstance(cell, Choice):
             entry = {
                 "name": cell.name,
                 "label": cell.label.replace("\n", ""),
                 "kind": "choice",
                 "required": cell.required,
-                "options": [{"value": v, "box": b} for v, b in zip(cell.options, boxes, strict=True)],
+                "options": [
+                    {"value": v, "box": b, "mark_area": a}
+                    for v, b, a in zip(cell.values, boxes, areas, strict=True)
+                ],
             }
             if cell.sample:
                 entry["sample"] = cell.sample
             self.fields.append(entry)
         else:
-            for (name, text), b in zip(cell.items, boxes, strict=True):
-                self.fields.append({"name": name, "label": text, "kind": "checkbox", "box": b})
+            for (name, text), b, a in zip(cell.items, boxes, areas, strict=True):
+                self.fields.append(
+                    {"name": name, "label": text, "kind": "checkbox", "box": b, "mark_area": a}
+                )
 
     def _check_boxes(self, items: tuple[str, ...], x: int, y: int, w: int, h: int) -> list[list[int]]:
         """Lay the boxes out left to right, wrapping to a new line inside the cell when full."""
@@ -158,4 +193,28 @@ class Sheet:
             self.rects.append((bx, by, BOX, BOX, -1))  # -1: outline only, thinner
             self.text(text, bx + BOX + 14, by + (BOX - LABEL_SIZE) // 2 - 4)
             boxes.append([bx, by, BOX, BOX])
+            # where a mark may be: the box and its printed word, with room for a loop drawn around them
+            word = len(text) * CHAR_W
+            self.mark_areas.append(
+                [bx - MARK_PAD, by - MARK_PAD, BOX + 14 + word + 2 * MARK_PAD, BOX + 2 * MARK_PAD]
+            )
+        return boxes
+
+    def _words(self, items: tuple[str, ...], x: int, y: int, h: int) -> list[list[int]]:
+        """Options printed as words separated by ・, to be circled: each word's extent is its box."""
+        cursor = x + 40
+        top = y + (h - LABEL_SIZE) // 2 - 4
+        boxes = []
+        for index, text in enumerate(items):
+            if index:
+                self.text("・", cursor, top)
+                cursor += CHAR_W + 30
+            width = len(text) * CHAR_W
+            self.text(text, cursor, top)
+            box = [cursor - 6, top - 2, width + 8, LABEL_SIZE + 14]
+            boxes.append(box)
+            self.mark_areas.append(
+                [box[0] - WORD_PAD, box[1] - WORD_PAD, box[2] + 2 * WORD_PAD, box[3] + 2 * WORD_PAD]
+            )
+            cursor += width + 30
         return boxes

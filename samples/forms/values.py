@@ -14,6 +14,9 @@ from typing import Any
 from samples.citygen.names import ADULT_GIVEN, CHILD_GIVEN, SURNAMES
 from samples.forms.layouts import FLAGS, REASONS, STYLES
 
+GRANDPARENTS = ("なし", "同居・保育可能", "同居・要介護等")
+SIBLING_CONDITIONS = ("同保同時", "別保同時希", "別保順次希")
+
 PREFECTURES = ("東京都", "神奈川県", "埼玉県", "千葉県", "大阪府", "愛知県", "福岡県", "北海道")
 CITIES = ("みどり市", "さくら市", "青葉区", "中央区", "港北区", "西区", "東市", "南町")
 TOWNS = (
@@ -49,7 +52,7 @@ def person(
     rng: random.Random, given: tuple[tuple[str, str], ...], surname: tuple[str, str]
 ) -> tuple[str, str]:
     first = rng.choice(given)
-    return f"{surname[0]} {first[0]}", f"{surname[1]}{first[1]}"
+    return f"{surname[0]} {first[0]}", f"{surname[1]} {first[1]}"
 
 
 def address(rng: random.Random) -> str:
@@ -107,6 +110,11 @@ def household(
         choices = [f"N{number:03d}" for number in rng.sample(range(1, 120), 3)]
     for rank, nursery in enumerate(choices[: rng.randint(1, 3)], start=1):
         app[f"preference_{rank}"] = nursery
+    app["postal_code"] = f"{rng.randint(100, 999)}-{rng.randint(0, 9999):04d}"
+    app["child_fact_ninkagai_months"] = str(rng.randint(1, 30)) if rng.random() < 0.3 else None
+    app["household_fact_grandparent_status"] = rng.choice(GRANDPARENTS)
+    app["guardian1_fact_nursery_teacher_in_town"] = rng.random() < 0.1
+    app["sibling_condition"] = rng.choice(SIBLING_CONDITIONS) if rng.random() < 0.4 else None
     for name, _ in FLAGS:
         app[name] = rng.random() < 0.12
     app["flag_single_parent"] = single
@@ -118,6 +126,10 @@ def household(
         name, kana = person(rng, pool, surname)
         reason = "就労" if rng.random() < 0.85 else rng.choice(REASONS[1:])
         app[f"guardian{index}_name"] = name
+        app[f"guardian{index}_kana"] = kana
+        app[f"guardian{index}_birth"] = _date(
+            rng, dt.date(year - 45, 1, 1), dt.date(year - 20, 12, 31)
+        ).isoformat()
         app[f"guardian{index}_relation"] = relation
         app[f"guardian{index}_reason"] = reason
         if reason == "就労":

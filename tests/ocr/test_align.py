@@ -1,12 +1,13 @@
 """Alignment under rotation, shift and scale (and upside down): boxes land within a few pixels."""
 
 import random
+from dataclasses import replace
 
 import cv2
 import numpy as np
 import pytest
 
-from ocr.align import find_alignment
+from ocr.align import WORK_SCALE, assess, fill_mask, find_alignment, template_features
 from ocr.template import FormTemplate
 from samples.forms.generate import other_document
 from samples.forms.scan import ScanParams, degrade, fill
@@ -66,3 +67,33 @@ def test_each_form_matches_its_own_template(all_templates: tuple[FormTemplate, .
         page, _ = scanned(template, ScanParams(-1.5, 1.0, (20.0, -20.0), 0.7, 6.0, 80), seed=5)
         alignment = find_alignment(page, all_templates)
         assert alignment is not None and alignment.template_id == template.id
+
+
+def test_large_typed_text_does_not_reject_the_page(templates: tuple[FormTemplate, ...]) -> None:
+    """Acceptance rests on the match's geometry: 68 px typing adds keypoints, not doubt."""
+    template = templates[0]
+    rng = random.Random(8)
+    values, _ = household(rng, 2027)
+    filled = fill(template, template.load_image(), values, rng, text_size=68)
+    page = degrade(filled, ScanParams(-2.0, 1.02, (25.0, 10.0), 0.8, 6.0, 80), rng)
+    decision = assess(page, templates)
+    assert decision.alignment is not None and decision.alignment.template_id == template.id
+    quality = decision.alignment.quality
+    assert quality is not None and quality.coverage > 0.6 and quality.reprojection < 4.0
+
+
+def test_two_equally_good_templates_are_not_guessed(templates: tuple[FormTemplate, ...]) -> None:
+    twin = replace(templates[0], id="twin_of_application")
+    page, _ = scanned(templates[0], ScanParams(1.0, 1.0, (5.0, 5.0), 0.7, 5.0, 80), seed=6)
+    decision = assess(page, (templates[0], twin))
+    assert decision.alignment is None and decision.reason == "ambiguous"
+    assert all(c.geometric for c in decision.candidates)
+
+
+def test_the_template_features_come_from_printed_matter_only(templates: tuple[FormTemplate, ...]) -> None:
+    template = templates[0]
+    features = template_features(template)
+    mask = fill_mask(template, (round(template.size[1] * WORK_SCALE), round(template.size[0] * WORK_SCALE)))
+    xs = np.clip(features.keypoints[:, 0].round().astype(int), 0, mask.shape[1] - 1)
+    ys = np.clip(features.keypoints[:, 1].round().astype(int), 0, mask.shape[0] - 1)
+    assert len(xs) > 500 and mask[ys, xs].min() == 255  # no keypoint inside a writing area

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from pathlib import Path
 
 from matching.records import AdjustmentFlag, ReasonKind, WorkStyle
-from ocr.canonical import applications_from_readings
+from ocr.canonical import Context, applications_from_readings
 from ocr.readings import FieldReading, PageReading, PageStatus, Value
 
 
@@ -50,7 +51,8 @@ def test_application_and_certificate_become_one_record() -> None:
     assert issues == ()
     (app,) = apps
     assert app.id == "R2027-000123" and app.received_on == dt.date(2026, 11, 2)
-    assert app.preferences == ("N012", "N007") and app.allow_split
+    assert app.preferences == ("N012", "N007") and app.allow_split  # 別々の園でも可 ticked
+    assert app.children[0].kana == "サトウハルト" and app.origin is not None and app.origin.file == "a.jpg"
     assert app.children[0].birth_date == dt.date(2025, 6, 1)
     mother, father = app.household.guardians
     assert mother.reasons[0].kind is ReasonKind.WORK
@@ -97,3 +99,36 @@ def test_real_readings_convert(readings: dict[str, PageReading]) -> None:
     assert apps, issues
     for app in apps:
         assert app.id.startswith("R2027-") and app.children[0].name
+
+
+def test_template_constants_and_defaults_fill_what_the_form_does_not_ask(tmp_path: Path) -> None:
+    """A form without 事由, 入所希望日 or 続柄: the template and the city profile supply them."""
+    from ocr.template import load_template
+    from samples.forms import TEMPLATES_DIR
+
+    (tmp_path / "t.toml").write_text(
+        f'[template]\nid = "t"\nimage = "{(TEMPLATES_DIR / "hoiku_moushikomi.png").as_posix()}"\n'
+        '[constants]\nguardian1_relation = "母"\nhousehold_fact_resident = "@fact:resident_default"\n'
+        '[defaults]\ndesired_start = "@round_start"\nguardian1_reason = "@certificate"\n'
+        '[[fields]]\nname = "receipt_no"\nkind = "digits"\nbox = [10, 10, 200, 80]\n',
+        encoding="utf-8",
+    )
+    template = load_template(tmp_path / "t.toml")
+    asked = {
+        k: v for k, v in APPLICATION.items() if not k.startswith(("guardian2", "desired", "guardian1_re"))
+    }
+    context = Context(round_start=dt.date(2027, 4, 1), facts={"resident_default": True})
+    apps, issues = applications_from_readings(
+        [page("a", asked), page("c", CERTIFICATE)], templates=(template,), context=context
+    )
+    assert issues == ()
+    (app,) = apps
+    assert app.desired_start == dt.date(2027, 4, 1)
+    (mother,) = app.household.guardians
+    assert mother.relation == "母" and mother.reasons[0].kind is ReasonKind.WORK
+    assert app.household.facts == {"resident": True}
+    # without the profile's round there is no desired start: an issue says where to give it
+    apps, issues = applications_from_readings(
+        [page("a", asked), page("c", CERTIFICATE)], templates=(template,)
+    )
+    assert apps == () and any("@round_start" in i.message for i in issues)

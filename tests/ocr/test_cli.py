@@ -23,7 +23,9 @@ def test_samples_forms_writes_pages_and_truth(tmp_path: Path) -> None:
         app, ["samples", "forms", "--count", "2", "--seed", "3", "--out", str(tmp_path), "--bad"]
     )
     assert result.exit_code == 0, result.output
-    assert len(list(tmp_path.glob("*.jpg"))) == 7 and len(list(tmp_path.glob("*.json"))) == 7
+    assert (
+        len(list(tmp_path.glob("*.jpg"))) == 8 and len(list(tmp_path.glob("*.json"))) == 8
+    )  # 2 good + 6 bad
 
 
 @pytest.mark.slow

@@ -42,7 +42,9 @@ def test_date_field_value_is_iso_and_validated_by_year_range() -> None:
 
 
 def test_kana_normalisation_maps_lookalikes_and_hiragana() -> None:
-    assert normalise(FieldKind.KANA, "サトウ ハルト") == "サトウハルト"
+    assert normalise(FieldKind.KANA, "サトウ　ハルト") == "サトウ ハルト"  # the family/given space stays
+    assert normalise(FieldKind.KANA, " サトウ  ハル ト ") == "サトウ ハルト"
+    assert not problems(spec(FieldKind.KANA), "サトウ ハルト")
     assert normalise(FieldKind.KANA, "コ一ヒ") == "コーヒ"  # kanji one is the long vowel here
     assert normalise(FieldKind.KANA, "へべ") == "ヘベ"  # hiragana look-alikes
     assert problems(spec(FieldKind.KANA), "サトウ太郎")
@@ -55,6 +57,13 @@ def test_phone_and_digits_normalisation() -> None:
     assert problems(hours, "160") == []
     assert problems(hours, "800")  # above the range
     assert problems(hours, "1a")  # pattern
+
+
+def test_units_are_stripped_from_numbers() -> None:
+    assert normalise(FieldKind.DIGITS, "7.5時間") == "7.5"
+    assert normalise(FieldKind.DIGITS, "２０日") == "20"
+    assert normalise(FieldKind.DIGITS, "123,400円") == "123400"
+    assert normalise(FieldKind.DIGITS, "N012") == "N012"
 
 
 def test_text_keeps_long_vowel_after_katakana_only() -> None:

@@ -70,6 +70,7 @@ def test_confidence_and_crops_come_with_every_field(readings: dict[str, PageRead
         ("bad_blank", PageStatus.BLANK),
         ("bad_other_form", PageStatus.UNKNOWN_FORM),
         ("bad_unreadable", PageStatus.UNREADABLE),
+        ("bad_too_dark", PageStatus.TOO_DARK),
         ("bad_truncated", PageStatus.FILE_ERROR),
     ],
 )
@@ -80,6 +81,15 @@ def test_bad_pages_get_a_clear_status(
     assert page.status is status
     assert page.fields == ()
     assert " / " in page.message  # Japanese and English
+    if status is not PageStatus.FILE_ERROR:  # a decoded page shows itself in the review sheet
+        assert page.thumbnail_jpeg.startswith(b"\xff\xd8") and page.needs_page_review
+
+
+def test_each_bad_page_status_has_its_own_message(readings: dict[str, PageReading]) -> None:
+    stems = ("bad_blank", "bad_other_form", "bad_unreadable", "bad_too_dark", "bad_truncated")
+    messages = [readings[stem].message.split(":")[0] for stem in stems]
+    assert len(set(messages)) == len(stems)
+    assert "暗すぎ" in readings["bad_too_dark"].message and "白紙" not in readings["bad_too_dark"].message
 
 
 def test_upside_down_page_is_read_and_flagged(
@@ -87,12 +97,13 @@ def test_upside_down_page_is_read_and_flagged(
 ) -> None:
     page = readings["bad_upside_down"]
     assert page.status.was_read and page.rotation == 180
+    assert "180" in page.message and page.needs_page_review and page.thumbnail_jpeg  # its own review row
     correct, total, silent = score(page, templates)
     assert silent == 0 and sum(correct.values()) >= sum(total.values()) - 1
 
 
 def test_the_batch_goes_on_past_bad_pages(readings: dict[str, PageReading]) -> None:
-    assert len(readings) == 11  # 6 good + 5 bad, none lost
+    assert len(readings) == 12  # 6 good + 6 bad, none lost
 
 
 def test_missing_file_and_page_out_of_range(tmp_path: Path, templates: tuple[FormTemplate, ...]) -> None:

@@ -10,7 +10,19 @@ from openpyxl import load_workbook
 
 from ocr.errors import ReviewFileError
 from ocr.readings import PageReading, PageStatus
-from ocr.review import CONFIRMED, CORRECTED, KEY, READ, SHEET, read_review, write_review
+from ocr.review import (
+    CONFIRMED,
+    CORRECTED,
+    FILE,
+    KEY,
+    LABEL,
+    PAGE_ROW,
+    READ,
+    REASON,
+    SHEET,
+    read_review,
+    write_review,
+)
 from ocr.template import FormTemplate
 
 
@@ -34,11 +46,15 @@ def test_round_trip_applies_confirmed_corrections(
 ) -> None:
     path = tmp_path / "review.xlsx"
     assert pending[0].status is PageStatus.REVIEW
-    assert write_review(pending, path) == 4
+    assert write_review(pending, path) == 5  # four fields and the blank page
     workbook = load_workbook(path)
     sheet = workbook[SHEET]
-    assert len(sheet._images) == 4  # a crop beside every row
+    assert len(sheet._images) == 5  # a crop beside every field row, a thumbnail beside the page row
     rows = {str(r[KEY - 1].value).rpartition("|")[2]: r for r in sheet.iter_rows(min_row=2)}
+    page_row = rows[""]
+    assert page_row[FILE - 1].value == "bad_blank.jpg p.1" and page_row[LABEL - 1].value == PAGE_ROW
+    assert "白紙" in str(page_row[REASON - 1].value)
+    page_row[CONFIRMED - 1].value = "済"  # staff saw the page: nothing to apply, nothing reported
     rows["child_name"][CORRECTED - 1].value = "山田 花子"
     rows["child_name"][CONFIRMED - 1].value = "済"
     rows["phone"][CORRECTED - 1].value = "０３－１２３４－５６７８"  # full width as staff may type it
@@ -118,3 +134,15 @@ def test_formula_looking_readings_are_written_as_text(tmp_path: Path, pending: l
         cell = rows[name][READ - 1]
         assert cell.data_type == "s" and cell.value == text and cell.quotePrefix
         assert rows[name][CORRECTED - 1].data_type == "s"
+
+
+def test_apply_without_the_reading_templates_gives_a_hint(tmp_path: Path, pending: list[PageReading]) -> None:
+    path = tmp_path / "review.xlsx"
+    write_review(pending, path)
+    workbook = load_workbook(path)
+    for row in workbook[SHEET].iter_rows(min_row=2):
+        row[CONFIRMED - 1].value = "済"
+    workbook.save(path)
+    updated, issues = read_review(pending, path, templates=())
+    assert len(issues) == 1 and "--templates-dir" in issues[0] and "hoiku_moushikomi" in issues[0]
+    assert updated[0] is pending[0]  # nothing applied, nothing lost

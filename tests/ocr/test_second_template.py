@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ocr.bench import evaluate
+from benchmarks.ocr import evaluate
 from ocr.pipeline import read_batch
 from ocr.template import FormTemplate, load_template
 from samples.forms import TEMPLATES_DIR

@@ -18,7 +18,14 @@ def write(tmp_path: Path, body: str) -> Path:
 
 def test_sample_templates_load_with_every_kind() -> None:
     templates = load_templates(tuple(sorted(TEMPLATES_DIR.glob("*.toml"))))
-    assert {t.id for t in templates} == {"hoiku_moushikomi", "shuro_shomeisho", "cityb_moushikomi"}
+    assert {t.id for t in templates} == {
+        "hoiku_moushikomi",
+        "shuro_shomeisho",
+        "cityb_moushikomi",
+        "kawabe_moushikomi",
+        "kawabe_shuro",
+        "minato_moushikomi",
+    }
     kinds = {f.kind for t in templates for f in t.fields}
     assert kinds == set(FieldKind)
     assert all(t.size == (2480, 3508) for t in templates)
@@ -60,3 +67,59 @@ def test_missing_image_is_reported(tmp_path: Path) -> None:
     )
     with pytest.raises(TemplateError, match="blank image missing"):
         load_template(path)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        # a misspelt key names its line and the nearest allowed key
+        (
+            '[[fields]]\nname = "a"\nkind = "digits"\nbox = [0, 0, 50, 50]\nrequird = true\n',
+            ":8: .*'required'",
+        ),
+        # an option written with `label` instead of `value` is an error, not a silent None
+        (
+            '[[fields]]\nname = "s"\nkind = "choice"\noptions = [{ label = "男", box = [0, 0, 40, 40] },'
+            ' { value = "女", box = [80, 0, 40, 40] }]\n',
+            "not label \\(did you mean 'value'",
+        ),
+        ('[[fields]]\nname = "a"\nkind = "digit"\nbox = [0, 0, 50, 50]\n', "did you mean 'digits'"),
+        (
+            '[[fields]]\nname = "a"\nkind = "digits"\nbox = [0, 0, 300, 80]\n'
+            '[[fields]]\nname = "b"\nkind = "digits"\nbox = [200, 40, 300, 80]\n',
+            "overlaps a",
+        ),
+        (
+            '[defaults]\ndesired_start = "@round_begin"\n[[fields]]\nname = "a"\nkind = "digits"\nbox = [0, 0, 50, 50]\n',
+            "@round_start",
+        ),
+        (
+            '[[fields]]\nname = "a"\nkind = "text"\nbox = [0, 0, 50, 50]\nmark_area = [0, 0, 60, 60]\n',
+            "mark_area",
+        ),
+    ],
+)
+def test_strict_field_maps(tmp_path: Path, body: str, message: str) -> None:
+    with pytest.raises(TemplateError, match=message):
+        load_template(write(tmp_path, body))
+
+
+def test_every_problem_of_a_file_is_reported_at_once(tmp_path: Path) -> None:
+    body = (
+        '[[fields]]\nname = "a"\nkind = "digits"\nbox = [0, 0, 50, 50]\nlabell = "x"\n'
+        '[[fields]]\nname = "b"\nkind = "date"\nbox = [9000, 0, 50, 50]\n'
+    )
+    with pytest.raises(TemplateError) as caught:
+        load_template(write(tmp_path, body))
+    assert "'label'" in str(caught.value) and "outside the image" in str(caught.value)
+
+
+def test_constants_and_defaults_are_read(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[constants]\nguardian1_relation = "母"\n[defaults]\ndesired_start = "@round_start"\n'
+        'guardian1_reason = "@certificate"\n[[fields]]\nname = "a"\nkind = "digits"\nbox = [0, 0, 50, 50]\n',
+    )
+    template = load_template(path)
+    assert dict(template.constants) == {"guardian1_relation": "母"}
+    assert dict(template.defaults) == {"desired_start": "@round_start", "guardian1_reason": "@certificate"}
