@@ -11,8 +11,9 @@ engine), so that the engine's list of blocking coalitions can be verified:
   to its outcome when that class has a free seat or admits a child of lower priority there; a
   same-nursery group blocks with a nursery on its common list it prefers when, per age class, the free
   seats plus admitted children of lower priority can take all its members (Hall's condition). Priority
-  at nursery n: score + bonus[n] higher first, then tiebreak lower, then child id. A transfer child's
-  kept seat is not in the capacity and is never contested. Excluded pairs never block.
+  at nursery n: score + bonus[n] higher first, then the tie rank there lower (tiebreak_at[n], else
+  tiebreak), then child id. A transfer child's kept seat is not in the capacity and is never
+  contested. Excluded pairs never block.
 """
 
 from __future__ import annotations
@@ -38,8 +39,8 @@ class CheckReport:
 
 
 def _key(app: InstanceApplication, nursery: str) -> tuple[int, int, str]:
-    """Smaller is better: higher points, then lower tiebreak, then child id."""
-    return (-(app.score + app.bonus.get(nursery, 0)), app.tiebreak, app.id)
+    """Smaller is better: higher points, then the lower tie rank at that nursery, then child id."""
+    return (-(app.score + app.bonus.get(nursery, 0)), app.tiebreak_at.get(nursery, app.tiebreak), app.id)
 
 
 def check_assignments(

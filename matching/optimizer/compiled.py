@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from matching.adjustments import AdjustmentKind, StaffAdjustment
 from matching.errors import InstanceError
-from matching.instance import Instance
+from matching.instance import Instance, InstanceApplication
 
 NONE = -1  # outcome of a child left unplaced (保留); otherwise an outcome is an entry index
 TOP_PRIORITY = 1 << 40  # a transfer child's points at its own current seat
@@ -177,7 +177,7 @@ def compile_instance(instance: Instance, adjustments: Sequence[StaffAdjustment] 
         group_nurseries=group_nurseries,
         current_class=current_class,
     )
-    _build_rosters(comp, [a.tiebreak for a in apps])
+    _build_rosters(comp, apps)
     comp.pin = _resolve_pins(comp, pins, excluded, nursery_index)
     comp.pinned_any = any(p != NONE for p in comp.pin)
     return comp
@@ -241,26 +241,43 @@ def _resolve_pins(
     return pin
 
 
-def _build_rosters(comp: Compiled, tiebreak: list[int]) -> None:
+def _tie_ranks(comp: Compiled, apps: Sequence[InstanceApplication]) -> tuple[list[list[int]], int]:
+    """Per entry, the rank of (tie rank at that nursery, child id) among all such pairs, and their count."""
+    ids = comp.child_ids
+    if not any(a.tiebreak_at for a in apps):  # one tie order everywhere: one rank per child
+        order = sorted(range(len(ids)), key=lambda c: (apps[c].tiebreak, ids[c]))
+        rank = [0] * len(ids)
+        for r, c in enumerate(order):
+            rank[c] = r
+        return [[rank[c]] * len(classes) for c, classes in enumerate(comp.ent_class)], max(len(ids), 1)
+    nursery_ids, class_nursery = comp.nursery_ids, comp.class_nursery
+    ties = [
+        [(apps[c].tie_rank(nursery_ids[class_nursery[k]]), ids[c]) for k in classes]
+        for c, classes in enumerate(comp.ent_class)
+    ]
+    pair_rank = {pair: r for r, pair in enumerate(sorted({pair for row in ties for pair in row}))}
+    return [[pair_rank[pair] for pair in row] for row in ties], max(len(pair_rank), 1)
+
+
+def _build_rosters(comp: Compiled, apps: Sequence[InstanceApplication]) -> None:
     """Sort each class's entries by priority. One int per entry sorts much faster than tuples:
-    (-points) * n + (the child's rank by tiebreak, then id), then the entry's own code."""
+    (-points) * m + (the rank of (tie rank there, child id) among m such pairs), then the entry's code.
+    The tie rank is the child's `tiebreak`, or `tiebreak_at[n]` where the rules' tie order differs per
+    nursery (希望順位 …)."""
     ids = comp.child_ids
     n = len(ids)
     if n >= 1 << 20:
         raise InstanceError("申込が多すぎます / more than 1,048,575 children in one instance")
-    order = sorted(range(n), key=lambda c: (tiebreak[c], ids[c]))
-    rank = [0] * n
-    for r, c in enumerate(order):
-        rank[c] = r
     width = max((len(classes) for classes in comp.ent_class), default=0) + 1
     span = n * width
+    tie_ranks, m = _tie_ranks(comp, apps)
     per_class: list[list[int]] = [[] for _ in comp.class_cap]
     for c, classes in enumerate(comp.ent_class):
         points = comp.ent_points[c]
-        rc = rank[c]
+        ranks = tie_ranks[c]
         code = c * width
         for j, k in enumerate(classes):
-            per_class[k].append((-points[j] * n + rc) * span + code + j)
+            per_class[k].append((-points[j] * m + ranks[j]) * span + code + j)
     comp.ent_pos = [[0] * len(classes) for classes in comp.ent_class]
     comp.ent_key = [[0] * len(classes) for classes in comp.ent_class]
     ent_pos, ent_key = comp.ent_pos, comp.ent_key
