@@ -10,8 +10,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from matching.profile import CityProfile, FactDeclaration, FactType
+from matching.profile import CityProfile
 from matching.records import MAX_HOURS_PER_MONTH, MAX_HOURS_PER_WEEK, SiblingCondition
+from sheets.field_parsers import days_per_week, fact_parser, free_text, sex, standard_condition
 from sheets.hours import parse_hours
 from sheets.mapping import FLAG_SYNONYMS, LedgerMapping
 from sheets.values import (
@@ -27,7 +28,6 @@ from sheets.values import (
     parse_postal_code,
 )
 
-DAY_UNITS = frozenset({"日", "日/週", "d", "days"})
 YEN_UNITS = frozenset({"円"})
 SEAT_UNITS = frozenset({"人", "名", "席"})
 MAX_LEVY_YEN = 100_000_000
@@ -125,14 +125,6 @@ def nursery_index(
 
 def _text(raw: RawValue) -> str | None:
     return normalise_text(raw)
-
-
-def _free_text(raw: RawValue) -> str | None:
-    """Free text (備考, 住所) as staff wrote it: trimmed, inner whitespace runs collapsed, no NFKC."""
-    if raw is None or isinstance(raw, bool | int | float):
-        return normalise_text(raw)
-    text = " ".join(str(raw).split())
-    return text or None
 
 
 def _required_text(raw: RawValue) -> str:
@@ -243,7 +235,7 @@ def build_converters(
         text = normalise_text(raw)
         if text is None:
             return None
-        found = profile.sibling_condition(text) if profile is not None else _standard_condition(text)
+        found = profile.sibling_condition(text) if profile is not None else standard_condition(text)
         if found is None:
             words = "・".join(
                 [*(profile.sibling_labels if profile else ()), *(c.value for c in SiblingCondition)]
@@ -272,12 +264,12 @@ def build_converters(
         "phone": optional(parse_phone),
         "postal_code": optional(parse_postal_code),
         "household_number": _text,
-        "address": _free_text,
-        "remarks": _free_text,
+        "address": free_text,
+        "remarks": free_text,
         "sibling_condition": sibling_condition,
         "child_name": _text,
         "kana": katakana,
-        "sex": _sex,
+        "sex": sex,
         "birth_date": _date,
         "age_class": age_class,
         "current_nursery": nursery,
@@ -290,12 +282,12 @@ def build_converters(
         "guardian.work_style": _synonym_lookup(mapping.merged("work_styles"), "就労形態"),
         "guardian.hours_per_month": hours(weekly=False),
         "guardian.hours_per_week": hours(weekly=True),
-        "guardian.days_per_week": _bounded(_days, 0, 7, "週の就労日数"),
+        "guardian.days_per_week": _bounded(days_per_week, 0, 7, "週の就労日数"),
         "guardian.level": _text,
     }
     if profile is not None:
         for fact in profile.facts:
-            parsers[f"fact:{fact.name}"] = _fact_parser(fact, extra_true)
+            parsers[f"fact:{fact.name}"] = fact_parser(fact, extra_true)
     ditto = frozenset(header_key(mark) for mark in mapping.ledger.ditto_marks)
     return {
         field: Cached(parse if field in ("application_id", "child_id") else _or_ditto(parse, ditto))
@@ -312,63 +304,6 @@ def _or_ditto(parse: Callable[[RawValue], object], marks: frozenset[str]) -> Cal
         if raw.__class__ is str and len(raw) <= 4 and header_key(raw) in marks:
             return DITTO
         return parse(raw)
-
-    return convert
-
-
-_SEXES = {"男": "男", "男児": "男", "男性": "男", "1": "男", "m": "男", "女": "女", "女児": "女", "女性": "女",
-          "2": "女", "f": "女"}  # fmt: skip
-
-
-def _days(raw: RawValue) -> int:
-    """5, 5日, 週5日, 5日/週."""
-    if isinstance(raw, str):
-        text = normalise_text(raw) or ""
-        raw = text.removeprefix("週").removeprefix("1週") if text.startswith("週") else raw
-    return parse_int(raw, DAY_UNITS)
-
-
-def _sex(raw: RawValue) -> str | None:
-    text = normalise_text(raw)
-    if text is None:
-        return None
-    found = _SEXES.get(text.lower())
-    if found is None:
-        raise CellValueError(f"性別「{text}」が分かりません（男・女） / unknown sex")
-    return found
-
-
-def _standard_condition(text: str) -> SiblingCondition | None:
-    try:
-        return SiblingCondition(text)
-    except ValueError:
-        return None
-
-
-FACT_UNITS = frozenset({"か月", "ヶ月", "ヵ月", "カ月", "月", "年", "人", "回", "日"})
-
-
-def _fact_parser(fact: FactDeclaration, extra_true: frozenset[str]) -> Callable[[RawValue], object]:
-    """A city-declared fact's cells, typed by its declaration; a blank cell states nothing."""
-
-    def convert(raw: RawValue) -> object:
-        if normalise_text(raw) is None:
-            return None
-        if fact.type is FactType.BOOL:
-            return parse_mark(raw, extra_true) or None
-        if fact.type is FactType.INT:
-            value: object = parse_int(raw, FACT_UNITS)
-        elif fact.type is FactType.DATE:
-            value = parse_date(raw)
-        else:
-            text = normalise_text(raw) or ""
-            if fact.type is FactType.CHOICE:
-                text = next((c for c in fact.choices if header_key(c) == header_key(text)), text)
-            value = text
-        try:
-            return fact.coerce(value)
-        except ValueError as exc:
-            raise CellValueError(str(exc)) from exc
 
     return convert
 

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sheets.converters import DAY_UNITS, YEN_UNITS
+from sheets.converters import YEN_UNITS
+from sheets.field_parsers import DAY_UNITS
 from sheets.hours import HOUR_UNITS
 from sheets.values import (
     CellValueError,
