@@ -6,7 +6,7 @@ import json
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -14,6 +14,8 @@ from bodx.app import app, bench_app
 from bodx.timing import emit, median
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from matching.adjustments import StaffPoints
     from matching.profile import CityProfile
 from bodx.commands.options import (
@@ -24,6 +26,8 @@ from bodx.commands.options import (
     fail,
     read_json_list,
 )
+
+RecordT = TypeVar("RecordT", bound="BaseModel")
 
 
 @app.command("score")
@@ -55,13 +59,13 @@ def score(
     """Score applications with a rules file and write the instance for `bodx match`."""
     from matching.errors import MatchingError
     from matching.instance import save_instance
-    from matching.records import Application, Nursery, parse_record
+    from matching.records import Application, Nursery
     from matching.scoring import instance_from_priorities, load_rules, score_applications
 
     clock = {"start": time.perf_counter()}
     try:
-        apps = [parse_record(Application, item) for item in read_json_list(applications, "申込データ")]
-        places = [parse_record(Nursery, item) for item in read_json_list(nurseries, "施設データ")]
+        apps = _read_records(applications, Application, "申込データ")
+        places = _read_records(nurseries, Nursery, "施設データ")
         clock["read"] = time.perf_counter()
         city = _profile(profile) if profile is not None else None
         parsed = load_rules(rules, city)
@@ -91,6 +95,19 @@ def score(
             "write_s": clock["write"] - clock["score"],
         }
         typer.echo(json.dumps({k: round(v, 3) for k, v in phases.items()} | {"children": len(scored)}))
+
+
+def _read_records(path: Path, model: type[RecordT], what: str) -> list[RecordT]:
+    """The records of a JSON list file: parsed in one pass (fast on 60,000 applications); when that
+    fails, item by item so the message names the record (受付番号) that is wrong."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from matching.records import parse_record
+
+    try:
+        return TypeAdapter(list[model]).validate_json(path.read_bytes())  # type: ignore[valid-type]
+    except (OSError, ValidationError):
+        return [parse_record(model, item) for item in read_json_list(path, what)]
 
 
 def _profile(path: Path) -> CityProfile:
