@@ -2,9 +2,11 @@
 
 Public API (other packages and flows call these):
 
-- `sheets.mapping.load_mapping(path) -> LedgerMapping`
-- `sheets.ledger.read_ledger(path, mapping, *, nurseries=(), limits=DEFAULT_LIMITS) -> LedgerReading`
-  (`applications`, `nurseries`, `issues`, `contacts`)
+- `sheets.mapping.load_mapping(path) -> LedgerMapping` (strict; MappingFileError lists every problem)
+- `sheets.mapping_check.check_mapping(path, profile=None) -> list[str]` (for `bodx city check`)
+- `sheets.inspect.draft_mapping(path, profile=None) -> DraftMapping` (`bodx sheets inspect`)
+- `sheets.ledger.read_ledger(path, mapping, *, nurseries=(), limits=DEFAULT_LIMITS, profile=None,
+  round_id=None) -> LedgerReading` (`applications`, `nurseries`, `issues`, `held`)
 - `sheets.outputs.write_reading(reading, out, *, inputs=(), issues_format="json", overwrite=False)`
 - `sheets.review.write_review_workbook(data: ReviewInput, path, *, overwrite=False) -> Path`
 - `sheets.adjustments.read_adjustments(path) -> tuple[StaffAdjustment, ...]`
