@@ -8,12 +8,22 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Self
+from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from matching.errors import InstanceError
+from matching.files import write_text_atomically
+from matching.limits import DEFAULT_LIMITS as LIMITS
 from matching.records import AGE_CLASSES
+
+# Numbers the optimizer sees stay in exact integer ranges (matching.limits): a score of 10**12 or a
+# capacity of 10**30 is refused here with the field's name, instead of overflowing inside the solver and
+# coming back as a false "infeasible". Ids and names: bounded length, no control characters.
+Score = Annotated[int, Field(ge=-LIMITS.max_abs_score, le=LIMITS.max_abs_score)]
+Text = Annotated[
+    str, Field(min_length=1, max_length=LIMITS.max_text_chars, pattern=r"^[^\x00-\x1f\x7f-\x9f]*$")
+]
 
 
 class _Frozen(BaseModel):
@@ -21,8 +31,8 @@ class _Frozen(BaseModel):
 
 
 class InstanceNursery(_Frozen):
-    id: str = Field(min_length=1)
-    name: str = Field(min_length=1)
+    id: Text
+    name: Text
     # JSON object keys are strings ("0".."5"); pydantic turns them into ints.
     capacity: dict[int, int]
 
@@ -32,6 +42,10 @@ class InstanceNursery(_Frozen):
         for age, seats in value.items():
             if age not in AGE_CLASSES:
                 raise ValueError(f"unknown age class {age} (0..5) / 年齢クラスが不正です")
+            if seats > LIMITS.max_capacity:
+                raise ValueError(
+                    f"capacity {seats} for age {age} is over {LIMITS.max_capacity:,} (max_capacity) / 募集人数が大きすぎます"
+                )
             if seats < 0:
                 raise ValueError(f"negative capacity {seats} for age {age} / 募集人数が負の数です")
         return value
@@ -42,18 +56,18 @@ class InstanceApplication(_Frozen):
     first: `tiebreak_at[n]` when the rules' tie order differs per nursery (希望順位 …), else `tiebreak`.
     """
 
-    id: str = Field(min_length=1)
+    id: Text
     age_class: int = Field(ge=0, le=5)
-    preferences: tuple[str, ...] = Field(min_length=1)
-    score: int
-    tiebreak: int
-    bonus: dict[str, int] = Field(default_factory=dict)
+    preferences: tuple[str, ...] = Field(min_length=1, max_length=LIMITS.max_preferences)
+    score: Score
+    tiebreak: Score
+    bonus: dict[str, Score] = Field(default_factory=dict)
     sibling_group: str | None = None
     allow_split: bool = False
     current_nursery: str | None = None
     # Per-nursery tie ranks (absent in files written before; then `tiebreak` holds everywhere). When set,
     # every child listing n has an entry for n, so ranks at n compare among themselves.
-    tiebreak_at: dict[str, int] = Field(default_factory=dict)
+    tiebreak_at: dict[str, Score] = Field(default_factory=dict)
 
     def tie_rank(self, nursery: str) -> int:
         return self.tiebreak_at.get(nursery, self.tiebreak)
@@ -72,8 +86,8 @@ class InstanceApplication(_Frozen):
 
 class Instance(_Frozen):
     admission_year: int = Field(ge=2000, le=2100)
-    nurseries: tuple[InstanceNursery, ...]
-    applications: tuple[InstanceApplication, ...]
+    nurseries: tuple[InstanceNursery, ...] = Field(max_length=LIMITS.max_nurseries)
+    applications: tuple[InstanceApplication, ...] = Field(max_length=LIMITS.max_children)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -139,4 +153,4 @@ def load_instance(path: Path) -> Instance:
 
 
 def save_instance(instance: Instance, path: Path) -> None:
-    path.write_text(instance.to_json(), encoding="utf-8")
+    write_text_atomically(path, instance.to_json())  # 0600; a full disk never leaves half a file

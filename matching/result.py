@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from matching.files import write_text_atomically
+
 Status = Literal["optimal", "feasible", "infeasible"]
 
 
@@ -60,4 +62,4 @@ def load_result(path: Path) -> MatchResult:
 
 
 def save_result(result: MatchResult, path: Path) -> None:
-    path.write_text(result.to_json(), encoding="utf-8")
+    write_text_atomically(path, result.to_json())  # 0600; a full disk never leaves half a result

@@ -7,22 +7,21 @@ bytes that come out cannot. The same pass verifies each part's CRC, so a damaged
 message instead of failing half-way through a reader. Macros: .xlsm/.xltm files are read for cell values
 only (vbaProject.bin is never opened, nothing is evaluated) and nothing is written macro-enabled.
 
-Writing (:func:`write_atomically`): temporary file in the target folder, fsync, rename; created 0600 in
-folders created 0700 (everything the project writes may hold personal data). A crash or a full disk
-leaves the previous file, never half of a new one.
+Writing: :func:`write_atomically` (defined in :mod:`matching.files`, the base package, so that matching
+can use it too; re-exported here) writes a temporary file in the target folder, fsyncs and renames; files
+are created 0600 in folders created 0700. A crash or a full disk leaves the previous file, never half.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from matching.files import private_directory, write_atomically, write_text_atomically
 from matching.limits import DEFAULT_LIMITS as DEFAULT_INPUT_LIMITS
 from matching.limits import Limits, too_large
 from sheets.errors import OutputExistsError, WorkbookRefusedError
@@ -229,47 +228,14 @@ def ensure_writable_output(path: Path, inputs: Iterable[Path] = (), *, overwrite
         )
 
 
-def private_directory(path: Path) -> Path:
-    """Create `path` (and missing parents) readable by the owner only; an existing folder is left as is."""
-    missing = [p for p in (path, *path.parents) if not p.exists()]
-    for folder in reversed(missing):
-        folder.mkdir(mode=0o700, exist_ok=True)
-    return path
-
-
-def write_atomically(path: Path, payload: bytes) -> Path:
-    """Write `payload` to `path` through a temporary file in the same folder (fsync, then rename): a
-    crash or a full disk mid-write leaves the previous file (or none), never half of one. The file is
-    created 0600 (mkstemp's mode, kept by the rename) in folders created 0700."""
-    private_directory(path.parent)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    _fsync_directory(path.parent)
-    return path
-
-
-def write_text_atomically(path: Path, text: str) -> Path:
-    """:func:`write_atomically` for UTF-8 text."""
-    return write_atomically(path, text.encode("utf-8"))
-
-
-def _fsync_directory(folder: Path) -> None:
-    """Make the rename itself durable (best effort: some file systems refuse fsync on a directory)."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
+__all__ = [
+    "DEFAULT_LIMITS",
+    "WorkbookLimits",
+    "check_workbook",
+    "ensure_writable_output",
+    "open_book",
+    "open_workbook",
+    "private_directory",
+    "write_atomically",
+    "write_text_atomically",
+]

@@ -209,6 +209,11 @@ def _run(
         deterministic_time=outcome.deterministic_time,
         reduced=reduced,
     )
+    if outcome.status == "invalid":  # a bug (inputs are range-checked at loading), never advice to staff
+        raise SolverError(
+            "内部エラー: ソルバーがモデルを不正と判断しました。開発担当に連絡してください / internal error: the "
+            "solver rejected the model as invalid (this is a bug, not a problem with pins or siblings)"
+        )
     if outcome.status == "infeasible":
         message = (
             "条件をすべて満たす割当がありません（固定・除外・きょうだい条件を見直してください） / no "

@@ -8,6 +8,7 @@ from typing import Any
 from matching.config import ConfigProblems, KeyPath
 from matching.config import unknown_keys as unknown_keys  # re-exported for the section loaders
 from matching.errors import RulesError
+from matching.limits import DEFAULT_LIMITS
 from matching.records import AdjustmentFlag
 
 
@@ -29,6 +30,15 @@ def points_value(check: Checker, value: Any, path: KeyPath, scale: int) -> Decim
         )
         return Decimal(0)
     points = Decimal(value)
+    bound = DEFAULT_LIMITS.max_abs_points
+    if not points.is_finite() or abs(points) > bound or abs(points * scale) > DEFAULT_LIMITS.max_abs_score:
+        check.add(
+            path,
+            f"点数 {value} は ±{bound:,} 以内の有限の数にしてください (点数×scale は ±{DEFAULT_LIMITS.max_abs_score:,} 以内)",
+            f"points {value} must be a finite number within ±{bound:,} (max_abs_points; points x scale within "
+            f"±{DEFAULT_LIMITS.max_abs_score:,}, max_abs_score)",
+        )
+        return Decimal(0)
     if (points * scale) != (points * scale).to_integral_value():
         check.add(
             path,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from matching.config import KeyPath, read_toml_text
 from matching.config.problems import parse_toml_text
 from matching.errors import MatchingError, RulesError
+from matching.limits import DEFAULT_LIMITS
 from matching.records import DEFAULT_WEEKS_PER_MONTH
 from matching.scoring.checker import Checker, points_value, unknown_keys
 from matching.scoring.expr_names import NameDef
@@ -113,6 +114,13 @@ def _build(
             ("meta", "scale"),
             "[meta] に scale = 10 のような1以上の整数を書いてください (点数×scale が内部の整数になります)",
             "[meta] needs an integer scale >= 1 (points x scale become the integer scores)",
+        )
+        scale = 1
+    if scale > DEFAULT_LIMITS.max_rules_scale:  # scores must stay exact integers for the optimizer
+        check.add(
+            ("meta", "scale"),
+            f"scale = {scale:,} は大きすぎます。{DEFAULT_LIMITS.max_rules_scale:,} 以下にしてください",
+            f"scale {scale:,} is over the limit max_rules_scale = {DEFAULT_LIMITS.max_rules_scale:,}",
         )
         scale = 1
     name = str(meta.get("name", source.stem if source else "rules"))
