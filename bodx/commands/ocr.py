@@ -43,7 +43,9 @@ def forms(
     bad: Annotated[bool, typer.Option("--bad", help="不良ページ5枚も作る / add the five bad pages")] = False,
     template: Annotated[
         list[str] | None,
-        typer.Option(help="様式 id (repeatable): hoiku_moushikomi, shuro_shomeisho, cityb_moushikomi"),
+        typer.Option(
+            help="様式 id (repeatable): hoiku_moushikomi, shuro_shomeisho, cityb_moushikomi, kawabe_moushikomi, kawabe_shuro, minato_moushikomi"
+        ),
     ] = None,
 ) -> None:
     """Generate filled, scan-degraded forms (JPEG, 300 dpi) with ground truth JSON beside each page."""

@@ -123,3 +123,20 @@ def test_constants_and_defaults_are_read(tmp_path: Path) -> None:
     template = load_template(path)
     assert dict(template.constants) == {"guardian1_relation": "母"}
     assert dict(template.defaults) == {"desired_start": "@round_start", "guardian1_reason": "@certificate"}
+
+
+def test_a_city_folder_adds_to_the_bundled_templates(tmp_path: Path) -> None:
+    from ocr.template import load_template_folders
+
+    city = tmp_path / "forms"
+    city.mkdir()
+    for name in ("kawabe_shuro.toml", "kawabe_shuro.png"):
+        (city / name).write_bytes((TEMPLATES_DIR / name).read_bytes())
+    text = (city / "kawabe_shuro.toml").read_text(encoding="utf-8")
+    (city / "own.toml").write_text(text.replace('id = "kawabe_shuro"', 'id = "own_form"'), encoding="utf-8")
+    combined = load_template_folders(TEMPLATES_DIR, city)
+    ids = [t.id for t in combined]
+    assert "hoiku_moushikomi" in ids and "own_form" in ids and ids.count("kawabe_shuro") == 1
+    assert next(t for t in combined if t.id == "kawabe_shuro").source.parent == city.resolve()
+    with pytest.raises(TemplateError, match="not found"):
+        load_template_folders(TEMPLATES_DIR, tmp_path / "nope")
