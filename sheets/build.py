@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from matching.errors import InvalidRecordError
 from matching.records import AdjustmentFlag, Application, Origin, parse_record
@@ -26,11 +27,36 @@ _PHONE_KEYS = tuple(f"phone:{n}" for n in range(1, 5))
 _FLAG_KEYS = tuple((flag.value, f"flag:{flag.value}") for flag in AdjustmentFlag)
 _TEXT_KEYS = ("child_name", "remarks", "address")  # formula-looking text here is reported
 _PATHS = {
-    "received_on": "received_on", "desired_start": "desired_start", "household_number": "household.number",
+    "application_id": "id", "received_on": "received_on", "desired_start": "desired_start",
+    "household_number": "household.number",
     "address": "household.address", "postal_code": "household.postal_code", "remarks": "remarks",
     "income_levy_yen": "household.income_levy_yen", "sibling_condition": "sibling_condition",
     "flags": "household.flags", "siblings_enrolled_at": "household.siblings_enrolled_at",
 }  # fmt: skip
+
+
+_CHILD_FIELD = {"child_name": "name", "child_id": "id"}
+
+
+@lru_cache(maxsize=512)
+def field_path(key: str) -> str:
+    """The record's field path of a row value key: `guardian.name:1` -> `household.guardians.1.name` (by
+    guardian slot), `preference:2` -> `preferences.1` (by rank), `fact.household:x` -> `household.facts.x`."""
+    name, _, rest = key.partition(":")
+    if name.startswith("guardian."):
+        return f"household.guardians.{rest}.{name.removeprefix('guardian.')}"
+    if name == "preference":
+        return f"preferences.{int(rest) - 1}"
+    if name == "phone":
+        return f"household.phones.{int(rest) - 1}"
+    if name == "flag":
+        return "household.flags"
+    if name == "fact.household":
+        return f"household.facts.{rest}"
+    if name == "fact.guardian":
+        fact, _, slot = rest.partition(":")
+        return f"household.guardians.{slot}.facts.{fact}"
+    return _PATHS.get(key, key)
 
 
 @dataclass(frozen=True)
@@ -269,12 +295,14 @@ class RecordBuilder:
             column = columns.get(key)
             if column is None:
                 continue
-            fields[_PATHS.get(key, key)] = f"{column_letters(column)}{first.number}"
+            fields[field_path(key)] = f"{column_letters(column)}{first.number}"
         for index, row in enumerate(draft.rows):
-            for key in ("child_name", "birth_date", "kana", "sex", "child_id"):
+            for key in ("child_name", "birth_date", "kana", "sex", "child_id", "current_nursery"):
                 column = columns.get(key)
                 if column is not None and key in row.values:
-                    fields[f"children.{index}.{key}"] = f"{column_letters(column)}{row.number}"
+                    fields[f"children.{index}.{_CHILD_FIELD.get(key, key)}"] = (
+                        f"{column_letters(column)}{row.number}"
+                    )
         return Origin.model_construct(file=self.reporter.file, sheet=first.sheet, rows=tuple(r.number for r in draft.rows),
                                       page=None, fields=fields)  # fmt: skip
 
