@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+import resource
 import subprocess
 import sys
 import time
@@ -76,7 +77,12 @@ def city_files(size: int, seed: int, cache: Path, rules: Path) -> tuple[Path, Pa
 
 
 def run_score(apps: Path, nurseries: Path, rules: Path, year: int, out: Path) -> dict[str, Any]:
-    """One `bodx score` in a fresh interpreter: wall seconds and its in-process phases."""
+    """One `bodx score` in a fresh interpreter: wall and CPU seconds and its in-process phases.
+
+    CPU seconds (user + system of the child) are what the run costs: on a machine shared with other
+    work, wall time also counts the waiting; on an idle machine the two are about equal.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "bodx.cli", "score", "--applications", str(apps), "--nurseries", str(nurseries),
@@ -84,10 +90,12 @@ def run_score(apps: Path, nurseries: Path, rules: Path, year: int, out: Path) ->
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if done.returncode != 0:
         raise RuntimeError(f"bodx score failed (exit {done.returncode}): {done.stderr.strip()[-800:]}")
     phases = json.loads(done.stdout.strip().splitlines()[-1])
-    return {"wall_s": round(wall, 3), **phases}
+    return {"wall_s": round(wall, 3), "cpu_s": round(cpu, 3), **phases}
 
 
 def count_children(apps: list[Application]) -> int:

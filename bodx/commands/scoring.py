@@ -24,6 +24,8 @@ from bodx.commands.options import (
     NurseriesFile,
     RulesFile,
     fail,
+    output_file,
+    read_json_bytes,
     read_json_list,
 )
 
@@ -58,20 +60,25 @@ def score(
 ) -> None:
     """Score applications with a rules file and write the instance for `bodx match`."""
     from matching.errors import MatchingError
+    from matching.files import write_text_atomically
     from matching.instance import save_instance
     from matching.records import Application, Nursery
     from matching.scoring import instance_from_priorities, load_rules, score_applications
 
+    output_file(out)
     clock = {"start": time.perf_counter()}
+    cpu = {"start": time.process_time()}
     try:
         apps = _read_records(applications, Application, "申込データ")
         places = _read_records(nurseries, Nursery, "施設データ")
         clock["read"] = time.perf_counter()
+        cpu["read"] = time.process_time()
         city = _profile(profile) if profile is not None else None
         parsed = load_rules(rules, city)
         staff = _read_staff_points(staff_points) if staff_points is not None else ()
         scored = score_applications(apps, parsed, year, staff)
         clock["score"] = time.perf_counter()
+        cpu["score"] = time.process_time()
         instance = instance_from_priorities(apps, places, scored, year)
     except MatchingError as exc:
         raise fail(str(exc)) from exc
@@ -81,9 +88,10 @@ def score(
         raise
     save_instance(instance, out)
     clock["write"] = time.perf_counter()
+    cpu["write"] = time.process_time()
     if priorities is not None:
         payload = [p.model_dump(mode="json") for p in scored]
-        priorities.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        write_text_atomically(priorities, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
     typer.echo(
         f"{parsed.name}: 児童 {len(scored)} 人を採点 / scored {len(scored)} children -> {out}"
         + (f", {priorities}" if priorities is not None else "")
@@ -93,6 +101,7 @@ def score(
             "read_s": clock["read"] - clock["start"],
             "score_s": clock["score"] - clock["read"],
             "write_s": clock["write"] - clock["score"],
+            "score_cpu_s": cpu["score"] - cpu["read"],
         }
         typer.echo(json.dumps({k: round(v, 3) for k, v in phases.items()} | {"children": len(scored)}))
 
@@ -105,7 +114,7 @@ def _read_records(path: Path, model: type[RecordT], what: str) -> list[RecordT]:
     from matching.records import parse_record
 
     try:
-        return TypeAdapter(list[model]).validate_json(path.read_bytes())  # type: ignore[valid-type]
+        return TypeAdapter(list[model]).validate_json(read_json_bytes(path, what))  # type: ignore[valid-type]
     except (OSError, ValidationError):
         return [parse_record(model, item) for item in read_json_list(path, what)]
 
@@ -164,14 +173,16 @@ def bench_score(
         ]
         figures: dict[str, object] = {
             key: round(median([float(run[key]) for run in runs]), 3)
-            for key in ("wall_s", "read_s", "score_s", "write_s")
+            for key in ("wall_s", "cpu_s", "read_s", "score_s", "score_cpu_s", "write_s")
         }
         figures["children"] = runs[0]["children"]
         figures["runs"] = repeat
         results[path.parent.name if path.name == "rules.toml" else path.stem] = figures
         lines.append(
-            f"{path}: {figures['children']} children, bodx score {figures['wall_s']} s median of {repeat} "
-            f"(read {figures['read_s']} s, score {figures['score_s']} s, write {figures['write_s']} s)"
+            f"{path}: {figures['children']} children, bodx score {figures['wall_s']} s wall, "
+            f"{figures['cpu_s']} s CPU, median of {repeat} "
+            f"(read {figures['read_s']} s, score {figures['score_s']} s [CPU {figures['score_cpu_s']} s], "
+            f"write {figures['write_s']} s)"
         )
     load = [round(v, 2) for v in os.getloadavg()]
     lines.append(f"load average at the end: {load}")
