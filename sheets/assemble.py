@@ -11,6 +11,7 @@ count for every row they cover. Records are then built by sheets.build.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sheets.converters import DITTO
 from sheets.header import HeaderLayout
@@ -68,6 +69,7 @@ class Draft:
         return self.rows[0]
 
 
+@lru_cache(maxsize=1024)
 def is_child_key(key: str) -> bool:
     return key in CHILD_KEYS or key.startswith("fact.child:")
 
@@ -197,11 +199,13 @@ class Grouper:
         draft = self.drafts.get(group)
         values = row.values
         if draft is None:
-            self._resolve_ditto(None, row)
+            if DITTO in values.values():
+                self._resolve_ditto(None, row)
             app_values = {k: v for k, v in values.items() if not is_child_key(k)}
             self.drafts[group] = Draft(app_id, [row], app_values, column_of=self.column_of(row.layout))
             return
-        self._resolve_ditto(draft.rows[-1], row, draft.values)
+        if DITTO in values.values():
+            self._resolve_ditto(draft.rows[-1], row, draft.values)
         mine = draft.values
         columns = self.column_of(row.layout)
         for key, value in values.items():
@@ -222,7 +226,7 @@ class Grouper:
     def _resolve_ditto(self, above: Row | None, row: Row, household: dict[str, object] | None = None) -> None:
         """同上 is the value above; where the row above left the cell blank, the household's value."""
         values = row.values
-        marked = [key for key, value in values.items() if value is DITTO or value == DITTO]
+        marked = [key for key, value in values.items() if value == DITTO]
         for key in marked:
             source = above.values.get(key) if above is not None else None
             if source is None and household is not None and not is_child_key(key):

@@ -18,7 +18,7 @@ from matching.records import AdjustmentFlag, Application, Origin, parse_record
 from sheets.assemble import Draft, Reporter, Row
 from sheets.cells import FORMULA_TRIGGERS
 from sheets.guardians import GuardianReader, Problem
-from sheets.header import MAX_PREFERENCES
+from sheets.header import MAX_PREFERENCES, HeaderLayout
 from sheets.issues import Severity
 from sheets.xlsx_stream import column_letters
 
@@ -69,6 +69,33 @@ class HeldApplication:
     reasons: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class _LayoutPlan:
+    """What a sheet's columns give, worked out once per sheet: a ledger has 100,000 rows and one layout."""
+
+    app_cells: tuple[tuple[str, str, str], ...]  # (value key, record path, column letters)
+    child_cells: tuple[tuple[str, str, str], ...]  # (value key, child field, column letters)
+    text_keys: tuple[str, ...]  # free text checked for formula-like values
+    household_facts: tuple[tuple[str, str], ...]  # (value key, fact name)
+    child_facts: tuple[tuple[str, str], ...]
+    guardian_facts: tuple[tuple[str, str, int], ...]  # (value key, fact name, guardian slot)
+
+    @classmethod
+    def of(cls, layout: HeaderLayout) -> _LayoutPlan:
+        keys = [(b.ref.value_key, column_letters(b.column), b.ref) for b in layout.bindings]
+        child = {"child_name", "birth_date", "kana", "sex", "child_id", "current_nursery"}
+        return cls(
+            app_cells=tuple(
+                (k, field_path(k), c) for k, c, r in keys if k not in child and r.field != "fact.child"
+            ),
+            child_cells=tuple((k, _CHILD_FIELD.get(k, k), c) for k, c, _r in keys if k in child),
+            text_keys=tuple(k for k, _c, r in keys if k in _TEXT_KEYS or r.field == "guardian.name"),
+            household_facts=tuple((k, r.key) for k, _c, r in keys if r.field == "fact.household"),
+            child_facts=tuple((k, r.key) for k, _c, r in keys if r.field == "fact.child"),
+            guardian_facts=tuple((k, r.key, r.index) for k, _c, r in keys if r.field == "fact.guardian"),
+        )
+
+
 class RecordBuilder:
     def __init__(
         self,
@@ -90,6 +117,13 @@ class RecordBuilder:
         self._year_of = admission_year_of
         self.held: list[HeldApplication] = []
         self._child_owner: dict[str, str] = {}
+        self._plans: dict[int, _LayoutPlan] = {}
+
+    def _plan(self, row: Row) -> _LayoutPlan:
+        found = self._plans.get(id(row.layout))
+        if found is None:
+            found = self._plans[id(row.layout)] = _LayoutPlan.of(row.layout)
+        return found
 
     def _at(
         self, row: Row, key: str | None, message: str, severity: Severity, raw: str | None = None
@@ -143,11 +177,10 @@ class RecordBuilder:
         if blocking:
             self._hold(draft, blocking)
             return None
+        plan = self._plan(first)
         for slot, guardian in read:
             facts = {
-                k.split(":")[1]: v
-                for k, v in values.items()
-                if k.startswith("fact.guardian:") and k.endswith(f":{slot}")
+                name: values[key] for key, name, at in plan.guardian_facts if at == slot and key in values
             }
             if facts:
                 guardian["facts"] = facts
@@ -163,7 +196,7 @@ class RecordBuilder:
                 "postal_code": values.get("postal_code"),
                 "address": values.get("address"),
                 "phones": [values[k] for k in _PHONE_KEYS if k in values],
-                "facts": {k.split(":")[1]: v for k, v in values.items() if k.startswith("fact.household:")},
+                "facts": {name: values[key] for key, name in plan.household_facts if key in values},
             },
             "children": children,
             "preferences": preferences,
@@ -237,7 +270,7 @@ class RecordBuilder:
                 "児童氏名がありません。入力してください / the child's name is missing",
                 Severity.ERROR,
             )
-        facts = {k.split(":")[1]: v for k, v in values.items() if k.startswith("fact.child:")}
+        facts = {name: values[key] for key, name in self._plan(row).child_facts if key in values}
         return {"id": child_id, "name": values.get("child_name"), "kana": values.get("kana"), "sex": values.get("sex"),
                 "birth_date": born, "current_nursery": values.get("current_nursery"), "facts": facts}  # fmt: skip
 
@@ -265,7 +298,7 @@ class RecordBuilder:
 
     def _formula_text(self, draft: Draft) -> None:
         for row in draft.rows:
-            for key in (*_TEXT_KEYS, *(k for k in row.values if k.startswith("guardian.name:"))):
+            for key in self._plan(row).text_keys:
                 value = row.values.get(key)
                 if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
                     self._at(row, key, "数式のような文字（= + - @ で始まる）です。文字のまま読みました。意図した値か確認して"
@@ -289,20 +322,16 @@ class RecordBuilder:
 
     def _origin(self, draft: Draft) -> Origin:
         first = draft.first
-        fields: dict[str, str] = {}
-        columns = draft.column_of
-        for key in draft.values:
-            column = columns.get(key)
-            if column is None:
-                continue
-            fields[field_path(key)] = f"{column_letters(column)}{first.number}"
+        values = draft.values
+        number = str(first.number)
+        fields = {
+            path: letters + number for key, path, letters in self._plan(first).app_cells if key in values
+        }
         for index, row in enumerate(draft.rows):
-            for key in ("child_name", "birth_date", "kana", "sex", "child_id", "current_nursery"):
-                column = columns.get(key)
-                if column is not None and key in row.values:
-                    fields[f"children.{index}.{_CHILD_FIELD.get(key, key)}"] = (
-                        f"{column_letters(column)}{row.number}"
-                    )
+            number = str(row.number)
+            for key, name, letters in self._plan(row).child_cells:
+                if key in row.values:
+                    fields[f"children.{index}.{name}"] = letters + number
         return Origin.model_construct(file=self.reporter.file, sheet=first.sheet, rows=tuple(r.number for r in draft.rows),
                                       page=None, fields=fields)  # fmt: skip
 
