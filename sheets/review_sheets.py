@@ -92,7 +92,8 @@ def write_results_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel, nursery_l
                     rank_label(row),
                     priority.score if priority else None,
                     priority.bonus.get(row.assigned, 0) if priority and row.assigned else None,
-                    priority.tiebreak if priority else None,
+                    # The tie rank at the nursery the child got (it differs per nursery under 希望順位).
+                    priority.tiebreak_at.get(row.assigned or "", priority.tiebreak) if priority else None,
                     _breakdown_cell(sheet, row),
                     " / ".join(
                         f"第{rank} {model.nursery_name(n)}({n})"
