@@ -94,7 +94,9 @@ def _render(
     fields = {b.ref.field for b in layout.bindings}
     if layout.first_row < layout.header_row:
         lines.append(f"header_rows = [{layout.first_row}, {layout.header_row}]")
-    if "child_id" not in fields:
+    if "household_number" in fields:
+        lines.append('siblings_by = "household"   # 世帯番号の列があります: 同じ世帯番号の行をきょうだいとします')
+    elif "child_id" not in fields:
         lines.append("derive_child_id = true   # 児童番号の列がありません: <受付番号>-1, -2 … にします")
     if "guardian.relation" not in fields:
         lines.append("relation_from_slot = true   # 続柄の列がありません: 保護者の欄の名前を続柄にします")
