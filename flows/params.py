@@ -153,6 +153,11 @@ class SeasonParams(_Params):
         description="空欄: プロファイルの rules.toml / empty: the profile's rules",
     )
     adjustments_from: Path | None = Field(None, title="前回のワークブック (調整)")
+    manual_result: Path | None = Field(
+        None,
+        title="手作業の選考結果 (並行稼働)",
+        description="空欄: 照合しない / the clerks' own selection (.xlsx) to compare with, child by child",
+    )
     time_limit: float = Field(60.0, gt=0, le=3600, title="最適化の制限時間 (秒)")
     legacy_url: str = Field(title="既存システムの URL")
     recipe: str | None = Field(

@@ -20,6 +20,7 @@ from flows.audit_trail import start_season
 from flows.entry import entry_flow
 from flows.intake import intake_flow
 from flows.normalise import normalise_flow
+from flows.parallel_run import ParallelRunParams, parallel_run_flow
 from flows.params import (
     AdmissionOutcome,
     AdmissionParams,
@@ -119,6 +120,16 @@ def season_flow(params: SeasonParams) -> SeasonOutcome | State[SeasonOutcome]:
             out_dir=work_dir / "admission",
         )
     )
+    if params.manual_result is not None:
+        # 並行稼働: every difference from the clerks' own selection, with its cause, before approval.
+        parallel_run_flow(
+            ParallelRunParams(
+                manual=params.manual_result,
+                instance=admission.instance,
+                result=admission.result,
+                out_dir=work_dir / "parallel_run",
+            )
+        )
     # The season's own page shows the summary and the workbook while it waits for approval.
     publish_markdown(
         admission.summary_markdown,

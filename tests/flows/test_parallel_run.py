@@ -6,17 +6,19 @@ import json
 import stat
 from pathlib import Path
 
-from flows.parallel_run import ParallelRunParams, compare_with_manual
+import pytest
+
+from flows.parallel_run import PARALLEL_RUN_KEY, ParallelRunParams, compare_with_manual, parallel_run_flow
 from matching.deferred_acceptance import deferred_acceptance
 from matching.instance import save_instance
 from matching.result import MatchResult, save_result
 from matching.scoring import build_instance, load_rules
 from samples import DEFAULT_RULES
 from samples.citygen.generate import generate_city
-from samples.manual_selection import ChildInfo, plant_mistakes, write_manual_workbook
+from samples.manual_selection import ChildInfo, PlantedSelection, plant_mistakes, write_manual_workbook
 
 
-def test_parallel_run_step_writes_the_workbook_and_publishes_counts_only(tmp_path: Path) -> None:
+def _files(tmp_path: Path) -> tuple[ParallelRunParams, PlantedSelection, list[str]]:
     city = generate_city(800, seed=2, admission_year=2027)
     instance = build_instance(city.applications, city.nurseries, load_rules(DEFAULT_RULES), 2027)
     program = deferred_acceptance(instance)
@@ -33,8 +35,14 @@ def test_parallel_run_step_writes_the_workbook_and_publishes_counts_only(tmp_pat
         result=tmp_path / "result.json",
         out_dir=tmp_path / "out",
     )
+    names = [c.name for a in city.applications for c in a.children if c.name]
+    return params, planted, names
+
+
+def test_parallel_run_step_writes_the_workbook_and_publishes_counts_only(tmp_path: Path) -> None:
+    params, planted, names = _files(tmp_path)
     outcome = compare_with_manual(params)
-    assert outcome.problem is None and outcome.children == len(program)
+    assert outcome.problem is None and outcome.children == len(planted.outcomes)
     assert outcome.differences == outcome.children - outcome.agreed > len(planted.planted)
     # Ten mistakes: two each of 指数, capacity, unlisted nursery and free seat; one swap; one split family.
     assert outcome.manual_errors == 10
@@ -42,7 +50,6 @@ def test_parallel_run_step_writes_the_workbook_and_publishes_counts_only(tmp_pat
     assert outcome.json_path is not None
     data = json.loads(outcome.json_path.read_text(encoding="utf-8"))
     assert data["agreed"] == outcome.agreed
-    names = [c.name for a in city.applications for c in a.children if c.name]
     published = outcome.summary_markdown + outcome.json_path.read_text(encoding="utf-8")
     assert not any(child in published for child in planted.planted)
     assert not any(name in published for name in names)
@@ -57,3 +64,22 @@ def test_an_unreadable_manual_workbook_does_not_stop_the_season(tmp_path: Path) 
     )
     outcome = compare_with_manual(params)
     assert outcome.workbook is None and outcome.problem
+
+
+@pytest.mark.slow
+def test_parallel_run_flow_publishes_its_summary(prefect_harness: None, tmp_path: Path) -> None:
+    from prefect.client.orchestration import get_client
+
+    params, _, _ = _files(tmp_path)
+    outcome = parallel_run_flow(params)
+    assert outcome.problem is None and outcome.workbook is not None
+    # A raw filter request: this Prefect's client sends nulls the server refuses.
+    body = {
+        "artifacts": {"key": {"any_": [PARALLEL_RUN_KEY]}},
+        "limit": 5,
+        "offset": 0,
+        "sort": "CREATED_DESC",
+    }
+    with get_client(sync_client=True) as client:
+        found = client.request("POST", "/artifacts/filter", json=body).json()
+    assert found and "一致率" in str(found[0]["data"])
