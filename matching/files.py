@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 
@@ -39,6 +40,31 @@ def write_atomically(path: Path, payload: bytes) -> Path:
         raise
     _fsync_directory(path.parent)
     return path
+
+
+def write_all_atomically(files: Mapping[Path, bytes]) -> list[Path]:
+    """Write a set of files that belong together (normalise's applications, nurseries, issues): every
+    temporary file is written and fsynced first, then all are renamed, so a full disk leaves the previous
+    set complete, never new applications beside old nurseries."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, payload in files.items():
+            private_directory(path.parent)
+            handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+            staged.append((temporary, path))
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(payload)
+                stream.flush()
+                os.fsync(stream.fileno())
+        for temporary, path in staged:
+            os.replace(temporary, path)
+    except BaseException:
+        for temporary, _ in staged:
+            Path(temporary).unlink(missing_ok=True)
+        raise
+    for folder in {path.parent for path in files}:
+        _fsync_directory(folder)
+    return list(files)
 
 
 def write_text_atomically(path: Path, text: str) -> Path:

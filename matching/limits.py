@@ -16,6 +16,7 @@ project, so `ocr`, `sheets` and `robots` can use it without cycles.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,8 +51,8 @@ class Limits:
     max_abs_score: int = 10**9  # |score|, |bonus|, tie ranks (after the rules' scale)
     max_rules_scale: int = 1_000_000  # the rules' multiplier from points to integer priorities
     max_abs_points: int = 1_000_000  # |points| one rule gives
-    # JSON / TOML nesting depth accepted by the readers (a real file nests 4–6 deep).
-    max_nesting_depth: int = 64
+    # JSON inputs (applications, nurseries, instances, results): 60,000 applications are about 63 MB.
+    max_json_bytes: int = 256 * 1024**2
 
     def __post_init__(self) -> None:
         for item in dataclasses.fields(self):
@@ -90,3 +91,27 @@ def too_large(what_ja: str, what_en: str, found: int | str, limit: str, value: i
         f"{what_en} exceeds the limit ({found}; {limit} = {value:,}; a city may change it in "
         "city.toml [limits])"
     )
+
+
+# C0 controls except tab, newline and carriage return, and DEL: deleted by bytes.translate (C speed).
+_C0 = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
+_C1 = re.compile(rb"\xc2[\x80-\x9f]")  # U+0080..U+009F in UTF-8
+_ESCAPED = re.compile(
+    rb"\\u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])"
+)  # the same, as JSON \u escapes
+
+
+def control_character_line(data: bytes) -> int | None:
+    """The 1-based line of the first control character in UTF-8 `data` (raw, or escaped as in JSON),
+    if any. They have no place in a name or an address, break workbooks (openpyxl refuses them) and
+    terminals. Messages name the line, never the text around it (it is usually a name). Tab, newline
+    and carriage return are allowed (remarks have several lines)."""
+    positions = []
+    if len(data.translate(None, _C0)) != len(data):
+        positions.append(min(data.find(bytes([c])) for c in _C0 if bytes([c]) in data))
+    for pattern, marker in ((_C1, b"\xc2"), (_ESCAPED, b"\\u00")):
+        if marker in data:
+            found = pattern.search(data)
+            if found is not None:
+                positions.append(found.start())
+    return None if not positions else data.count(b"\n", 0, min(positions)) + 1

@@ -18,7 +18,7 @@ from sheets.deterministic import workbook_bytes
 from sheets.issues import LedgerIssue, Severity
 from sheets.ledger import LedgerReading
 from sheets.review_sheets import write_issues_sheet
-from sheets.safety import ensure_writable_output
+from sheets.safety import ensure_writable_output, private_directory, write_all_atomically
 
 ISSUES_STAMP = dt.datetime(2000, 1, 1)
 
@@ -48,7 +48,7 @@ def write_reading(
     issues_format: Literal["json", "xlsx"] = "json",
     overwrite: bool = False,
 ) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
+    private_directory(out)
     payloads = reading_payloads(reading)
     targets = {
         "applications": out / "applications.json",
@@ -59,14 +59,20 @@ def write_reading(
     sources = list(inputs)
     for target in targets.values():
         ensure_writable_output(target, sources, overwrite=overwrite)
-    targets["applications"].write_text(dump_json(payloads["applications"]), encoding="utf-8")
-    targets["nurseries"].write_text(dump_json(payloads["nurseries"]), encoding="utf-8")
-    targets["held"].write_text(dump_json(payloads["held"]), encoding="utf-8")
-    if issues_format == "json":
-        targets["issues"].write_text(dump_json(payloads["issues"]), encoding="utf-8")
-    else:
-        targets["issues"].write_bytes(issues_workbook_bytes(reading.issues))
-    return list(targets.values())
+    issues = (
+        dump_json(payloads["issues"]).encode("utf-8")
+        if issues_format == "json"
+        else issues_workbook_bytes(reading.issues)
+    )
+    # All four or none: a full disk leaves the previous set whole (0600 files in a 0700 folder).
+    return write_all_atomically(
+        {
+            targets["applications"]: dump_json(payloads["applications"]).encode("utf-8"),
+            targets["nurseries"]: dump_json(payloads["nurseries"]).encode("utf-8"),
+            targets["held"]: dump_json(payloads["held"]).encode("utf-8"),
+            targets["issues"]: issues,
+        }
+    )
 
 
 ISSUE_SHEETS = ((Severity.ERROR, "エラー"), (Severity.WARNING, "警告"), (Severity.INFO, "情報"))

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from matching.files import private_directory, write_atomically, write_text_atomically
+from matching.files import private_directory, write_all_atomically, write_atomically, write_text_atomically
 from matching.limits import DEFAULT_LIMITS as DEFAULT_INPUT_LIMITS
 from matching.limits import Limits, too_large
 from sheets.errors import OutputExistsError, WorkbookRefusedError
@@ -236,6 +236,7 @@ __all__ = [
     "open_book",
     "open_workbook",
     "private_directory",
+    "write_all_atomically",
     "write_atomically",
     "write_text_atomically",
 ]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from bodx.commands.options import fail
+from bodx.commands.options import fail, output_file
 
 
 def run_compare(
@@ -31,6 +31,8 @@ def run_compare(
     from sheets.errors import SheetsError
     from sheets.parallel_run import run_parallel
 
+    if out is not None:
+        output_file(out)
     try:
         loaded = load_instance(instance) if instance is not None else None
         run = run_parallel(manual, result, loaded)

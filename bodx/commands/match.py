@@ -21,6 +21,7 @@ def _read_adjustments(path: Path) -> tuple[StaffAdjustment, ...]:
     """Staff adjustments from the review workbook (.xlsx) or a JSON list of adjustment records."""
     from pydantic import TypeAdapter, ValidationError
 
+    from bodx.commands.options import read_json_bytes
     from matching.adjustments import StaffAdjustment
     from matching.errors import InstanceError
 
@@ -29,7 +30,7 @@ def _read_adjustments(path: Path) -> tuple[StaffAdjustment, ...]:
 
         return read_adjustments(path)
     try:
-        return TypeAdapter(tuple[StaffAdjustment, ...]).validate_json(path.read_bytes())
+        return TypeAdapter(tuple[StaffAdjustment, ...]).validate_json(read_json_bytes(path, "調整ファイル"))
     except (OSError, ValidationError) as exc:
         raise InstanceError(
             f"調整ファイルが不正です / invalid adjustments file {path} (a JSON list of "
@@ -58,11 +59,13 @@ def match(
     audit_log: AuditLogOption = None,
 ) -> None:
     """Assign children to nurseries: fewest blocking coalitions, then most placed, then best choices."""
+    from bodx.commands.options import output_file
     from matching.errors import MatchingError
     from matching.instance import load_instance
     from matching.optimizer import solve_with_stats
     from matching.result import save_result
 
+    output_file(out)
     started = time.perf_counter()
     try:
         loaded = load_instance(instance)
@@ -76,8 +79,7 @@ def match(
             typer.echo(f"エラー / error: {exc}", err=True)
             raise typer.Exit(code=2) from exc
         raise
-    out.parent.mkdir(parents=True, exist_ok=True)
-    save_result(result, out)
+    save_result(result, out)  # atomic, 0600 in a folder created 0700
     record_match(audit_log, instance, adjustments, out, loaded, result, adjust)
     elapsed = time.perf_counter() - started
     bound = "" if result.status != "feasible" else f" (proven lower bound {result.blocking_bound})"

@@ -21,12 +21,42 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(code=2)
 
 
+def read_json_bytes(path: Path, what: str) -> bytes:
+    """The bytes of a JSON input file, checked at the input boundary: bounded in size, UTF-8 with or
+    without a BOM (Windows editors add one; it is dropped), no control characters (rejected naming the
+    line only, since the text around it is usually a name)."""
+    from matching.limits import DEFAULT_LIMITS, control_character_line
+
+    try:
+        size = path.stat().st_size
+        if size > DEFAULT_LIMITS.max_json_bytes:
+            raise fail(
+                f"{what} {path}: ファイルが大きすぎます（{size:,} バイト、上限 max_json_bytes = "
+                f"{DEFAULT_LIMITS.max_json_bytes:,}） / file too large"
+            )
+        data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+        data.decode("utf-8")
+    except (OSError, UnicodeError) as exc:
+        raise fail(
+            f"{what} {path} を読めません（UTF-8 のテキストではありません） / cannot read {path} "
+            f"({exc.__class__.__name__})"
+        ) from exc
+    line = control_character_line(data)
+    if line is not None:
+        raise fail(
+            f"{what} {path}:{line}: 制御文字が含まれています。元のデータから取り除いてください / "
+            f"a control character on line {line}: remove it from the source data"
+        )
+    return data
+
+
 def read_json_list(path: Path, what: str) -> list[Any]:
     """The JSON list in `path`; a missing, unreadable or non-list file exits with a message naming it."""
+    raw = read_json_bytes(path, what)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise fail(f"{what} {path} を読めません / cannot read {path}: {exc}") from exc
+        data = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        raise fail(f"{what} {path} を読めません / cannot read {path}: {str(exc)[:200]}") from exc
     if not isinstance(data, list):
         raise fail(f"{path}: {what}はJSONの配列にしてください / {path} must hold a JSON list")
     return data

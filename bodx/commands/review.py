@@ -19,6 +19,7 @@ from bodx.commands.options import (
     NurseriesFile,
     RulesFile,
     fail,
+    output_file,
     read_json_list,
 )
 from bodx.commands.sheets import sheets_app
@@ -58,6 +59,7 @@ def review(
     from sheets.issues import LedgerIssue
     from sheets.review import ReviewInput, write_review_workbook
 
+    output_file(out)
     try:
         apps = tuple(parse_record(Application, item) for item in read_json_list(applications, "申込データ"))
         places = tuple(parse_record(Nursery, item) for item in read_json_list(nurseries, "施設データ"))

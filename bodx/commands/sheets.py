@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -41,6 +40,7 @@ def normalise(
     round_id: Annotated[str | None, typer.Option("--round", help="選考回 id (default: the first)")] = None,
 ) -> None:
     """Normalise a ledger: applications.json, nurseries.json, held.json and issues.json (or issues.xlsx)."""
+    from bodx.commands.options import output_dir, read_json_list
     from matching.errors import MatchingError
     from matching.records import Nursery
     from sheets.errors import SheetsError
@@ -48,15 +48,14 @@ def normalise(
     from sheets.mapping import load_mapping
     from sheets.outputs import write_reading
 
+    output_dir(out)
     if issues_format not in ("json", "xlsx"):
         raise typer.BadParameter("--issues-format は json か xlsx / json or xlsx")
     fmt: Literal["json", "xlsx"] = "xlsx" if issues_format == "xlsx" else "json"
     try:
         known: tuple[Nursery, ...] = ()
         if nurseries is not None:
-            known = tuple(
-                Nursery.model_validate(item) for item in json.loads(nurseries.read_text(encoding="utf-8"))
-            )
+            known = tuple(Nursery.model_validate(item) for item in read_json_list(nurseries, "施設データ"))
         profile = _profile(city)
         reading = read_ledger(
             ledger,
