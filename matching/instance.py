@@ -136,7 +136,7 @@ class Instance(_Frozen):
 def load_instance(path: Path) -> Instance:
     """Read and validate an instance file; every problem becomes one :class:`InstanceError`."""
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes().removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM from a Windows editor
     except OSError as exc:
         raise InstanceError(
             f"インスタンスファイルを読めません / cannot read instance file {path}: {exc}"
