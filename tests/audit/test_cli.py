@@ -89,3 +89,48 @@ def test_match_with_an_explicit_log_creates_it(tmp_path: Path) -> None:
     run = runner.invoke(app, ["match", "--instance", str(city), "--out", str(unrecorded)])
     assert run.exit_code == 0 and "監査ログ" not in run.output
     assert len(SeasonLog(season).read_lines()[0]) == 1
+
+
+def test_cli_chain_records_export_adjustment_and_rerun(tmp_path: Path) -> None:
+    """score → match → sheets review (an access) → staff 除外 in the workbook → match --adjustments."""
+    from openpyxl import load_workbook
+
+    from samples import DEFAULT_RULES
+    from samples.citygen.write import write_city
+    from sheets.adjustments import ADJUSTMENT_KIND_HEADER, CHILD_ID_HEADER, RESULTS_SHEET
+
+    _, files = write_city(tmp_path / "city", 30, seed=3, admission_year=2027)
+    season = tmp_path / "season"
+    SeasonLog.create(season)
+    records = ["--applications", str(files.applications), "--nurseries", str(files.nurseries)]
+    instance, result, workbook = season / "city.json", season / "result.json", season / "review.xlsx"
+    year = ["--rules", str(DEFAULT_RULES), "--year", "2027"]
+    assert runner.invoke(app, ["score", *records, *year, "--out", str(instance)]).exit_code == 0
+    assert runner.invoke(app, ["match", "--instance", str(instance), "--out", str(result)]).exit_code == 0
+    review = ["sheets", "review", *records, *year, "--result", str(result), "--out", str(workbook)]
+    assert runner.invoke(app, review).exit_code == 0
+    book = load_workbook(workbook)
+    sheet = book[RESULTS_SHEET]
+    header = [cell.value for cell in sheet[1]]
+    placed = next(
+        child
+        for child, nursery in json.loads(result.read_text(encoding="utf-8"))["assignments"].items()
+        if nursery
+    )
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[header.index(CHILD_ID_HEADER)].value == placed)
+    row[header.index(ADJUSTMENT_KIND_HEADER)].value = "除外"
+    book.save(workbook)
+    # Staff edited the exported workbook: a change nobody recorded yet ...
+    assert [f.subject for f in verify_season(season).findings] == ["review.xlsx"]
+    rerun = ["match", "--instance", str(instance), "--out", str(result), "--adjustments", str(workbook)]
+    assert runner.invoke(app, rerun).exit_code == 0
+    # ... until the re-run that used it recorded it as an input.
+    assert verify_season(season).ok
+    entries = [json.loads(line) for line in SeasonLog(season).read_lines()[0]]
+    assert [e["action"] for e in entries] == ["match", "export", "match"]
+    assert [f["role"] for f in entries[1]["files"] if f["path"] == "review.xlsx"] == ["access"]
+    assert (
+        entries[2]["adjustments"][0]["child_id"] == placed and entries[2]["adjustments"][0]["kind"] == "除外"
+    )
+    history = runner.invoke(app, ["audit", "show", str(season), "--child", placed]).output
+    assert "調整 除外" in history and "export" in history
