@@ -116,6 +116,14 @@ class Round(_Frozen):
         return value
 
 
+class NoticeSettings(_Frozen):
+    """How the city writes its 内定・保留通知書 ([notices] in city.toml)."""
+
+    document_prefix: str = Field("保育", min_length=1, description="文書番号の頭 (例: ひ保第)")
+    contact: str = Field("", description="問い合わせ先 (課・電話番号)")
+    publish_waiting_position: bool = Field(False, description="保留通知に待機順位を書く市か")
+
+
 class CityProfile(_Frozen):
     """What city.toml says. Paths of the other files are resolved by `cityprofile.CityFolder`."""
 
@@ -129,6 +137,7 @@ class CityProfile(_Frozen):
     sibling_default: SiblingCondition = SiblingCondition.SAME_TOGETHER
     # The city's own words for the seven conditions as staff write them in a ledger or on a form.
     sibling_labels: dict[str, SiblingCondition] = Field(default_factory=dict)
+    notices: NoticeSettings = Field(default_factory=NoticeSettings)
 
     @model_validator(mode="after")
     def _unique(self) -> Self:
@@ -194,7 +203,8 @@ class CityProfile(_Frozen):
         return problems
 
 
-_TOP = {"city", "rounds", "facts", "conventions", "siblings", "files"}
+_TOP = {"city", "rounds", "facts", "conventions", "siblings", "files", "notices"}
+_NOTICES = {"document_prefix", "contact", "publish_waiting_position"}
 _CITY = {"slug", "name", "section", "admission_year"}
 _ROUND = {"id", "label", "first_day", "applications_until", "results_on"}
 _FACT = {"name", "label", "type", "level", "choices", "minimum", "maximum"}
@@ -223,6 +233,8 @@ def load_profile(path: Path) -> tuple[CityProfile, dict[str, Any]]:
     unknown_keys(check, conventions, _CONVENTIONS, ("conventions",))
     siblings = _table(check, data, "siblings", required=False)
     unknown_keys(check, siblings, _SIBLINGS, ("siblings",))
+    notices = _table(check, data, "notices", required=False)
+    unknown_keys(check, notices, _NOTICES, ("notices",))
     files = _table(check, data, "files", required=False)
     unknown_keys(check, files, FILE_KEYS, ("files",))
     weeks = _weeks_per_month(check, conventions.get("weeks_per_month"))
@@ -237,6 +249,7 @@ def load_profile(path: Path) -> tuple[CityProfile, dict[str, Any]]:
         "rounds": [{k: v for k, v in item.items() if k in _ROUND} for item in rounds],
         "facts": [{k: v for k, v in item.items() if k in _FACT} for item in facts],
         "sibling_labels": labels,
+        "notices": {k: v for k, v in notices.items() if k in _NOTICES},
     }
     if weeks is not None:
         fields["weeks_per_month"] = weeks
@@ -271,6 +284,8 @@ def _report_validation(check: ConfigProblems, exc: ValidationError) -> None:
             path = loc
         elif loc and loc[0] == "sibling_labels":
             path = ("siblings", "labels", *loc[1:])
+        elif loc and loc[0] == "notices":
+            path = loc
         elif loc and loc[0] == "sibling_default":
             path = ("siblings", "default")
         else:

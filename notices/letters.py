@@ -1,0 +1,204 @@
+"""One 内定・保留通知書 per household, composed from the records, the instance and the approved result.
+
+A household with children in both outcomes gets both facts in one letter. For 保留, every preference
+says in plain Japanese why: the lowest priority placed in that class against the child's own, no seat in
+that class, or the sibling condition. Letters are put in print order (by postal code) and numbered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from matching.instance import Instance, InstanceApplication
+from matching.profile import CityProfile
+from matching.records import AGE_CLASS_LABELS, Application, Nursery
+from matching.result import ChoiceExplanation, MatchResult
+
+PLACED, WAITING, STAYING = "内定", "保留", "在籍継続"
+
+
+@dataclass(frozen=True)
+class ChildNotice:
+    child_id: str
+    name: str
+    age_class: str  # 1歳児
+    outcome: str  # 内定 / 保留 / 在籍継続 (a transfer that keeps its seat)
+    nursery: str  # the placed nursery's name ("" when waiting)
+    start_date: dt.date
+    reasons: tuple[str, ...] = ()  # for 保留 (and a transfer not granted): one line per preference
+    waiting_position: int | None = None
+
+
+@dataclass(frozen=True)
+class Letter:
+    application_id: str
+    document_number: str
+    postal_code: str
+    address: str
+    addressee: str
+    children: tuple[ChildNotice, ...]
+    next_steps: tuple[str, ...]
+
+    @property
+    def kind(self) -> str:
+        placed = any(c.outcome == PLACED for c in self.children)
+        waiting = any(c.outcome != PLACED for c in self.children)
+        return "内定・保留" if placed and waiting else (PLACED if placed else WAITING)
+
+    @property
+    def title(self) -> str:
+        return {PLACED: "保育所等利用内定通知書", WAITING: "保育所等利用保留通知書"}.get(
+            self.kind, "保育所等利用内定・保留通知書"
+        )
+
+
+def compose_letters(
+    applications: Sequence[Application],
+    nurseries: Sequence[Nursery],
+    instance: Instance,
+    result: MatchResult,
+    profile: CityProfile,
+    *,
+    round_id: str | None = None,
+) -> list[Letter]:
+    """Every household's letter, in print order (postal code, then 受付番号), numbered from 1."""
+    names = {n.id: n.name for n in nurseries} | {n.id: n.name for n in instance.nurseries}
+    children = {a.id: a for a in instance.applications}
+    seats = {(n.id, age): count for n in instance.nurseries for age, count in n.capacity.items()}
+    positions = _waiting_positions(instance, result) if profile.notices.publish_waiting_position else {}
+    steps = _next_steps(profile, round_id)
+    drafts = []
+    for app in applications:
+        notices = tuple(
+            _child_notice(child.id, child.name, app, children[child.id], result, names, positions, seats)
+            for child in app.children
+            if child.id in children
+        )
+        if notices:
+            drafts.append((app, notices))
+    drafts.sort(key=lambda item: (item[0].household.postal_code or "999-9999", item[0].id))
+    letters = []
+    for number, (app, notices) in enumerate(drafts, start=1):
+        own_steps: tuple[str, ...] = ()
+        if any(n.outcome != PLACED for n in notices):  # next steps are for the children still waiting
+            sibling = _sibling_step(app)
+            own_steps = (*steps, sibling) if sibling else steps
+        letters.append(
+            Letter(
+                application_id=app.id,
+                document_number=f"{profile.notices.document_prefix} {number} 号",
+                postal_code=app.household.postal_code or "",
+                address=app.household.address or "",
+                addressee=_addressee(app),
+                children=notices,
+                next_steps=own_steps,
+            )
+        )
+    return letters
+
+
+def _addressee(app: Application) -> str:
+    named = [g.name for g in app.household.guardians if g.name]
+    return named[0] if named else "保護者"
+
+
+def _child_notice(
+    child_id: str,
+    name: str | None,
+    app: Application,
+    entry: InstanceApplication,
+    result: MatchResult,
+    names: Mapping[str, str],
+    positions: Mapping[str, int],
+    seats: Mapping[tuple[str, int], int],
+) -> ChildNotice:
+    assigned = result.assignments.get(child_id)
+    if assigned is not None and assigned != entry.current_nursery:
+        outcome = PLACED
+    elif assigned is not None:
+        outcome = STAYING
+    else:
+        outcome = WAITING
+    reasons: tuple[str, ...] = ()
+    if outcome != PLACED:
+        reasons = tuple(
+            _plain_reason(e, names, entry, seats.get((e.nursery, e.age_class), 0))
+            for e in result.explanations.get(child_id, ())
+        )
+    return ChildNotice(
+        child_id=child_id,
+        name=name or "",
+        age_class=AGE_CLASS_LABELS[entry.age_class],
+        outcome=outcome,
+        nursery=names.get(assigned, assigned) if outcome == PLACED and assigned else "",
+        start_date=app.desired_start,
+        reasons=reasons,
+        waiting_position=positions.get(child_id) if outcome == WAITING else None,
+    )
+
+
+def _plain_reason(
+    explanation: ChoiceExplanation, names: Mapping[str, str], entry: InstanceApplication, seats: int
+) -> str:
+    """One preference's reason in words a family reads (the explanation's figures, not its staff text)."""
+    nursery = names.get(explanation.nursery, explanation.nursery)
+    head = f"第{explanation.rank}希望 {nursery} {AGE_CLASS_LABELS[explanation.age_class]}: "
+    low, own = explanation.cutoff_score, explanation.child_score
+    if "調整により除外" in explanation.text:  # a staff exclusion (調整) is named only in the staff text
+        return head + "選考会議の調整により、この園での内定は見送りとなりました。"
+    if seats == 0:
+        return head + "この年齢クラスの募集がありませんでした。"
+    together = entry.sibling_group is not None and not entry.allow_split
+    if together and (low is None or own >= low):
+        return head + f"募集 {seats} 人の中で、きょうだい全員を同じ園で受け入れる空きがありませんでした。"
+    if low is None:
+        return head + "他のお子さんの受け入れとの調整により、内定に至りませんでした。"
+    if own < low:
+        return head + f"内定した方の最も低い選考指数は {low:,}、お子さんの選考指数は {own:,} でした。"
+    if own == low:
+        return (
+            head
+            + f"選考指数 {own:,} が同じ方のうち、基準の順位（同点時の優先順位）で他の方が優先されました。"
+        )
+    return head + "他のお子さんの受け入れとの調整により、内定に至りませんでした。"
+
+
+def _waiting_positions(instance: Instance, result: MatchResult) -> dict[str, int]:
+    """待機順位: among the waiting children who put the same nursery and class first, by priority there."""
+    queues: dict[tuple[str, int], list[InstanceApplication]] = defaultdict(list)
+    for app in instance.applications:
+        if result.assignments.get(app.id) is None and app.preferences:
+            queues[(app.preferences[0], app.age_class)].append(app)
+    positions: dict[str, int] = {}
+    for (nursery, _), queue in queues.items():
+        queue.sort(key=lambda a: (-(a.score + a.bonus.get(nursery, 0)), a.tiebreak))
+        positions.update({a.id: rank for rank, a in enumerate(queue, start=1)})
+    return positions
+
+
+def _next_steps(profile: CityProfile, round_id: str | None) -> tuple[str, ...]:
+    steps = ["希望する園を追加すると、空きのある園で選考を受けられることがあります。"]
+    ids = [r.id for r in profile.rounds]
+    current = ids.index(round_id) if round_id in ids else 0
+    if current + 1 < len(profile.rounds):
+        later = profile.rounds[current + 1]
+        deadline = (
+            f"{later.applications_until.month}月{later.applications_until.day}日まで"
+            if later.applications_until
+            else ""
+        )
+        steps.append(
+            f"{later.label}に引き続き申し込まれます。希望の変更は{deadline or '期限まで'}にお届けください。"
+        )
+    if profile.notices.contact:
+        steps.append(f"お問い合わせ: {profile.notices.contact}")
+    return tuple(steps)
+
+
+def _sibling_step(app: Application) -> str | None:
+    if app.is_sibling_group and not app.allow_split:
+        return "きょうだいが別々の園でもよい場合（別園可）は、お申し出ください。空きのある園で選考できることがあります。"
+    return None
