@@ -26,6 +26,7 @@ from sheets.safety import write_atomically
 
 PARALLEL_RUN_KEY = "parallel-run"
 WORKBOOK_NAME, JSON_NAME = "照合.xlsx", "compare.json"
+TITLE = "## 手作業との照合 / parallel run"
 
 
 class ParallelRunParams(BaseModel):
@@ -59,7 +60,8 @@ def compare_with_manual(params: ParallelRunParams) -> ParallelRunOutcome:
     try:
         run = run_parallel(params.manual, params.result, load_instance(params.instance))
     except (MatchingError, SheetsError) as exc:
-        return ParallelRunOutcome(workbook=None, json_path=None, problem=str(exc))
+        text = f"{TITLE}\n\n照合できませんでした / not compared: {exc}\n"
+        return ParallelRunOutcome(workbook=None, json_path=None, problem=str(exc), summary_markdown=text)
     params.out_dir.mkdir(parents=True, exist_ok=True)
     workbook = run.write_workbook(
         params.out_dir / WORKBOOK_NAME, [params.manual, params.result, params.instance], overwrite=True
@@ -90,9 +92,7 @@ def parallel_run_flow(params: ParallelRunParams) -> ParallelRunOutcome:
     if outcome.problem is not None:
         logger.warning("手作業の結果と照合できません / parallel run skipped: %s", outcome.problem)
         publish_markdown(
-            f"## 手作業との照合 / parallel run\n\n照合できませんでした: {outcome.problem}\n",
-            key=PARALLEL_RUN_KEY,
-            description="手作業との照合 / parallel run",
+            outcome.summary_markdown, key=PARALLEL_RUN_KEY, description="手作業との照合 / parallel run"
         )
         return outcome
     logger.info(

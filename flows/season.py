@@ -120,24 +120,25 @@ def season_flow(params: SeasonParams) -> SeasonOutcome | State[SeasonOutcome]:
             out_dir=work_dir / "admission",
         )
     )
+    summary = admission.summary_markdown
     if params.manual_result is not None:
         # 並行稼働: every difference from the clerks' own selection, with its cause, before approval.
-        parallel_run_flow(
+        summary += parallel_run_flow(
             ParallelRunParams(
                 manual=params.manual_result,
                 instance=admission.instance,
                 result=admission.result,
                 out_dir=work_dir / "parallel_run",
             )
-        )
+        ).summary_markdown
     # The season's own page shows the summary and the workbook while it waits for approval.
     publish_markdown(
-        admission.summary_markdown,
+        summary,
         key=SEASON_SUMMARY_KEY,
         description="承認待ちの選考結果 / result awaiting approval",
     )
     publish_workbook_link(admission.workbook)
-    decision = await_approval(admission.summary_markdown, admission.workbook, work_dir / "approval")
+    decision = await_approval(summary, admission.workbook, work_dir / "approval")
     entry = None
     if decision.approved:
         entry = entry_flow(

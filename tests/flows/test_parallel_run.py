@@ -64,6 +64,7 @@ def test_an_unreadable_manual_workbook_does_not_stop_the_season(tmp_path: Path) 
     )
     outcome = compare_with_manual(params)
     assert outcome.workbook is None and outcome.problem
+    assert "照合できませんでした" in outcome.summary_markdown  # shown to the approver instead
 
 
 @pytest.mark.slow
