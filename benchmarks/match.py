@@ -64,6 +64,7 @@ def measure(city: Path, time_limit: float, workers: int) -> dict[str, Any]:
     from matching.checker import check_result
     from matching.instance import load_instance
     from matching.optimizer import solve_with_stats
+    from matching.siblings import same_nursery_member
 
     cpu0 = time.process_time()
     t0 = time.perf_counter()
@@ -78,7 +79,7 @@ def measure(city: Path, time_limit: float, workers: int) -> dict[str, Any]:
     cpu = time.process_time() - cpu0  # all threads of this process, CP-SAT's included
     report = check_result(instance, result)
     t4 = time.perf_counter()
-    groups = {a.sibling_group for a in instance.applications if a.sibling_group and not a.allow_split}
+    groups = {a.sibling_group for a in instance.applications if same_nursery_member(a)}
     return {
         "applicants": len(instance.applications),
         "status": result.status,

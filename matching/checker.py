@@ -6,8 +6,9 @@ engine), so that the engine's list of blocking coalitions can be verified:
 - a child is placed only at a nursery it listed (a transfer child: or its current nursery; never None);
   staff pins hold and excluded pairs are not used;
 - per nursery and age class, new admissions <= capacity + seats freed by transfer children who moved;
-- a same-nursery sibling group is placed all together at one nursery, or not at all;
-- blocking: an individual child (no group, split allowed, or transfer) blocks with a nursery it prefers
+- a same-nursery sibling group (同保同時) is placed all together at one nursery, or not at all; a
+  別保順次希 group is a set of individuals; the other five conditions are reported as not checked;
+- blocking: an individual child (no group, 別保順次希, or transfer) blocks with a nursery it prefers
   to its outcome when that class has a free seat or admits a child of lower priority there; a
   same-nursery group blocks with a nursery on its common list it prefers when, per age class, the free
   seats plus admitted children of lower priority can take all its members (Hall's condition). Priority
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 
 from matching.adjustments import AdjustmentKind, StaffAdjustment
 from matching.instance import Instance, InstanceApplication
+from matching.records import SiblingCondition
 from matching.result import BlockingCoalition, MatchResult
 
 
@@ -88,9 +90,19 @@ def check_assignments(
             violations.append(f"{nursery} age {age}: {len(seated)} admitted, {seats} seats")
 
     groups: dict[str, list[InstanceApplication]] = defaultdict(list)
+    other_conditions: dict[str, list[InstanceApplication]] = defaultdict(list)
     for app in instance.applications:
-        if app.sibling_group is not None and not app.allow_split:
+        if app.sibling_group is None:
+            continue
+        if app.sibling_condition is SiblingCondition.SAME_TOGETHER:
             groups[app.sibling_group].append(app)
+        elif app.sibling_condition is not SiblingCondition.SPLIT_SEQUENTIAL_OWN_FIRST:
+            other_conditions[app.sibling_group].append(app)
+    for gid, members in sorted(other_conditions.items()):
+        if len(members) > 1:
+            violations.append(
+                f"sibling group {gid}: condition {members[0].sibling_condition} is not checked by this checker"
+            )
     grouped = {a.id for members in groups.values() if len(members) > 1 for a in members}
     for gid, members in groups.items():
         outcomes = {assignments.get(a.id) for a in members}

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from matching.adjustments import AdjustmentKind, StaffAdjustment
 from matching.instance import Instance, InstanceApplication
+from matching.records import SiblingCondition
 from matching.result import ChoiceExplanation
 
 
@@ -75,8 +76,8 @@ def _reason(
         return "（調整により除外）"
     if low is None or points < low:
         return ""
-    if app.sibling_group is not None and not app.allow_split:
-        return "（きょうだい同園希望: 全員の受入枠がありません）"
+    if app.sibling_group is not None and app.sibling_condition is SiblingCondition.SAME_TOGETHER:
+        return "（同保同時: きょうだい全員を受け入れる枠がありません）"
     if points == low:
         return "（同指数: 選考順位により不利）"
     return "（他の受入との調整による）"

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from matching.errors import InstanceError
 from matching.files import write_text_atomically
 from matching.limits import DEFAULT_LIMITS as LIMITS
-from matching.records import AGE_CLASSES
+from matching.records import AGE_CLASSES, CONDITION_OF_ALLOW_SPLIT, SiblingCondition
 
 # Numbers the optimizer sees stay in exact integer ranges (matching.limits): a score of 10**12 or a
 # capacity of 10**30 is refused here with the field's name, instead of overflowing inside the solver and
@@ -63,11 +63,33 @@ class InstanceApplication(_Frozen):
     tiebreak: Score
     bonus: dict[str, Score] = Field(default_factory=dict)
     sibling_group: str | None = None
-    allow_split: bool = False
+    allow_split: bool = False  # kept for old readers: True for the 別保 conditions
     current_nursery: str | None = None
+    # One of the seven きょうだい conditions for a child in a sibling group (the same for every child of
+    # the group). Files from before carry only allow_split: false loads as 同保同時, true as 別保順次希.
+    sibling_condition: SiblingCondition | None = None
     # Per-nursery tie ranks (absent in files written before; then `tiebreak` holds everywhere). When set,
     # every child listing n has an entry for n, so ranks at n compare among themselves.
     tiebreak_at: dict[str, Score] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _condition_of_allow_split(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or data.get("sibling_group") is None:
+            return data
+        condition = data.get("sibling_condition")
+        if condition is None:
+            return {
+                **data,
+                "sibling_condition": CONDITION_OF_ALLOW_SPLIT[bool(data.get("allow_split", False))],
+            }
+        split = SiblingCondition(condition).allows_split
+        if "allow_split" in data and bool(data["allow_split"]) != split:
+            raise ValueError(
+                f"allow_split {data['allow_split']} contradicts sibling_condition {condition} / "
+                "別園可 (allow_split) ときょうだい条件が矛盾しています"
+            )
+        return {**data, "allow_split": split}
 
     def tie_rank(self, nursery: str) -> int:
         return self.tiebreak_at.get(nursery, self.tiebreak)
@@ -100,7 +122,7 @@ class Instance(_Frozen):
         twice = [aid for aid, count in app_ids.items() if count > 1]
         if twice:
             raise ValueError(f"application ids appear twice: {twice[:5]}")
-        group_split: dict[str, bool] = {}
+        group_condition: dict[str, SiblingCondition | None] = {}
         for app in self.applications:
             unknown = [n for n in app.preferences if n not in known]
             if unknown:
@@ -117,10 +139,11 @@ class Instance(_Frozen):
             if stray:
                 raise ValueError(f"application {app.id}: tie rank for unknown nursery {stray[0]}")
             if app.sibling_group is not None:
-                previous = group_split.setdefault(app.sibling_group, app.allow_split)
-                if previous != app.allow_split:
+                previous = group_condition.setdefault(app.sibling_group, app.sibling_condition)
+                if previous != app.sibling_condition:
                     raise ValueError(
-                        f"sibling group {app.sibling_group}: allow_split differs between children"
+                        f"sibling group {app.sibling_group}: sibling_condition (allow_split) differs between "
+                        "children / きょうだいで条件が異なります"
                     )
         return self
 

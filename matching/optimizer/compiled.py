@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from matching.adjustments import AdjustmentKind, StaffAdjustment
 from matching.errors import InstanceError
 from matching.instance import Instance, InstanceApplication
+from matching.siblings import require_handled, same_nursery_member
 
 NONE = -1  # outcome of a child left unplaced (保留); otherwise an outcome is an entry index
 TOP_PRIORITY = 1 << 40  # a transfer child's points at its own current seat
@@ -90,6 +91,7 @@ def compile_instance(instance: Instance, adjustments: Sequence[StaffAdjustment] 
         return found
 
     apps = instance.applications
+    require_handled(apps)
     child_ids = [a.id for a in apps]
     child_index = {cid: i for i, cid in enumerate(child_ids)}
     excluded, pins = _read_adjustments(adjustments, child_index, nursery_index)
@@ -97,7 +99,7 @@ def compile_instance(instance: Instance, adjustments: Sequence[StaffAdjustment] 
     # Same-nursery sibling groups, members in instance order.
     group_members: dict[str, list[int]] = {}
     for i, app in enumerate(apps):
-        if app.sibling_group is not None and not app.allow_split:
+        if app.sibling_group is not None and same_nursery_member(app):
             group_members.setdefault(app.sibling_group, []).append(i)
     group_of = [-1] * len(apps)
     groups: list[list[int]] = []
@@ -108,9 +110,9 @@ def compile_instance(instance: Instance, adjustments: Sequence[StaffAdjustment] 
         for m in members:
             if apps[m].current_nursery is not None:
                 raise InstanceError(
-                    f"きょうだい同園希望のグループ {gid} に転園児 {apps[m].id} が含まれています。転園児は"
-                    f"きょうだい別園可 (allow_split) にしてください / sibling group {gid} requires the same "
-                    f"nursery but child {apps[m].id} is a transfer; mark the group allow_split"
+                    f"同保同時のきょうだいグループ {gid} に転園児 {apps[m].id} が含まれています。転園児のいる"
+                    f"グループは 別保順次希 にしてください / sibling group {gid} is 同保同時 (same nursery, "
+                    f"together) but child {apps[m].id} is a transfer; give the group 別保順次希"
                 )
         common = set(apps[members[0]].preferences)
         for m in members[1:]:

@@ -34,6 +34,8 @@ def instance_from_priorities(
                     bonus=priority.bonus,
                     sibling_group=group,
                     allow_split=app.allow_split,
+                    # None (the application did not say) loads as 同保同時, the records' default.
+                    sibling_condition=app.sibling_condition if group is not None else None,
                     current_nursery=child.current_nursery,
                 )
             )
