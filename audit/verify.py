@@ -9,6 +9,7 @@ keeps) catches that.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,11 @@ class VerifyReport:
         }
 
 
-def verify_season(season_dir: Path, expected_head: str | None = None) -> VerifyReport:
+def verify_season(
+    season_dir: Path, expected_head: str | None = None, server_heads: Iterable[str] = ()
+) -> VerifyReport:
+    """`expected_head`: a head staff copied (SEQ:HASH or a hash prefix); `server_heads`: every head the
+    Prefect server recorded for this season. Each must be an entry of the log."""
     log = SeasonLog.open(season_dir)
     try:
         lines, torn = log.read_lines()
@@ -72,8 +77,9 @@ def verify_season(season_dir: Path, expected_head: str | None = None) -> VerifyR
             )
         )
     head = ChainHead(seq=entries[-1]["seq"], hash=entries[-1]["hash"]) if entries else None
-    if expected_head:
-        findings.extend(_head_findings(entries, expected_head))
+    for given in (expected_head, *server_heads):
+        if given:
+            findings.extend(_head_findings(entries, given))
     file_findings, checked = _file_findings(entries, season_dir)
     findings.extend(file_findings)
     return VerifyReport(season_dir, len(entries), checked, head, tuple(findings))

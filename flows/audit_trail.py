@@ -42,6 +42,11 @@ def _files(role: str, paths: Iterable[Path | None]) -> tuple[FileRef, ...]:
     return tuple(FileRef.model_validate({"path": p, "role": role}) for p in paths if p is not None)
 
 
+def head_marker(season: Path) -> str:
+    """How an audit-head artifact names its season (`bodx audit verify --from-server` looks for it)."""
+    return f"bodx audit verify {season}"
+
+
 def record(near: Path, event: AuditEvent, step: str) -> AuditEntry | None:
     """Append `event` to the log of the season folder holding `near`; None outside a season folder."""
     season = find_season_dir(near)
@@ -53,7 +58,7 @@ def record(near: Path, event: AuditEvent, step: str) -> AuditEntry | None:
     publish_markdown(
         f"# 監査ログの先頭 / audit chain head\n\n- 記録 / entries: **{entry.seq}** (最新: {entry.action})\n"
         f"- 先頭 / head: `{entry.seq}:{entry.hash}`\n\n"
-        f"`bodx audit verify {season} --head {entry.seq}:{entry.hash}` で改ざんがないか確かめられます / "
+        f"`{head_marker(season)} --head {entry.seq}:{entry.hash}` で改ざんがないか確かめられます / "
         "checks the season's files and log against this copy",
         key=HEAD_KEY,
         description="監査ログの先頭ハッシュ (サーバー側の控え) / the audit chain head, kept by the server",

@@ -47,6 +47,13 @@ def verify(
             help="サーバーに控えた先頭 SEQ:HASH (audit-head 成果物) / the chain head the Prefect run keeps"
         ),
     ] = None,
+    from_server: Annotated[
+        bool,
+        typer.Option(
+            "--from-server",
+            help="Prefect サーバーの audit-head 成果物すべてと照合 / check every head the server kept",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """Recompute every entry's hash, the chain and every recorded file's SHA-256; name what changed.
@@ -54,7 +61,8 @@ def verify(
     from audit import AuditError, verify_season
 
     try:
-        report = verify_season(season_dir, head)
+        heads = _server_heads(season_dir) if from_server else []
+        report = verify_season(season_dir, head, heads)
     except AuditError as exc:
         typer.echo(f"エラー / error: {exc}", err=True)
         raise typer.Exit(code=2) from exc
@@ -78,6 +86,54 @@ def verify(
             )
     if not report.ok:
         raise typer.Exit(code=2)
+
+
+def _server_heads(season_dir: Path) -> list[str]:
+    """Every chain head the Prefect server keeps for this season (the `audit-head` artifacts name it)."""
+    import re
+
+    from prefect.client.orchestration import get_client
+
+    from flows.audit_trail import HEAD_KEY, head_marker
+
+    marker = f"{head_marker(season_dir.resolve())} --head "
+    limit, offset = 200, 0
+    heads: list[str] = []
+    try:
+        with get_client(sync_client=True) as client:
+            while True:
+                body = {
+                    "artifacts": {"key": {"any_": [HEAD_KEY]}},
+                    "limit": limit,
+                    "offset": offset,
+                    "sort": "CREATED_DESC",
+                }
+                page = client.request("POST", "/artifacts/filter", json=body).json()
+                heads += [
+                    found.group(1)
+                    for item in page
+                    if (found := re.search(re.escape(marker) + r"(\d+:[0-9a-f]{64})", str(item.get("data"))))
+                ]
+                if len(page) < limit:
+                    break
+                offset += limit
+    except Exception as exc:  # no server, or it refused: say so rather than pass silently
+        raise typer.Exit(code=_server_unreachable(exc)) from exc
+    if not heads:
+        typer.echo(
+            "サーバーにこの選考の audit-head がありません / the server keeps no chain head for this season",
+            err=True,
+        )
+        raise typer.Exit(code=2)
+    return heads
+
+
+def _server_unreachable(exc: Exception) -> int:
+    typer.echo(
+        f"Prefect サーバーに問い合わせできません (PREFECT_API_URL) / cannot ask the Prefect server: {exc}",
+        err=True,
+    )
+    return 2
 
 
 @audit_app.command("show")

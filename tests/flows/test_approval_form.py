@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import stat
 from pathlib import Path
 from uuid import UUID
 
 import pytest
+from typer.testing import CliRunner
 
 from audit import SeasonLog, child_history, verify_season
 from audit.records import sha256_file
+from bodx.app import app
+from bodx.cli import COMMAND_MODULES
 from flows.runs import answer_approval, apply_deployment, execute_run, is_suspended, read_run, start_run
 from tests.flows.approval_gate import gate_flow
+
+for _module in COMMAND_MODULES:
+    importlib.import_module(_module)
+runner = CliRunner()
 
 
 def _season(tmp_path: Path) -> Path:
@@ -79,6 +87,15 @@ def test_approver_and_comment_are_kept_with_the_run_and_in_the_log(
     assert "保育課長 (職員 1234)" in shown and "園長会議で確認済み" in shown
     head = _artifact(run_id, "audit-head")
     assert f"{approval[0]['seq']}:{approval[0]['hash']}" in head
+
+    # The server's copy of the head: dropping the approval entry from the log is caught.
+    verify = ["audit", "verify", str(root), "--from-server"]
+    assert runner.invoke(app, verify).exit_code == 0
+    log = SeasonLog(root).path
+    log.write_bytes(b"".join(log.read_bytes().splitlines(keepends=True)[:-1]))
+    assert verify_season(root).ok  # the shortened chain alone looks valid ...
+    caught = runner.invoke(app, verify)
+    assert caught.exit_code == 2 and "head-mismatch" in caught.output  # ... the server's head is not in it
 
 
 def test_the_form_refuses_a_decision_without_an_approver(prefect_harness: None, tmp_path: Path) -> None:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from flows.demo import run_demo
+from audit import SeasonLog, child_history, verify_season
+from flows.demo import APPROVER, run_demo
 from flows.params import ScaleOut
 from matching.instance import load_instance
 from matching.result import load_result
@@ -62,7 +63,31 @@ def test_season_approved_enters_every_decision(prefect_harness: None, tmp_path: 
     issues = json.loads((outcome.work_dir / "records" / "issues.json").read_text(encoding="utf-8"))
     assert all("message" in issue for issue in issues)
     approval = json.loads((outcome.work_dir / "approval" / "approval.json").read_text(encoding="utf-8"))
-    assert approval["approved"] is True
+    assert approval["approved"] is True and approval["approver"] == APPROVER
+
+    # The season's audit log: every step once (the resumed run did not record the early steps again),
+    # the approval with its approver, the robot's outcome per child; nothing changed since.
+    report = verify_season(outcome.work_dir)
+    assert report.ok and report.findings == (), report.findings
+    entries = [json.loads(line) for line in SeasonLog(outcome.work_dir).read_lines()[0]]
+    assert [e["action"] for e in entries] == [
+        "season-start",
+        "intake",
+        "normalise",
+        "admission",
+        "export",
+        "approval",
+        "robot",
+    ]
+    assert entries[5]["approval"]["approver"] == APPROVER
+    assert {item["child_id"] for item in entries[6]["robot"]} == set(children)
+    child = next(iter(children))
+    assert [line.action for line in child_history(outcome.work_dir, child)] == [
+        "admission",
+        "export",
+        "approval",
+        "robot",
+    ]
 
 
 def test_rejection_enters_nothing(prefect_harness: None, tmp_path: Path) -> None:
