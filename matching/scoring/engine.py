@@ -45,8 +45,7 @@ _Fired = tuple[Adjustment, int, str]  # (rule, scaled points, label)
 
 
 def _fire(adj: Adjustment, points: int, env: Env) -> _Fired | None:
-    if not adj.condition.fn(env):
-        return None
+    """The rule's points and label once its condition holds (callers test the condition first)."""
     label = adj.shown
     if adj.times is None:
         return adj, points, label
@@ -184,8 +183,8 @@ def score_application(
     base_scaled = rules.scaled(base_total)
     household_fired = [
         fired
-        for adj, points, level in rules.leveled_adjustments
-        if level == HOUSEHOLD and (fired := _fire(adj, points, env)) is not None
+        for adj, points, test in rules.household_adjustments
+        if test(env) and (fired := _fire(adj, points, env)) is not None
     ]
     household_rank = _rank(scores, rules, env) if rules.rank_level == HOUSEHOLD else None
     scored = []
@@ -196,12 +195,13 @@ def score_application(
         grouped_at: dict[str, dict[str, list[_Fired]]] = {}
         fired_all = list(household_fired)
         for adj, points, level in rules.leveled_adjustments:
-            if level == CHILD and (fired := _fire(adj, points, env)) is not None:
-                fired_all.append(fired)
+            if level == CHILD:
+                if adj.condition.fn(env) and (fired := _fire(adj, points, env)) is not None:
+                    fired_all.append(fired)
             elif level == NURSERY:
                 for nursery in app.preferences:
                     env.nursery = nursery
-                    if (fired := _fire(adj, points, env)) is not None:
+                    if adj.condition.fn(env) and (fired := _fire(adj, points, env)) is not None:
                         if adj.group is None:
                             adjustments.add(fired, nursery)
                         else:

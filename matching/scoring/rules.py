@@ -6,13 +6,14 @@ multiplies them by the file's integer `scale` so every score the optimizer sees 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from matching.records import DEFAULT_WEEKS_PER_MONTH, AdjustmentFlag, Reason, ReasonKind, WorkStyle
 from matching.scoring.expr_compile import Compiled
@@ -320,6 +321,13 @@ class Rules:
         return tuple(
             (adj, points, max(adj.condition.level, adj.times.level if adj.times else 0))
             for adj, points in self.scaled_adjustments
+        )
+
+    @cached_property
+    def household_adjustments(self) -> tuple[tuple[Adjustment, int, Callable[[Any], Any]], ...]:
+        """(rule, scaled points, condition) of the rules evaluated once per application."""
+        return tuple(
+            (adj, points, adj.condition.fn) for adj, points, level in self.leveled_adjustments if level == 0
         )
 
     @cached_property

@@ -166,10 +166,17 @@ def order_children(
         for item in scored:
             env = _env(item, rules, admission_year) if rules.tie_needs_env else None
             values = list(keys[item.child.id])
-            for nursery in item.application.preferences:
+            child_id = item.child.id
+            for choice, nursery in enumerate(item.application.preferences, start=1):
                 for slot, key in slots:
-                    values[slot] = _key_value(key, item, rules, receipt, env, nursery)
-                by_nursery.setdefault(nursery, []).append((tuple(values), item.child.id))
+                    if key.kind is TieBreakKey.CHOICE_RANK:  # the common case, without the general lookup
+                        values[slot] = choice
+                    else:
+                        values[slot] = _key_value(key, item, rules, receipt, env, nursery)
+                entries = by_nursery.get(nursery)
+                if entries is None:
+                    entries = by_nursery[nursery] = []
+                entries.append((tuple(values), child_id))
         for nursery, entries in by_nursery.items():
             entries.sort()
             for rank, (_, child_id) in enumerate(entries, start=1):
