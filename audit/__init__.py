@@ -7,6 +7,7 @@ reordering an entry breaks the chain; `verify_season` recomputes everything and 
 The library never imports Prefect; flows publish the chain head as an artifact (an independent copy).
 """
 
+from audit.access import record_access
 from audit.errors import AuditError, AuditLogError
 from audit.history import HistoryLine, child_history
 from audit.log import LOG_DIR_NAME, LOG_NAME, SeasonLog, find_season_dir, log_path
@@ -46,5 +47,6 @@ __all__ = [
     "current_actor",
     "find_season_dir",
     "log_path",
+    "record_access",
     "verify_season",
 ]

@@ -9,6 +9,8 @@ keeps) catches that.
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +26,7 @@ MIN_HEAD_PREFIX = 12
 @dataclass(frozen=True)
 class Finding:
     kind: str  # entry-unreadable, entry-changed, entry-missing, entry-order, entry-rewritten, head-mismatch,
-    # file-changed, file-missing, profile-changed, torn-write
+    # file-changed, file-missing, profile-changed, torn-write, permissions
     subject: str  # the entry (#5 admission) or the file (admission/result.json) that changed
     message: str  # Japanese / English, for staff
     tampering: bool = True  # False only for an interrupted write, which the log itself survives
@@ -76,6 +78,7 @@ def verify_season(
                 tampering=False,
             )
         )
+    findings.extend(_permission_findings(log))
     head = ChainHead(seq=entries[-1]["seq"], hash=entries[-1]["hash"]) if entries else None
     for given in (expected_head, *server_heads):
         if given:
@@ -83,6 +86,27 @@ def verify_season(
     file_findings, checked = _file_findings(entries, season_dir)
     findings.extend(file_findings)
     return VerifyReport(season_dir, len(entries), checked, head, tuple(findings))
+
+
+def _permission_findings(log: SeasonLog) -> list[Finding]:
+    """The log holds personal data: only its owner may read it (not tampering, but to be fixed)."""
+    if os.name != "posix":
+        return []
+    wide = [
+        f"{path} ({stat.S_IMODE(path.stat().st_mode):o})"
+        for path in (log.folder, log.path)
+        if path.stat().st_mode & 0o077
+    ]
+    return [
+        Finding(
+            "permissions",
+            name,
+            f"{name}: 他の利用者も読めます。chmod 700 (フォルダ) / 600 (ファイル) にしてください / "
+            "readable by others: chmod 700 the folder, 600 the log",
+            tampering=False,
+        )
+        for name in wide
+    ]
 
 
 def _name(entry: dict[str, Any]) -> str:

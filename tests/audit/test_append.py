@@ -98,3 +98,16 @@ def test_a_step_run_again_is_recorded_once(season: Season) -> None:
     other = season.log.append(AuditEvent(action="season-start", actor="x"), once="run-2:start")
     assert again == first and other.seq == first.seq + 1
     assert verify_season(season.root).entries == 7
+
+
+def test_an_export_is_recorded_as_an_access(season: Season) -> None:
+    from audit import record_access
+
+    letters = season.root / "notices" / "letters.pdf"
+    letters.parent.mkdir()
+    letters.write_bytes(b"%PDF synthetic")
+    entry = record_access(letters, "通知書", count="児童 2 人", actor="clerk@pc")
+    assert entry is not None and entry.action == "export" and entry.season_wide
+    assert [(f.path, f.role) for f in entry.files] == [("notices/letters.pdf", "access")]
+    assert record_access(season.root.parent / "elsewhere.pdf", "通知書") is None
+    assert "通知書: letters.pdf (児童 2 人)" in child_history(season.root, "C0001")[-1].detail

@@ -138,3 +138,10 @@ def test_wide_permissions_are_narrowed(tmp_path: Path) -> None:
     SeasonLog.create(root).append(AuditEvent(action="note", actor="x"))
     assert stat.S_IMODE((root / "audit").stat().st_mode) == 0o700
     assert stat.S_IMODE((root / "audit" / "log.jsonl").stat().st_mode) == 0o600
+
+
+def test_widened_permissions_are_a_note(season: Season) -> None:
+    season.log.path.chmod(0o644)
+    report = verify_season(season.root)
+    assert report.ok and [f.kind for f in report.findings] == ["permissions"]
+    assert "644" in report.findings[0].subject
