@@ -134,3 +134,32 @@ def test_cli_chain_records_export_adjustment_and_rerun(tmp_path: Path) -> None:
     )
     history = runner.invoke(app, ["audit", "show", str(season), "--child", placed]).output
     assert "調整 除外" in history and "export" in history
+
+
+def test_robot_run_records_each_childs_queue_state(season: Season) -> None:
+    """What `bodx robot run` appends after a run (the browser part is the robots tests' business)."""
+    from bodx.commands.audit import record_robot
+    from robots.decisions import Decision, Outcome, save_decisions
+    from robots.queue import WorkQueue
+
+    decisions = [
+        Decision(application_id="A0001", child_id="C0001", child_name="合成 一郎", outcome=Outcome.OFFER,
+                 nursery_id="N001"),
+        Decision(application_id="A0001", child_id="C0002", child_name="合成 二郎", outcome=Outcome.WAIT),
+    ]  # fmt: skip
+    entry = season.root / "entry"
+    entry.mkdir()
+    save_decisions(decisions, entry / "decisions.json")
+    with WorkQueue(entry / "queue.sqlite") as queue:
+        queue.add(decisions)
+    (entry / "robot").mkdir()
+    (entry / "robot" / "report.json").write_text("{}", encoding="utf-8")
+    record_robot(None, entry / "decisions.json", entry / "queue.sqlite", entry / "robot", "processed 0")
+    last = json.loads(season.log.read_lines()[0][-1])
+    assert last["action"] == "robot"
+    assert [(r["child_id"], r["decision"], r["state"]) for r in last["robot"]] == [
+        ("C0001", "内定", "未処理"),
+        ("C0002", "保留", "未処理"),
+    ]
+    assert "合成" not in season.log.path.read_text(encoding="utf-8")  # names stay in the decisions file
+    assert verify_season(season.root).ok
