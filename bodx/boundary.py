@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 EXIT_INPUT = 2
-EXIT_INTERNAL = 3
+EXIT_INTERNAL = 70  # sysexits EX_SOFTWARE: distinct from every command's own result codes (match: 3)
 EXIT_INTERRUPTED = 130
 DEBUG_FLAG = "--debug"
 MAX_MESSAGE_CHARS = 4_000  # a message quoting a 3 MB cell stays readable

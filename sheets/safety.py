@@ -203,7 +203,14 @@ def open_workbook(path: Path, limits: WorkbookLimits = DEFAULT_LIMITS, **options
     check_workbook(path, limits)
     settings = {"read_only": True, "data_only": True, **options}
     try:
-        return load_workbook(str(path), **settings)
+        workbook = load_workbook(str(path), **settings)
+        if settings["read_only"]:
+            # Read-only sheets are parsed lazily: read every row once now (streamed, bounded) so that a
+            # damaged sheet is refused here, not half-way through a caller's loop.
+            for sheet in workbook.worksheets:
+                for _ in sheet.iter_rows(values_only=True):
+                    pass
+        return workbook
     except Exception as exc:  # openpyxl raises many types (KeyError, TypeError, lxml's) for a damaged file
         raise WorkbookRefusedError(
             f"{path.name}: ブックを開けません。Excelで開いて保存し直してください / cannot open the workbook "
