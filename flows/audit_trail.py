@@ -94,6 +94,8 @@ def record_intake(scans: Path, templates: Path | None, outcome: IntakeOutcome) -
         ),
         "intake",
     )
+    # The OCR review workbook shows crops of the forms (names, addresses): an export too.
+    record_export(outcome.review_queue, "OCR 確認シート / OCR review workbook", f"{outcome.pages} 枚", False)
 
 
 def record_normalise(params: NormaliseParams, outcome: NormaliseOutcome) -> None:
@@ -135,21 +137,22 @@ def record_admission(
         ),
         "admission",
     )
-    record_export(workbook, "審査用ワークブック / review workbook", len(children))
+    record_export(workbook, "審査用ワークブック / review workbook", f"児童 {len(children)} 人")
 
 
-def record_export(path: Path, what: str, children: int) -> None:
-    """A file with personal data handed to staff: recorded as an access (who, when, which file)."""
+def record_export(path: Path, what: str, count: str, every_child: bool = True) -> None:
+    """A file with personal data handed to staff: recorded as an access (who, when, which file).
+    `every_child`: the file holds the whole season, so the access shows in each child's history."""
     record(
         path,
         AuditEvent(
             action="export",
             actor=current_actor(),
             files=_files("access", (path,)),
-            season_wide=True,
-            summary=f"{what}: {path.name} (児童 {children} 人)",
+            season_wide=every_child,
+            summary=f"{what}: {path.name} ({count})",
         ),
-        f"export:{path.name}",
+        f"export:{path.resolve()}",
     )
 
 

@@ -73,14 +73,15 @@ def test_season_approved_enters_every_decision(prefect_harness: None, tmp_path: 
     assert [e["action"] for e in entries] == [
         "season-start",
         "intake",
+        "export",  # the OCR review workbook: crops of the forms
         "normalise",
         "admission",
         "export",
         "approval",
         "robot",
     ]
-    assert entries[5]["approval"]["approver"] == APPROVER
-    assert {item["child_id"] for item in entries[6]["robot"]} == set(children)
+    assert entries[6]["approval"]["approver"] == APPROVER
+    assert {item["child_id"] for item in entries[7]["robot"]} == set(children)
     child = next(iter(children))
     assert [line.action for line in child_history(outcome.work_dir, child)] == [
         "admission",
