@@ -41,7 +41,6 @@ class Limits:
     max_workbook_total_bytes: int = 512 * 1024**2
     max_workbook_parts: int = 10_000
     max_sheet_rows: int = 300_000  # rows a worksheet's XML may hold, styled empty rows included
-    max_sheet_columns: int = 1_000
     # Records and numbers (matching): text length, list lengths, exact integer ranges for the solver.
     max_text_chars: int = 1_000  # a name, an address, a remark
     max_preferences: int = 100  # nurseries one child may list

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from matching.config import ConfigProblems, KeyPath, did_you_mean, read_toml_text, unknown_keys
 from matching.errors import ProfileError
+from matching.limits import DEFAULT_LIMITS, LIMIT_NAMES, Limits, limits_from_table, limits_problems
 from matching.records import DEFAULT_WEEKS_PER_MONTH, Application, FactValue, SiblingCondition
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -138,6 +139,8 @@ class CityProfile(_Frozen):
     # The city's own words for the seven conditions as staff write them in a ledger or on a form.
     sibling_labels: dict[str, SiblingCondition] = Field(default_factory=dict)
     notices: NoticeSettings = Field(default_factory=NoticeSettings)
+    # Input size limits (matching.limits): the defaults unless city.toml has a [limits] table.
+    limits: Limits = DEFAULT_LIMITS
 
     @model_validator(mode="after")
     def _unique(self) -> Self:
@@ -203,7 +206,7 @@ class CityProfile(_Frozen):
         return problems
 
 
-_TOP = {"city", "rounds", "facts", "conventions", "siblings", "files", "notices"}
+_TOP = {"city", "rounds", "facts", "conventions", "siblings", "files", "notices", "limits"}
 _NOTICES = {"document_prefix", "contact", "publish_waiting_position"}
 _CITY = {"slug", "name", "section", "admission_year"}
 _ROUND = {"id", "label", "first_day", "applications_until", "results_on"}
@@ -237,6 +240,10 @@ def load_profile(path: Path) -> tuple[CityProfile, dict[str, Any]]:
     unknown_keys(check, notices, _NOTICES, ("notices",))
     files = _table(check, data, "files", required=False)
     unknown_keys(check, files, FILE_KEYS, ("files",))
+    limits = _table(check, data, "limits", required=False)
+    unknown_keys(check, limits, LIMIT_NAMES, ("limits",))
+    for key, ja, en in limits_problems(limits):
+        check.add(("limits", key), ja, en)
     weeks = _weeks_per_month(check, conventions.get("weeks_per_month"))
     labels = siblings.get("labels", {})
     if not isinstance(labels, dict):
@@ -244,6 +251,7 @@ def load_profile(path: Path) -> tuple[CityProfile, dict[str, Any]]:
         labels = {}
     # Unknown keys are reported above; the rest is still validated so that one pass shows everything.
     fields: dict[str, Any] = {
+        "limits": limits_from_table({k: v for k, v in limits.items() if not limits_problems({k: v})}),
         **{key: value for key, value in city.items() if key in _CITY},
         "slug": city.get("slug", path.parent.name),
         "rounds": [{k: v for k, v in item.items() if k in _ROUND} for item in rounds],
