@@ -152,7 +152,16 @@ def read_page(
         )
     if page >= len(pages):
         return _bad(str(source), page, PageStatus.FILE_ERROR, started)
-    return read_image(pages[page], templates, settings, str(source), page)
+    try:
+        gray = pages[page]
+    except PageLoadError as exc:
+        return PageReading(
+            str(source),
+            page,
+            PageStatus.FILE_ERROR,
+            message=f"{STATUS_MESSAGES[PageStatus.FILE_ERROR]}: {exc}",
+        )
+    return read_image(gray, templates, settings, str(source), page)
 
 
 def read_file(
@@ -172,7 +181,22 @@ def read_file(
                 seconds=time.perf_counter() - started,
             )
         ]
-    return [read_image(gray, templates, settings, str(source), index) for index, gray in enumerate(pages)]
+    readings = []
+    for index in range(len(pages)):  # pages are rendered one at a time (ocr.loading): memory stays flat
+        try:
+            gray = pages[index]
+        except PageLoadError as exc:  # one page that will not render is a row to review, not a lost file
+            readings.append(
+                PageReading(
+                    str(source),
+                    index,
+                    PageStatus.FILE_ERROR,
+                    message=f"{STATUS_MESSAGES[PageStatus.FILE_ERROR]}: {exc}",
+                )
+            )
+            continue
+        readings.append(read_image(gray, templates, settings, str(source), index))
+    return readings
 
 
 def _read_file_task(args: tuple[str, tuple[FormTemplate, ...], ReadSettings]) -> list[PageReading]:
