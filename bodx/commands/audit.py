@@ -146,7 +146,7 @@ def show(
 ) -> None:
     """The history of one child: scoring and placement, adjustments with reasons, approval (approver,
     comment), exports of workbooks holding it, the robot's entry. Full ids: for staff at the terminal."""
-    from audit import AuditError, child_history
+    from audit import AuditError, child_history, verify_season
     from matching.compare.masks import mask_id
 
     try:
@@ -161,7 +161,29 @@ def show(
     typer.echo(f"児童 {shown} の履歴 / history ({len(history)} 件)")
     for line in history:
         detail = line.detail.replace(child, shown) if masked else line.detail
-        typer.echo(f"#{line.seq:<4} {line.time}  {line.action:<12} {line.actor}: {detail}")
+        typer.echo(f"#{line.seq:<4} {_local(line.time)}  {line.action:<12} {line.actor}: {detail}")
+    if not verify_season(season_dir).ok:  # a history read from a changed log must not look trustworthy
+        typer.echo(
+            "! この選考の記録またはファイルが変更されています。`bodx audit verify` で確認してください / "
+            "the log or its files changed: run `bodx audit verify`",
+            err=True,
+        )
+        raise typer.Exit(code=2)
+
+
+def _local(stamp: str) -> str:
+    """The log keeps UTC; staff read Japan time."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    try:
+        return (
+            dt.datetime.fromisoformat(stamp)
+            .astimezone(ZoneInfo("Asia/Tokyo"))
+            .strftime("%Y-%m-%d %H:%M:%S JST")
+        )
+    except ValueError:
+        return stamp
 
 
 def record_command(

@@ -58,6 +58,9 @@ def test_show_lists_a_childs_history(season: Season) -> None:
     assert masked.exit_code == 0 and "C0002" not in masked.output
     unknown = runner.invoke(app, ["audit", "show", str(season.root), "--child", "C9999"])
     assert unknown.exit_code == 1 and "not in this season's log" in unknown.output
+    (season.root / "admission" / "result.json").write_text("{}", encoding="utf-8")
+    doubtful = runner.invoke(app, ["audit", "show", str(season.root), "--child", "C0002"])
+    assert doubtful.exit_code == 2 and "run `bodx audit verify`" in doubtful.output
 
 
 def test_match_appends_to_the_season_holding_its_output(season: Season) -> None:
