@@ -196,9 +196,9 @@ class _Reader:
         if earlier is not None:
             if earlier.nursery != row.nursery:
                 raise LedgerFormatError(
-                    f"{self.path.name}: 児童番号 {child} が「{earlier.sheet}」{earlier.row}行目 "
+                    f"{self.path.name}: 同じ児童番号が「{earlier.sheet}」{earlier.row}行目 "
                     f"({earlier.nursery or '保留'}) と「{sheet}」{number}行目 ({row.nursery or '保留'}) で違う結果です。"
-                    f"どちらかに直してください / child {child} appears twice with different outcomes"
+                    "どちらかに直してください / the same child appears twice with different outcomes (rows named)"
                 )
             return  # the same child on a summary sheet and its class sheet
         self.rows[child] = row
