@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bodx.commands.flows",
     "bodx.commands.city",
     "bodx.commands.audit",
+    "bodx.commands.notices",
 )
 
 

@@ -7,6 +7,7 @@ to resume a suspended season without redoing the earlier steps) and must never h
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Literal
 
@@ -208,6 +209,23 @@ class EntryOutcome(_Params):
     report: Path
 
 
+class NoticesParams(_Params):
+    city: str = Field(title="市のプロファイル")
+    applications: Path = Field(title="申込 (applications.json)")
+    nurseries: Path = Field(title="施設 (nurseries.json)")
+    instance: Path = Field(title="インスタンス (instance.json)")
+    result: Path = Field(title="承認された選考結果 (result.json)")
+    round: str | None = Field(None, title="選考回")
+    issued_on: dt.date | None = Field(None, title="通知日", description="空欄: 今日")
+    out_dir: Path = Field(title="出力フォルダ")
+
+
+class NoticesOutcome(_Params):
+    letters: int
+    combined: Path
+    mail_merge: Path
+
+
 class SeasonOutcome(_Params):
     approved: bool
     work_dir: Path
@@ -215,3 +233,4 @@ class SeasonOutcome(_Params):
     placed: int
     waitlisted: int
     entry: EntryOutcome | None  # None: rejected, nothing entered
+    notices: NoticesOutcome | None = None  # None: rejected, no letters

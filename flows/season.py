@@ -20,6 +20,7 @@ from flows.audit_trail import start_season
 from flows.entry import entry_flow
 from flows.intake import intake_flow
 from flows.normalise import normalise_flow
+from flows.notices import notices_flow
 from flows.parallel_run import ParallelRunParams, parallel_run_flow
 from flows.params import (
     AdmissionOutcome,
@@ -28,6 +29,7 @@ from flows.params import (
     EntryParams,
     IntakeParams,
     NormaliseParams,
+    NoticesParams,
     SeasonOutcome,
     SeasonParams,
 )
@@ -139,8 +141,19 @@ def season_flow(params: SeasonParams) -> SeasonOutcome | State[SeasonOutcome]:
     )
     publish_workbook_link(admission.workbook)
     decision = await_approval(summary, admission.workbook, work_dir / "approval")
-    entry = None
+    entry = letters = None
     if decision.approved:
+        letters = notices_flow(
+            NoticesParams(
+                city=params.city,
+                applications=records.applications,
+                nurseries=records.nurseries,
+                instance=admission.instance,
+                result=admission.result,
+                round=params.round,
+                out_dir=work_dir / "notices",
+            )
+        )
         entry = entry_flow(
             EntryParams(
                 applications=records.applications,
@@ -166,6 +179,7 @@ def season_flow(params: SeasonParams) -> SeasonOutcome | State[SeasonOutcome]:
         placed=admission.placed,
         waitlisted=admission.waitlisted,
         entry=entry,
+        notices=letters,
     )
     if not decision.approved:
         # A rejected season must not look like an entered one in the runs list.

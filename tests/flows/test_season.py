@@ -63,7 +63,13 @@ def test_season_approved_enters_every_decision(prefect_harness: None, tmp_path: 
     issues = json.loads((outcome.work_dir / "records" / "issues.json").read_text(encoding="utf-8"))
     assert all("message" in issue for issue in issues)
     approval = json.loads((outcome.work_dir / "approval" / "approval.json").read_text(encoding="utf-8"))
-    assert approval["approved"] is True and approval["approver"] == APPROVER
+    assert approval["approved"] is True
+
+    # Right after approval: one letter per household of the run, printed and in the mail-merge data.
+    households = {app_id for app_id in (c.sibling_group or c.id for c in instance.applications)}
+    assert outcome.notices is not None and outcome.notices.combined.exists()
+    assert outcome.notices.letters == len(list((outcome.work_dir / "notices" / "letters").glob("*.pdf"))) > 0
+    assert outcome.notices.letters <= len(households) and approval["approver"] == APPROVER
 
     # The season's audit log: every step once (the resumed run did not record the early steps again),
     # the approval with its approver, the robot's outcome per child; nothing changed since.

@@ -1,0 +1,91 @@
+"""The notices benchmark: a generated city of N households, matched, then every letter composed and printed.
+
+The generated city has no contact data (its ledger has no address column), so each household gets an
+invented postal code and address here, from its own random stream. Run in a fresh interpreter
+(`python -m benchmarks.notices HOUSEHOLDS SEED OUT`) so that the peak RSS it reports is this run's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+CITY = "hinata"
+
+
+def _with_contacts(applications: list[Any], seed: int) -> list[Any]:
+    rng = random.Random(seed * 7919 + 17)
+    out = []
+    for app in applications:
+        household = app.household.model_copy(
+            update={
+                "postal_code": f"{rng.randrange(100, 999)}-{rng.randrange(10000):04d}",
+                "address": f"ひなた市{rng.choice('東西南北中')}町{rng.randrange(1, 9)}丁目{rng.randrange(1, 30)}-{rng.randrange(1, 20)}",
+            }
+        )
+        out.append(app.model_copy(update={"household": household}))
+    return out
+
+
+def measure(households: int, seed: int, out: Path) -> dict[str, Any]:
+    from cityprofile import open_city
+    from matching.deferred_acceptance import deferred_acceptance
+    from matching.explain import explain_outcome
+    from matching.result import MatchResult
+    from matching.scoring import build_instance, load_rules
+    from notices import compose_letters, write_notices
+    from samples.citygen.generate import generate_city
+
+    city = open_city(CITY)
+    # About 1.05 children per household in the generated city: ask for enough children.
+    generated = generate_city(round(households * 1.06), seed, city.profile.admission_year)
+    applications = _with_contacts(list(generated.applications)[:households], seed)
+    instance = build_instance(
+        applications, generated.nurseries, load_rules(city.rules), city.profile.admission_year
+    )
+    assignments = deferred_acceptance(instance)
+    result = MatchResult(
+        status="feasible",
+        assignments=assignments,
+        placed=sum(1 for v in assignments.values() if v),
+        explanations=explain_outcome(instance, assignments),
+    )
+    start = time.perf_counter()
+    letters = compose_letters(applications, generated.nurseries, instance, result, city.profile)
+    composed = time.perf_counter() - start
+    files = write_notices(letters, city.profile, out, issued_on=dt.date(city.profile.admission_year, 2, 5))
+    seconds = time.perf_counter() - start
+    return {
+        "households": files.count,
+        "children": sum(len(letter.children) for letter in letters),
+        "compose_seconds": round(composed, 2),
+        "seconds": round(seconds, 2),
+        "letters_per_second": round(files.count / seconds, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "chromium_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+    }
+
+
+def run_in_process(households: int, seed: int, out: Path) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.notices", str(households), str(seed), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"notices benchmark failed (exit {done.returncode}): {done.stderr.strip()[-800:]}")
+    figures: dict[str, Any] = json.loads(lines[-1])
+    return figures
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure(int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]))))
