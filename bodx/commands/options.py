@@ -25,7 +25,7 @@ def read_json_bytes(path: Path, what: str) -> bytes:
     """The bytes of a JSON input file, checked at the input boundary: bounded in size, UTF-8 with or
     without a BOM (Windows editors add one; it is dropped), no control characters (rejected naming the
     line only, since the text around it is usually a name)."""
-    from matching.limits import DEFAULT_LIMITS, control_character_line
+    from matching.limits import DEFAULT_LIMITS, control_character_line, long_text_line, too_large
 
     try:
         size = path.stat().st_size
@@ -46,6 +46,18 @@ def read_json_bytes(path: Path, what: str) -> bytes:
         raise fail(
             f"{what} {path}:{line}: 制御文字が含まれています。元のデータから取り除いてください / "
             f"a control character on line {line}: remove it from the source data"
+        )
+    line = long_text_line(data, DEFAULT_LIMITS.max_text_chars)
+    if line is not None:
+        raise fail(
+            f"{what} {path}:{line}: "
+            + too_large(
+                "文字列の長さ",
+                "a text",
+                f"> {DEFAULT_LIMITS.max_text_chars:,} 文字 / characters",
+                "max_text_chars",
+                DEFAULT_LIMITS.max_text_chars,
+            )
         )
     return data
 

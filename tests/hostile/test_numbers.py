@@ -55,7 +55,7 @@ def test_two_hundred_thousand_preferences_are_refused_at_once(tmp_path: Path) ->
 
 def test_a_three_megabyte_name_is_refused(tmp_path: Path) -> None:
     outcome = _match(tmp_path, _instance(tmp_path, name="保" * 3_000_000))
-    outcome.assert_refused("name", "1000")
+    outcome.assert_refused("name", "2000")
     assert len(outcome.output) < 10_000  # the message does not quote the name
 
 
@@ -100,3 +100,28 @@ def test_rules_scale_of_ten_to_the_ten_is_refused_at_loading(tmp_path: Path) -> 
 def test_points_of_infinity_are_refused_with_the_line(tmp_path: Path) -> None:
     rules = _rules(tmp_path, "points = 10 ", "points = inf ")
     _score(tmp_path, rules).assert_refused("rules.toml:28", "max_abs_points")
+
+
+def test_a_three_megabyte_name_in_the_applications_is_refused_naming_the_line(tmp_path: Path) -> None:
+    apps = tmp_path / "applications.json"
+    apps.write_text(
+        '[\n{"id": "A1",\n "children": [{"name": "' + "保" * 3_000_000 + '"}]}\n]', encoding="utf-8"
+    )
+    places = tmp_path / "nurseries.json"
+    places.write_text("[]")
+    outcome = bodx(
+        "score",
+        "--applications",
+        apps,
+        "--nurseries",
+        places,
+        "--rules",
+        CITY / "rules.toml",
+        "--year",
+        "2027",
+        "--out",
+        tmp_path / "c.json",
+        cwd=tmp_path,
+    )
+    outcome.assert_refused("applications.json:3", "max_text_chars")
+    assert len(outcome.output) < 10_000
