@@ -150,7 +150,7 @@ def _breakdown_text(row: ChildRow) -> str | None:
         return None
     parts = [
         item.label
-        + ("" if "点" in item.label else f" ({item.points:+d})")
+        + ("" if "点" in item.label or item.rule_id.startswith("rank.") else f" ({item.points:+d})")
         + (f"［{item.nursery}のみ］" if item.nursery else "")
         for item in row.priority.breakdown
     ]

@@ -87,3 +87,31 @@ def test_bodx_score_applies_staff_points_in_the_breakdown(tmp_path: Path) -> Non
     assert p1[child].score == p0[child].score - 20  # -2 points × scale 10
     assert any(i.label == "職権調整: 保育料の滞納 -2点" for i in p1[child].breakdown)
     assert all(p1[c].score == p0[c].score for c in p0 if c != child)
+
+
+def test_review_workbook_breakdown_one_rule_per_line_with_points(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from matching.scoring import load_rules, score_applications
+    from samples.ledgers.review_input import synthetic_review_input
+    from sheets.review import write_review_workbook
+
+    city = generate_city(80, seed=5, admission_year=YEAR)
+    scored = score_applications(city.applications, load_rules(DEFAULT_RULES), YEAR)
+    review = synthetic_review_input(city).model_copy(update={"priorities": scored})
+    book = load_workbook(write_review_workbook(review, tmp_path / "review.xlsx"))
+    sheet = book["結果一覧"]
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[-2:] == ["調整点", "調整理由"]
+    column = headers.index("指数内訳") + 1
+    by_child = {p.child_id: p for p in scored}
+    for row in range(2, sheet.max_row + 1):
+        cell = sheet.cell(row=row, column=column)
+        child = sheet.cell(row=row, column=headers.index("児童番号") + 1).value
+        lines = str(cell.value).split("\n")
+        assert lines == [
+            item.label + (f"［{item.nursery}のみ］" if item.nursery else "")
+            for item in by_child[child].breakdown
+        ]
+        assert all("点" in line or "順位区分" in line for line in lines)  # every rule shows its points
+        assert cell.alignment.wrap_text
