@@ -27,6 +27,7 @@ from sheets.values import (
     parse_phone,
     parse_postal_code,
 )
+from sheets.xlsx_stream import Uncomputed
 
 YEN_UNITS = frozenset({"円"})
 SEAT_UNITS = frozenset({"人", "名", "席"})
@@ -42,6 +43,10 @@ class Failure:
         self.message = message
 
 
+UNCOMPUTED_MESSAGE = (
+    "数式の計算結果が保存されていません。Excelで開いて保存し直すか、値を入力してください / formula "
+    "saved without its computed value: open and save the workbook in Excel, or type the value"
+)
 CACHE_LIMIT = 100_000  # distinct values remembered per column kind (names are unique: no point beyond)
 
 
@@ -71,6 +76,8 @@ class Cached:
         return value
 
     def convert_uncached(self, raw: RawValue) -> object:
+        if raw.__class__ is Uncomputed:
+            return Failure(UNCOMPUTED_MESSAGE)
         try:
             return self._parse(raw)
         except CellValueError as exc:

@@ -95,7 +95,9 @@ def _render(
     if layout.first_row < layout.header_row:
         lines.append(f"header_rows = [{layout.first_row}, {layout.header_row}]")
     if "household_number" in fields:
-        lines.append('siblings_by = "household"   # 世帯番号の列があります: 同じ世帯番号の行をきょうだいとします')
+        lines.append(
+            'siblings_by = "household"   # 世帯番号の列があります: 同じ世帯番号の行をきょうだいとします'
+        )
     elif "child_id" not in fields:
         lines.append("derive_child_id = true   # 児童番号の列がありません: <受付番号>-1, -2 … にします")
     if "guardian.relation" not in fields:

@@ -20,17 +20,14 @@ from dataclasses import dataclass
 from sheets.converters import CACHE_LIMIT, Cached, Failure
 from sheets.header import HeaderLayout
 from sheets.issues import raw_preview
-from sheets.xlsx_stream import CellValue, RowChunks, Uncomputed, XlsxBook
+from sheets.xlsx_stream import CellValue, RowChunks, XlsxBook
 
 # (row number, values by field key, failures, column of the first value when the row has values only in
 # unmapped columns (a note) or of the first cell of a row that is not data, else -1, what the row is when it is not data ("totals", "separator",
 # "footnote") else "")
 ParsedRow = tuple[int, dict[str, object], list[tuple[int, str | None, str]], int, str]
 SEPARATOR_CHARS = frozenset("-‐―ー－=＝*＊_＿~〜・･.。 　")
-UNCOMPUTED_MESSAGE = (
-    "数式の計算結果が保存されていません。Excelで開いて保存し直すか、値を入力してください / formula "
-    "saved without its computed value: open and save the workbook in Excel, or type the value"
-)
+
 PARALLEL_MIN_ROWS = 20_000
 _MISSING = object()
 
@@ -56,7 +53,11 @@ def plan_for(
 
 def _not_data(cells: list[CellValue], totals: frozenset[str]) -> tuple[str, int]:
     """What a row is when its first cell says it is not data (else ""), and that cell's column."""
-    column, first = next(((i, cell) for i, cell in enumerate(cells) if cell is not None), (-1, None))
+    first: CellValue
+    if cells and cells[0] is not None:  # the usual row: one look
+        column, first = 0, cells[0]
+    else:
+        column, first = next(((i, cell) for i, cell in enumerate(cells) if cell is not None), (-1, None))
     return _kind(first, totals), column
 
 
@@ -98,9 +99,6 @@ def convert_rows(rows: Iterable[tuple[int, list[CellValue]]], plan: RowPlan, aft
                 continue
             if raw.__class__ is bool:
                 value = convert(raw)
-            elif raw.__class__ is Uncomputed:
-                failures.append((column, raw_preview(raw), UNCOMPUTED_MESSAGE))
-                continue
             else:
                 value = cache.get(raw, _MISSING)
                 if value is _MISSING:

@@ -14,13 +14,13 @@ import pytest
 from openpyxl import Workbook
 
 from matching.profile import CityProfile, load_profile
+from sheets.converters import UNCOMPUTED_MESSAGE
 from sheets.errors import MappingFileError
 from sheets.hours import parse_hours
 from sheets.issues import Severity
 from sheets.ledger import LedgerReading, read_ledger
 from sheets.mapping import load_mapping
 from sheets.mapping_check import check_mapping
-from sheets.rows import UNCOMPUTED_MESSAGE
 from sheets.values import CellValueError
 
 ROOT = Path(__file__).resolve().parents[2]
