@@ -119,3 +119,20 @@ def test_match_reads_adjustments_from_the_review_workbook(tmp_path: Path) -> Non
     result = load_result(out)
     assert result.assignments[child.id] == last
     assert check_result(inst, result, pin).ok
+
+
+@pytest.mark.slow
+def test_bench_match_dense_family_json(tmp_path: Path) -> None:
+    """Issue 16's interface: per size the proof status, gap, coalitions, peak RSS and a repeat check."""
+    args = ["bench", "match", "--family", "dense", "--sizes", "400", "--repeat", "2", "--json"]
+    run = runner.invoke(app, [*args, "--cache", str(tmp_path), "--time-limit", "20"])
+    assert run.exit_code == 0, run.output
+    payload = json.loads(run.output)
+    assert payload["family"] == "dense" and payload["density"] == 0.2 and payload["workers"] == 2
+    assert len(payload["load"]) == 3
+    (row,) = payload["runs"]
+    assert row["applicants"] == 400 and row["checker_ok"] is True and row["deterministic"] is True
+    assert row["status"] == row["blocking_placed_status"] == "optimal"
+    assert row["blocking_bound"] == row["blocking"] == len(row["coalitions"])
+    assert 50 < row["peak_rss_mb"] < 2048 and row["same_nursery_groups"] > 0
+    assert (tmp_path / "dense-400-s20-t5-seed1.json").exists()
