@@ -15,28 +15,35 @@ from matching.instance import load_instance
 from matching.records import Application, Nursery
 from matching.result import load_result
 from notices import compose_letters, write_notices
+from sheets.nursery_lists import write_nursery_lists
 
 
 @flow(name="notices", description="承認後に内定・保留通知書と差込データを作ります", persist_result=True)
 def notices_flow(params: NoticesParams) -> NoticesOutcome:
     city = open_city(params.city)
-    letters = compose_letters(
-        load_models(Application, params.applications),
-        load_models(Nursery, params.nurseries),
-        load_instance(params.instance),
-        load_result(params.result),
-        city.profile,
-        round_id=params.round,
-    )
-    issued = params.issued_on or dt.datetime.now(JST).date()
+    applications = load_models(Application, params.applications)
+    nurseries = load_models(Nursery, params.nurseries)
+    instance, result = load_instance(params.instance), load_result(params.result)
+    letters = compose_letters(applications, nurseries, instance, result, city.profile, round_id=params.round)
+    now = dt.datetime.now(JST)
+    issued = params.issued_on or now.date()
     files = write_notices(letters, city.profile, params.out_dir, issued_on=issued, template_dir=city.notices)
+    lists = write_nursery_lists(
+        applications,
+        nurseries,
+        instance,
+        result,
+        params.out_dir / "園別名簿",
+        now.replace(tzinfo=None, microsecond=0),
+    )
     kinds: dict[str, int] = {}
     for letter in letters:
         kinds[letter.kind] = kinds.get(letter.kind, 0) + 1
     publish_markdown(
         "# 通知書 / notices\n\n"
         + "".join(f"- {kind}: {count} 世帯\n" for kind, count in sorted(kinds.items()))
-        + f"- 一括印刷用 PDF / combined: `{files.combined}`\n- 差込データ / mail merge: `{files.mail_merge}`\n",
+        + f"- 一括印刷用 PDF / combined: `{files.combined}`\n- 差込データ / mail merge: `{files.mail_merge}`\n"
+        + f"- 園別内定者名簿 / per-nursery lists: {len(lists) - 1} 園 + 全園 (`{params.out_dir / '園別名簿'}`)\n",
         key="season-notices",
         description="内定・保留通知書の件数 / notices written",
     )

@@ -30,7 +30,8 @@ def notices(
         str | None, typer.Option("--round", help="選考回 (city.toml の rounds の id)")
     ] = None,
 ) -> None:
-    """Write one 内定・保留通知書 per household (PDF), one combined PDF in postal-code order and 差込データ.csv."""
+    """Write one 内定・保留通知書 per household (PDF), one combined PDF in postal-code order, 差込データ.csv
+    and the 園別内定者名簿 (one workbook per nursery and 全園.xlsx)."""
     from cityprofile import open_city
     from matching.errors import MatchingError
     from matching.instance import load_instance
@@ -38,20 +39,24 @@ def notices(
     from matching.result import load_result
     from notices import compose_letters, write_notices
     from notices.errors import NoticesError
+    from sheets.errors import SheetsError
+    from sheets.nursery_lists import write_nursery_lists
 
     try:
         folder = open_city(city)
         issued_on = dt.date.fromisoformat(issued) if issued else dt.date.today()
+        applications_list = [parse_record(Application, a) for a in read_json_list(applications, "申込")]
+        nurseries_list = [parse_record(Nursery, n) for n in read_json_list(nurseries, "施設")]
+        instance_data, result_data = load_instance(instance), load_result(result)
         letters = compose_letters(
-            [parse_record(Application, a) for a in read_json_list(applications, "申込")],
-            [parse_record(Nursery, n) for n in read_json_list(nurseries, "施設")],
-            load_instance(instance),
-            load_result(result),
-            folder.profile,
-            round_id=round_id,
+            applications_list, nurseries_list, instance_data, result_data, folder.profile, round_id=round_id
         )
         files = write_notices(letters, folder.profile, out, issued_on=issued_on, template_dir=folder.notices)
-    except (MatchingError, NoticesError, ValueError, OSError) as exc:
+        lists = write_nursery_lists(
+            applications_list, nurseries_list, instance_data, result_data, out / "園別名簿",
+            dt.datetime.combine(issued_on, dt.time(9)),
+        )  # fmt: skip
+    except (MatchingError, NoticesError, SheetsError, ValueError, OSError) as exc:
         raise fail(f"通知書を作れません / cannot write the notices: {exc}") from exc
     kinds: dict[str, int] = {}
     for letter in letters:
@@ -61,6 +66,7 @@ def notices(
         + ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
         + f" → {files.combined.parent}"
     )
+    typer.echo(f"園別内定者名簿 / per-nursery lists: {len(lists) - 1} 園 + 全園 → {out / '園別名簿'}")
 
 
 @bench_app.command("notices")
