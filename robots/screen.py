@@ -11,7 +11,8 @@ from contextlib import suppress
 from enum import Enum
 from urllib.parse import urljoin
 
-from robots._exec.browser import CHECKED, UNCHECKED, BrowserSession, FormValue, Target
+from robots._exec.browser import BrowserSession, FormValue, Target
+from robots._exec.page_scripts import CHECKED, UNCHECKED
 from robots.convert import convert
 from robots.credentials import Credentials
 from robots.decisions import Decision

@@ -21,6 +21,16 @@ from playwright.sync_api import Dialog, Frame, Page, Response, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from robots._exec.page_scripts import (
+    CLICK_JS,
+    FILL_JS,
+    LOGIN_JS,
+    MATCH_JS,
+    OPTIONS_JS,
+    OUTLINE_JS,
+    READ_JS,
+    TEXTS_JS,
+)
 from robots.errors import BrowserFailure, ScreenTimeout, ServerError
 
 log = logging.getLogger(__name__)
@@ -37,121 +47,6 @@ POLL_MS = 200  # slice of a wait, so an HTTP 5xx answer is noticed without waiti
 Target = tuple[str, str | None]  # css selector, text the element must contain (or None)
 FormValue = tuple[str, str, str, str]  # kind (text/select/radio/check), css selector, value, label
 FormProblem = tuple[str, str]  # ("missing" | "no_option", label)
-
-# Which target is on the page? Only once the document is parsed, so a half-loaded row is not judged.
-_MATCH_JS = """(targets) => {
-  if (document.readyState === 'loading') return null;
-  for (const [key, css, text] of targets) {
-    const el = document.querySelector(css);
-    if (el && (!text || (el.textContent || '').includes(text))) return key;
-  }
-  return null;
-}"""
-
-_CLICK_JS = """(css) => {
-  const el = document.readyState === 'loading' ? null : document.querySelector(css);
-  if (!el) return false;
-  setTimeout(() => el.click(), 0);
-  return true;
-}"""
-
-_FILL_JS = """(fields) => {
-  const problems = [];
-  const fire = (el) => {
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-    el.dispatchEvent(new Event('change', { bubbles: true }));
-  };
-  for (const [kind, css, value, label] of fields) {
-    const el = document.querySelector(css);
-    if (!el) { problems.push(['missing', label]); continue; }
-    if (kind === 'text') {
-      el.focus(); el.value = value; fire(el);
-    } else if (kind === 'select') {
-      if (![...el.options].some((o) => o.value === value)) { problems.push(['no_option', label]); continue; }
-      el.value = value; fire(el);
-    } else if (value && !el.checked) {
-      el.click();
-    }
-  }
-  return problems;
-}"""
-
-
-# Every element the selector matches, as the screen shows it (all red messages, not only the first).
-_TEXTS_JS = """(css) => [...document.querySelectorAll(css)]
-  .map((el) => (el.innerText || el.textContent || '').split(/\\s+/).join(' ').trim())
-  .filter((text) => text)"""
-
-_OPTIONS_JS = """(css) => {
-  const el = document.querySelector(css);
-  return el && el.options ? [...el.options].map((o) => [o.value, o.textContent || '']) : null;
-}"""
-
-# What a registered record shows per field: an input's value, a select's value and text, a radio
-# button's or check box's state (CHECKED / UNCHECKED), any other element's text. null: not on the page.
-CHECKED, UNCHECKED = "\u0001checked", "\u0001unchecked"
-_READ_JS = """(fields) => fields.map(([kind, css]) => {
-  const el = document.querySelector(css);
-  if (!el) return null;
-  if (el.tagName === 'INPUT' && (el.type === 'radio' || el.type === 'checkbox'))
-    return [el.checked ? '\\u0001checked' : '\\u0001unchecked'];
-  if (el.tagName === 'SELECT') {
-    const o = el.options[el.selectedIndex];
-    return o ? [o.value, o.textContent || ''] : [''];
-  }
-  if ('value' in el && el.tagName !== 'BUTTON' && el.tagName !== 'LI') return [el.value];
-  return [el.textContent || ''];
-})"""
-
-
-# `bodx robot explore`: what one document offers. A field's label is its <label>, else the header or
-# text cell before it in its table row, else its placeholder/title.
-_OUTLINE_JS = """() => {
-  const css = (el) => el.id ? '#' + el.id
-    : el.name ? el.tagName.toLowerCase() + '[name=' + JSON.stringify(el.name) + ']' + (el.type === 'radio' ? '[value=' + JSON.stringify(el.value) + ']' : '')
-    : null;
-  const clean = (t) => (t || '').split(/\\s+/).join(' ').trim();
-  const labelOf = (el) => {
-    if (el.labels && el.labels.length) return clean(el.labels[0].textContent);
-    let node = el.previousSibling;  // text written just before the field: 職員番号 <input>
-    while (node && node.nodeType === 3 && !clean(node.textContent)) node = node.previousSibling;
-    if (node && node.nodeType === 3) return clean(node.textContent);
-    const cell = el.closest('td, dd');
-    if (cell) {
-      let prev = cell.previousElementSibling;
-      while (prev && !clean(prev.textContent)) prev = prev.previousElementSibling;
-      if (prev) return clean(prev.textContent);
-    }
-    return clean(el.placeholder || el.title || '');
-  };
-  const forms = [...document.forms].map((f) => ({
-    selector: f.id ? '#' + f.id : f.name ? 'form[name=' + JSON.stringify(f.name) + ']' : 'form',
-    login: !!f.querySelector('input[type=password]'),
-    action: f.getAttribute('action') || '', method: (f.method || 'get').toLowerCase(),
-    fields: [...f.elements].filter((el) => !['submit', 'button', 'image', 'hidden', 'reset'].includes(el.type) && el.tagName !== 'BUTTON' && el.tagName !== 'FIELDSET')
-      .map((el) => ({
-        selector: css(el), label: labelOf(el), tag: el.tagName.toLowerCase(), type: el.type || '',
-        options: el.tagName === 'SELECT' ? [...el.options].map((o) => [o.value, clean(o.textContent)]) : [],
-      })),
-    buttons: [...f.querySelectorAll('input[type=submit], input[type=button], input[type=image], button')]
-      .map((b) => ({ selector: css(b) || (b.tagName.toLowerCase() + (b.type ? '[type=' + b.type + ']' : '')), text: clean(b.value || b.textContent),
-                     confirm: /confirm\\(/.test(b.getAttribute('onclick') || '') })),
-  }));
-  const links = [...document.querySelectorAll('a[href]')].slice(0, 50)
-    .map((a) => ({ selector: a.id ? '#' + a.id : null, text: clean(a.textContent), href: a.getAttribute('href'), target: a.target || '' }));
-  const red = [...document.querySelectorAll('font[color=red], .error, .alert, [role=alert]')].map((e) => clean(e.textContent)).filter((t) => t);
-  const frames = [...document.querySelectorAll('frame[name], iframe[name]')].map((f) => f.tagName.toLowerCase() + '[name=' + f.name + ']');
-  return { title: document.title, charset: document.characterSet, forms, links, messages: red, frames };
-}"""
-
-_LOGIN_JS = """() => {
-  const pw = document.querySelector('input[type=password]');
-  if (!pw || !pw.form) return null;
-  const css = (el) => el.id ? '#' + el.id : el.name ? el.tagName.toLowerCase() + '[name=' + JSON.stringify(el.name) + ']' : null;
-  const user = [...pw.form.elements].find((el) => el.tagName === 'INPUT' && ['text', 'email', ''].includes(el.type) && el !== pw);
-  const go = pw.form.querySelector('input[type=submit], button[type=submit], button:not([type]), input[type=image]');
-  return user && go ? [css(user), css(pw), css(go) || 'input[type=submit]'] : null;
-}"""
 
 
 @dataclass(frozen=True)
@@ -254,7 +149,7 @@ class BrowserSession:
         self._http_error = None
         with self._translated(what):
             target = self._frame(frame, timeout_ms)
-            if fast and target.evaluate(_CLICK_JS, selector):
+            if fast and target.evaluate(CLICK_JS, selector):
                 return
             target.locator(selector).first.click(timeout=timeout_ms)
 
@@ -278,7 +173,7 @@ class BrowserSession:
         Returns the fields that could not be set: ("missing", label) or ("no_option", label).
         """
         with self._translated("入力 / fill form"):
-            problems = self._frame(frame, timeout_ms).evaluate(_FILL_JS, [list(f) for f in fields])
+            problems = self._frame(frame, timeout_ms).evaluate(FILL_JS, [list(f) for f in fields])
         return [(str(kind), str(label)) for kind, label in problems]
 
     def text(self, frame: str | None, selector: str, timeout_ms: int, what: str) -> str:
@@ -289,7 +184,7 @@ class BrowserSession:
     def texts(self, frame: str | None, selector: str, timeout_ms: int, what: str) -> list[str]:
         """The text of every element `selector` matches (whitespace squashed), in page order."""
         with self._translated(what):
-            found = self._frame(frame, timeout_ms).evaluate(_TEXTS_JS, selector)
+            found = self._frame(frame, timeout_ms).evaluate(TEXTS_JS, selector)
         return [str(text) for text in found]
 
     def select_options(
@@ -297,15 +192,15 @@ class BrowserSession:
     ) -> list[tuple[str, str]] | None:
         """(value, displayed text) of a select's options; None when there is no such select."""
         with self._translated(what):
-            found = self._frame(frame, timeout_ms).evaluate(_OPTIONS_JS, selector)
+            found = self._frame(frame, timeout_ms).evaluate(OPTIONS_JS, selector)
         return None if found is None else [(str(value), str(text)) for value, text in found]
 
     def read_values(
         self, frame: str | None, fields: Sequence[tuple[str, str]], timeout_ms: int
     ) -> list[list[str] | None]:
-        """For each (kind, selector): what the page shows (see _READ_JS), None when it is not there."""
+        """For each (kind, selector): what the page shows (see READ_JS), None when it is not there."""
         with self._translated("登録内容の読み取り / read registered values"):
-            found = self._frame(frame, timeout_ms).evaluate(_READ_JS, [list(f) for f in fields])
+            found = self._frame(frame, timeout_ms).evaluate(READ_JS, [list(f) for f in fields])
         return [None if shown is None else [str(s) for s in shown] for shown in found]
 
     def blank(self, frame: str | None, timeout_ms: int) -> None:
@@ -321,7 +216,7 @@ class BrowserSession:
         with self._translated("画面の調査 / explore"):
             for frame in self.page.frames:
                 try:
-                    data = frame.evaluate(_OUTLINE_JS)
+                    data = frame.evaluate(OUTLINE_JS)
                 except PlaywrightError:
                     continue  # a frame that went away while looking
                 found.append({"frame": frame.name, "url": frame.url, **data})
@@ -330,7 +225,7 @@ class BrowserSession:
     def login_form(self) -> tuple[str, str, str] | None:
         """(user field, password field, submit) of the page's login form, when it has one."""
         with self._translated("ログイン画面の調査 / find the login form"):
-            found = self.page.main_frame.evaluate(_LOGIN_JS)
+            found = self.page.main_frame.evaluate(LOGIN_JS)
         return None if found is None else (str(found[0]), str(found[1]), str(found[2]))
 
     def settle(self, timeout_ms: int) -> None:
@@ -361,7 +256,7 @@ class BrowserSession:
                 self.page.wait_for_timeout(20)
                 continue
             try:
-                handle = target.wait_for_function(_MATCH_JS, arg=arg, timeout=slice_ms, polling=25)
+                handle = target.wait_for_function(MATCH_JS, arg=arg, timeout=slice_ms, polling=25)
                 return str(handle.json_value())
             except PlaywrightTimeout:
                 continue
