@@ -7,6 +7,7 @@ exhausting the shared machine before the assertion fails.
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import signal
@@ -82,6 +83,12 @@ def run_process(
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
+        if os.environ.get("BODX_HOSTILE_LOG"):  # figures for reports: one JSON line per case
+            with open(os.environ["BODX_HOSTILE_LOG"], "a", encoding="utf-8") as log:
+                case = os.environ.get("PYTEST_CURRENT_TEST", "?").split(" ")[0]
+                figures = {"case": case, "argv": [str(a) for a in argv[1:4]], "exit": process.returncode}
+                figures |= {"wall_s": round(seconds, 2), "cpu_s": round(usage.ru_utime + usage.ru_stime, 2)}
+                log.write(json.dumps(figures | {"peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}) + "\n")
         return Outcome(
             process.returncode,
             out.read().decode("utf-8", "replace"),

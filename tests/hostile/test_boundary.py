@@ -185,3 +185,23 @@ def test_an_internal_error_names_the_place_not_the_data() -> None:
 def test_messages_are_escaped_and_bounded() -> None:
     assert printable("a\x1b[31mb\nc") == "a\\u001b[31mb\nc"
     assert len(printable("x" * 3_000_000)) < 5_000
+
+
+def test_ocr_read_keeps_a_review_staff_have_started(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+    from PIL import Image
+
+    from ocr.review import CONFIRMED, DONE, write_review
+
+    folder = tmp_path / "ocr"
+    review = folder / "review.xlsx"
+    write_review([], review)
+    workbook = load_workbook(review)
+    workbook.active.cell(row=2, column=1, value="scan.png|0|name")
+    workbook.active.cell(row=2, column=CONFIRMED, value=DONE)
+    workbook.save(review)
+    before = review.read_bytes()
+    Image.new("L", (40, 30), 255).save(tmp_path / "scan.png")
+    outcome = bodx("ocr", "read", tmp_path / "scan.png", "--out", folder, cwd=tmp_path)
+    outcome.assert_refused("--overwrite")
+    assert review.read_bytes() == before
