@@ -103,9 +103,8 @@ def admission_flow(params: AdmissionParams) -> AdmissionOutcome:
         generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None),
     )
     instance_path, result_path, workbook = write_outputs(review, instance, params.out_dir)
-    inputs = (params.applications, params.nurseries, params.issues, params.adjustments_from)
     rules = params.rules or DEFAULT_RULES
-    record_admission(inputs, rules, (instance_path, result_path), workbook, instance, result, adjustments)
+    record_admission(params, rules, instance_path, result_path, workbook, instance, result, adjustments)
     summary = summarise(instance, result)
     publish_summary(summary)
     publish_nursery_tables(summary, placements_by_nursery(instance, result))

@@ -26,8 +26,9 @@ from audit import (
 )
 from audit.decisions import adjustment_records, placement_notes
 from audit.records import sha256_file
+from audit.replay import replay_settings
 from flows.artifacts import publish_markdown
-from flows.params import EntryParams, IntakeOutcome, NormaliseOutcome, NormaliseParams
+from flows.params import AdmissionParams, EntryParams, IntakeOutcome, NormaliseOutcome, NormaliseParams
 from matching.instance import Instance
 from matching.result import MatchResult
 
@@ -114,9 +115,10 @@ def record_normalise(params: NormaliseParams, outcome: NormaliseOutcome) -> None
 
 
 def record_admission(
-    inputs: Iterable[Path | None],
+    params: AdmissionParams,
     rules: Path,
-    outputs: Iterable[Path],
+    instance_file: Path,
+    result_file: Path,
     workbook: Path,
     instance: Instance,
     result: MatchResult,
@@ -124,16 +126,29 @@ def record_admission(
 ) -> None:
     """The decision per child (with its priority), the adjustments used, then the workbook as an export."""
     children = placement_notes(instance, result)
+    inputs = (params.applications, params.nurseries, params.issues, params.adjustments_from)
+    settings = replay_settings(
+        find_season_dir(workbook),
+        applications=params.applications,
+        nurseries=params.nurseries,
+        rules=rules,
+        adjustments=params.adjustments_from,
+        admission_year=params.admission_year,
+        time_limit=params.time_limit,
+        instance_out=instance_file,
+        result_out=result_file,
+    )
     record(
         workbook,
         AuditEvent(
             action="admission",
             actor=current_actor(),
-            files=_files("input", inputs) + _files("output", (*outputs, workbook)),
+            files=_files("input", inputs) + _files("output", (instance_file, result_file, workbook)),
             rules=rules,
             adjustments=adjustment_records(adjustments),
             children=children,
             summary=f"{result.status}: 内定 {result.placed} / {len(result.assignments)}",
+            details={"replay": settings},
         ),
         "admission",
     )

@@ -147,7 +147,7 @@ def show(
     """The history of one child: scoring and placement, adjustments with reasons, approval (approver,
     comment), exports of workbooks holding it, the robot's entry. Full ids: for staff at the terminal."""
     from audit import AuditError, child_history, verify_season
-    from matching.compare.masks import mask_id
+    from matching.compare import mask_id  # re-exported there before and after masks moved to matching.masks
 
     try:
         history = child_history(season_dir, child)
@@ -169,6 +169,36 @@ def show(
             err=True,
         )
         raise typer.Exit(code=2)
+
+
+@audit_app.command("replay")
+def replay(
+    season_dir: Annotated[Path, typer.Argument(help="選考フォルダ / season folder")],
+    seq: Annotated[
+        int | None, typer.Option(help="再現する記録の番号 (既定: 最後の admission / match) / entry to replay")
+    ] = None,
+) -> None:
+    """Re-run scoring and matching from the inputs an entry recorded; the outputs must come out byte for
+    byte as recorded. Exit 0 when reproduced, 2 when not (or when an input changed since)."""
+    from audit import AuditError
+    from audit.replay import replay_season
+    from matching.errors import MatchingError
+
+    try:
+        done = replay_season(season_dir, seq)
+    except (AuditError, MatchingError) as exc:
+        typer.echo(f"エラー / error: {exc}", err=True)
+        raise typer.Exit(code=2) from exc
+    for item in done.files:
+        verdict = "同一 / identical" if item.same else "相違 / DIFFERENT"
+        typer.echo(f"{item.path}: {verdict} (記録 {item.recorded[:16]}…, 再現 {item.replayed[:16]}…)")
+    if not done.reproduced:
+        typer.echo(
+            f"記録 #{done.seq} ({done.action}) を再現できません / entry #{done.seq} is not reproduced",
+            err=True,
+        )
+        raise typer.Exit(code=2)
+    typer.echo(f"記録 #{done.seq} ({done.action}) をバイト単位で再現しました / reproduced byte for byte")
 
 
 def _local(stamp: str) -> str:
@@ -239,10 +269,26 @@ def record_match(
     instance: Instance,
     result: MatchResult,
     adjustments: Iterable[object],
+    solver: tuple[float, int, bool] = (60.0, 1, False),
 ) -> None:
-    """`bodx match`: the placement of every child and the adjustments (調整) it respected."""
+    """`bodx match`: the placement of every child and the adjustments (調整) it respected, and what a
+    replay needs (`solver`: time limit, workers, exact)."""
     from audit import AuditEvent, current_actor
     from audit.decisions import adjustment_records, placement_notes
+    from audit.replay import replay_settings
+
+    time_limit, workers, exact = solver
+    from audit import find_season_dir
+
+    settings = replay_settings(
+        audit_log if audit_log is not None else find_season_dir(out),
+        instance=instance_file,
+        adjustments=adjustments_file,
+        time_limit=time_limit,
+        workers=workers,
+        exact=exact,
+        result_out=out,
+    )
 
     record_command(
         "match",
@@ -252,7 +298,12 @@ def record_match(
         outputs=(out,),
         summary=f"{result.status}: 内定 {result.placed} / {len(result.assignments)}",
         children=placement_notes(instance, result),
-        event=AuditEvent(action="match", actor=current_actor(), adjustments=adjustment_records(adjustments)),
+        event=AuditEvent(
+            action="match",
+            actor=current_actor(),
+            adjustments=adjustment_records(adjustments),
+            details={"replay": settings},
+        ),
     )
 
 
@@ -301,6 +352,7 @@ __all__ = [
     "record_match",
     "record_review",
     "record_robot",
+    "replay",
     "show",
     "verify",
 ]

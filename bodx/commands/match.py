@@ -80,7 +80,7 @@ def match(
             raise typer.Exit(code=2) from exc
         raise
     save_result(result, out)  # atomic, 0600 in a folder created 0700
-    record_match(audit_log, instance, adjustments, out, loaded, result, adjust)
+    record_match(audit_log, instance, adjustments, out, loaded, result, adjust, (time_limit, workers, exact))
     elapsed = time.perf_counter() - started
     bound = "" if result.status != "feasible" else f" (proven lower bound {result.blocking_bound})"
     typer.echo(

@@ -137,6 +137,16 @@ def test_cli_chain_records_export_adjustment_and_rerun(tmp_path: Path) -> None:
     )
     history = runner.invoke(app, ["audit", "show", str(season), "--child", placed]).output
     assert "調整 除外" in history and "export" in history
+    # Both runs come out again byte for byte from their recorded inputs (the re-run with the workbook's 除外).
+    again = runner.invoke(app, ["audit", "replay", str(season)])
+    assert (
+        again.exit_code == 0 and "#3 (match)" in again.output and "reproduced byte for byte" in again.output
+    )
+    assert runner.invoke(app, ["audit", "replay", str(season), "--seq", "1"]).exit_code == 0
+    # An input changed since: the replay would prove nothing and says so.
+    instance.write_text(instance.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    refused = runner.invoke(app, ["audit", "replay", str(season)])
+    assert refused.exit_code == 2 and "city.json" in refused.output and "cannot replay" in refused.output
 
 
 def test_robot_run_records_each_childs_queue_state(season: Season) -> None:

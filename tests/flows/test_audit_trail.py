@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from audit import SeasonLog, child_history, verify_season
+from audit.replay import replay_season
 from flows.admission import admission_flow
 from flows.params import AdmissionParams
 from matching.result import load_result
@@ -42,6 +43,11 @@ def test_admission_in_a_season_folder_is_recorded(prefect_harness: None, tmp_pat
     child, nursery = next(iter(result.assignments.items()))
     history = child_history(season, child)
     assert history[0].action == "admission" and (nursery or "保留") in history[0].detail
+
+    # Scoring and matching again from the recorded inputs give the recorded bytes.
+    replayed = replay_season(season)
+    assert replayed.action == "admission" and replayed.reproduced
+    assert {f.path for f in replayed.files} == {"admission/instance.json", "admission/result.json"}
 
     workbook = season / "admission" / "review.xlsx"
     data = bytearray(workbook.read_bytes())
