@@ -10,6 +10,7 @@ from collections import Counter
 from pydantic import BaseModel, ConfigDict
 
 from matching.instance import Instance
+from matching.masks import SeasonMasks
 from matching.records import AGE_CLASS_LABELS, AGE_CLASSES
 from matching.result import MatchResult
 
@@ -57,13 +58,6 @@ class SeasonSummary(_Frozen):
     @property
     def fill_rate(self) -> float:
         return self.placed / self.seats if self.seats else 0.0
-
-
-def mask_id(identifier: str) -> str:
-    """`A000123` -> `A****23`: enough for staff to find a row they already have, useless to anyone else."""
-    if len(identifier) <= 3:
-        return "*" * len(identifier)
-    return identifier[0] + "*" * (len(identifier) - 3) + identifier[-2:]
 
 
 def summarise(instance: Instance, result: MatchResult) -> SeasonSummary:
@@ -171,6 +165,7 @@ def summary_markdown(summary: SeasonSummary) -> str:
 def placements_by_nursery(instance: Instance, result: MatchResult) -> dict[str, list[dict[str, object]]]:
     """Per nursery, the children newly placed there: masked id, age class, choice rank, priority there."""
     rows: dict[str, list[dict[str, object]]] = {n.id: [] for n in instance.nurseries}
+    masks = SeasonMasks(c.id for c in instance.applications)  # unique within the season, unlike a fixed tail
     for child in sorted(instance.applications, key=lambda c: (c.age_class, c.id)):
         nursery = result.assignments.get(child.id)
         if nursery is None or nursery == child.current_nursery or nursery not in rows:
@@ -178,7 +173,7 @@ def placements_by_nursery(instance: Instance, result: MatchResult) -> dict[str, 
         rank = child.preferences.index(nursery) + 1 if nursery in child.preferences else None
         rows[nursery].append(
             {
-                "児童 (伏字)": mask_id(child.id),
+                "児童 (伏字)": masks(child.id),
                 "クラス": AGE_CLASS_LABELS[child.age_class],
                 "希望順位": f"第{rank}希望" if rank else "-",
                 "指数": child.score + child.bonus.get(nursery, 0),

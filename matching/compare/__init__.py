@@ -13,7 +13,6 @@ from collections import Counter
 from collections.abc import Mapping
 
 from matching.compare.chains import Attribution, attribute, chain_text
-from matching.compare.masks import SeasonMasks, mask_id
 from matching.compare.model import (
     CATEGORY_ORDER,
     KIND_ORDER,
@@ -30,6 +29,7 @@ from matching.compare.model import (
 from matching.compare.roots import Finding, RootFinder
 from matching.compare.season import Season, staying_as_none
 from matching.instance import Instance
+from matching.masks import SeasonMasks, mask_id
 
 __all__ = [
     "Agreement",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flows.report import mask_id, nursery_table, summarise, summary_markdown
+from flows.report import nursery_table, placements_by_nursery, summarise, summary_markdown
 from matching.instance import Instance, InstanceApplication, InstanceNursery
 from matching.result import MatchResult
 
@@ -64,10 +64,21 @@ def test_markdown_and_table_carry_counts_not_children() -> None:
     assert not any("A000" in str(value) for row in rows for value in row.values())
 
 
-def test_mask_id_keeps_only_ends() -> None:
-    assert mask_id("A000123") == "A****23"
-    assert mask_id("R2027-000123") == "R*********23"
-    assert mask_id("AB") == "**"
+def test_nursery_tables_mask_every_child_uniquely() -> None:
+    # 3,000 ids of one shape: a fixed two-character tail would give each mask to about 30 children.
+    ids = [f"A{n:06d}" for n in range(3000)]
+    instance = Instance(
+        admission_year=2027,
+        nurseries=(InstanceNursery(id="N1", name="さくら", capacity={1: 3000}),),
+        applications=tuple(
+            InstanceApplication(id=i, age_class=1, preferences=("N1",), score=1, tiebreak=k)
+            for k, i in enumerate(ids)
+        ),
+    )
+    result = MatchResult(status="optimal", assignments={i: "N1" for i in ids}, placed=len(ids))
+    shown = [row["児童 (伏字)"] for row in placements_by_nursery(instance, result)["N1"]]
+    assert len(set(shown)) == len(ids)
+    assert all("*" in str(mask) and str(mask) not in ids for mask in shown)
 
 
 def test_placements_per_nursery_are_masked() -> None:

@@ -1,4 +1,4 @@
-"""Masked child ids for screens and logs that still tell every child of the season apart.
+"""Masked child ids for screens, logs and artifacts that still tell every child of the season apart.
 
 A fixed two-character tail (`A****23`) fits about one child in a hundred ids of the same shape, so a
 list of a 2,000-child season names the same mask for many children. Here each id keeps the shortest
