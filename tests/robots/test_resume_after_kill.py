@@ -63,3 +63,37 @@ def test_resume_after_kill_enters_every_item_once(legacy_app: AppFactory, tmp_pa
     with WorkQueue(queue_path) as queue:
         assert queue.counts()[State.DONE] == 16
     assert USER not in resumed.stdout + resumed.stderr and PASSWORD not in resumed.stdout + resumed.stderr
+
+
+def test_two_robot_processes_on_one_queue_enter_every_item_once(
+    legacy_app: AppFactory, tmp_path: Path
+) -> None:
+    """An overlapping scheduled run: two `bodx robot run` started together on the same queue."""
+    children = seed_children(12)
+    decisions = [decision_for(c, offer=i % 3 != 0) for i, c in enumerate(children)]
+    queue_path = tmp_path / "queue.db"
+    with WorkQueue(queue_path) as queue:
+        queue.add(decisions)
+    env = os.environ | {"BODX_ROBOT_USER": USER, "BODX_ROBOT_PASSWORD": PASSWORD}
+    # an unanswered save (stored, answered late) and a lost session: the retries stay with their run
+    forced = {"R2027-000004": ("timeout",), "R2027-000009": ("session",)}
+    with legacy_app(children, forced_failures=forced, hang_seconds=3.0, processing_delay_ms=300) as app:
+        command = [
+            sys.executable, "-m", "bodx.cli", "robot", "run", "--recipe", "legacy-classic",
+            "--base-url", app.base_url, "--queue", str(queue_path), "--workers", "1",
+        ]  # fmt: skip
+        runs = [
+            subprocess.Popen(
+                [*command, "--artifacts", str(tmp_path / f"art-{n}")], env=env, stdout=subprocess.PIPE
+            )
+            for n in range(2)
+        ]
+        outputs = [run.communicate(timeout=120)[0].decode("utf-8") for run in runs]
+        entered = Counter(f"{e.uketsuke}/{e.child_id}" for e in app.store.entries())
+    assert [run.returncode for run in runs] == [0, 0]
+    assert set(entered) == {d.reference for d in decisions}
+    assert max(entered.values()) == 1, "an item was entered twice"
+    processed = [int(out.split("今回処理 / processed: ")[1].split()[0]) for out in outputs]
+    assert sum(processed) == 12  # each item taken by exactly one of the two runs
+    with WorkQueue(queue_path) as queue:
+        assert queue.counts()[State.DONE] == 12
