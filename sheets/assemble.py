@@ -201,7 +201,9 @@ class Grouper:
         if draft is None:
             if DITTO in values.values():
                 self._resolve_ditto(None, row)
-            app_values = {k: v for k, v in values.items() if not is_child_key(k)}
+            app_values = {
+                k: v for k, v in values.items() if k not in CHILD_KEYS and not k.startswith("fact.child:")
+            }
             self.drafts[group] = Draft(app_id, [row], app_values, column_of=self.column_of(row.layout))
             return
         if DITTO in values.values():

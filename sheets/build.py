@@ -36,6 +36,12 @@ _PATHS = {
 
 
 _CHILD_FIELD = {"child_name": "name", "child_id": "id"}
+_CHILD_VALUES = (
+    ("child_name", "name"),
+    ("kana", "kana"),
+    ("sex", "sex"),
+    ("current_nursery", "current_nursery"),
+)
 
 
 @lru_cache(maxsize=512)
@@ -79,6 +85,7 @@ class _LayoutPlan:
     household_facts: tuple[tuple[str, str], ...]  # (value key, fact name)
     child_facts: tuple[tuple[str, str], ...]
     guardian_facts: tuple[tuple[str, str, int], ...]  # (value key, fact name, guardian slot)
+    columns: dict[str, int]  # value key -> column
 
     @classmethod
     def of(cls, layout: HeaderLayout) -> _LayoutPlan:
@@ -93,6 +100,7 @@ class _LayoutPlan:
             household_facts=tuple((k, r.key) for k, _c, r in keys if r.field == "fact.household"),
             child_facts=tuple((k, r.key) for k, _c, r in keys if r.field == "fact.child"),
             guardian_facts=tuple((k, r.key, r.index) for k, _c, r in keys if r.field == "fact.guardian"),
+            columns={b.ref.value_key: b.column for b in layout.bindings},
         )
 
 
@@ -131,11 +139,8 @@ class RecordBuilder:
         column = self._column(row, key)
         self.reporter.report(row.sheet, row.number, message, severity, row.layout, column, raw)
 
-    @staticmethod
-    def _column(row: Row, key: str | None) -> int | None:
-        if key is None:
-            return None
-        return next((b.column for b in row.layout.bindings if b.ref.value_key == key), None)
+    def _column(self, row: Row, key: str | None) -> int | None:
+        return None if key is None else self._plan(row).columns.get(key)
 
     def build(self, draft: Draft) -> Application | None:
         first = draft.first
@@ -167,7 +172,7 @@ class RecordBuilder:
         read = self._guardians.read(values, slots, problems, first.number, first.failed)
         blocking.extend((first, p) for p in problems)
         guardians = [g for _slot, g in read]
-        if read and "guardian_name" in self._required and read[0][1]["name"] is None:
+        if read and "guardian_name" in self._required and read[0][1].get("name") is None:
             key = f"guardian.name:{read[0][0]}"
             if self._column(first, key) is not None and key not in first.failed:
                 self._at(first, key, "第1保護者の氏名がありません。入力してください / the first guardian's name is missing",
@@ -233,7 +238,7 @@ class RecordBuilder:
                          "除きました / duplicate of a higher preference: left out", Severity.ERROR)  # fmt: skip
                 continue
             preferences.append(nursery)
-        failed = any(key in first.failed for _r, key in _PREFERENCE_KEYS)
+        failed = bool(first.failed) and any(key in first.failed for _r, key in _PREFERENCE_KEYS)
         if preferences and not failed and ranks != list(range(1, len(ranks) + 1)):
             self._at(first, f"preference:{ranks[0]}", f"希望園の順位が飛んでいます（{ranks}）。順に繰り上げました / "
                      "preference ranks have gaps; moved up in order", Severity.WARNING)  # fmt: skip
@@ -270,9 +275,14 @@ class RecordBuilder:
                 "児童氏名がありません。入力してください / the child's name is missing",
                 Severity.ERROR,
             )
+        child = {"id": child_id, "birth_date": born}
+        for key, field in _CHILD_VALUES:  # only what the row has: absent fields validate faster
+            if key in values:
+                child[field] = values[key]
         facts = {name: values[key] for key, name in self._plan(row).child_facts if key in values}
-        return {"id": child_id, "name": values.get("child_name"), "kana": values.get("kana"), "sex": values.get("sex"),
-                "birth_date": born, "current_nursery": values.get("current_nursery"), "facts": facts}  # fmt: skip
+        if facts:
+            child["facts"] = facts
+        return child
 
     def _check_age(
         self, row: Row, born: dt.date, start: dt.date, stated: object, blocking: list[tuple[Row, Problem]]

@@ -21,6 +21,7 @@ _GUARDIAN_KEYS = tuple(
 )
 _GUARDIAN_KEY_SETS = tuple(frozenset(keys.values()) for keys in _GUARDIAN_KEYS)
 _WORK = ReasonKind.WORK.value
+_OPTIONAL = ("name", "kana", "birth_date", "income_levy_yen")
 # (row, field key or None, message)
 Problem = tuple[int, str | None, str]
 
@@ -108,19 +109,12 @@ class GuardianReader:
                     )
                 if missing:
                     continue
-            guardians.append(
-                (
-                    slot,
-                    {
-                        "relation": relation,
-                        "name": values.get(keys["name"]),
-                        "kana": values.get(keys["kana"]),
-                        "birth_date": values.get(keys["birth_date"]),
-                        "income_levy_yen": values.get(keys["income_levy_yen"]),
-                        "reasons": [self._reason(reason)],
-                    },
-                )
-            )
+            guardian: dict[str, object] = {"relation": relation, "reasons": [self._reason(reason)]}
+            for name in _OPTIONAL:  # only what the ledger has: absent fields validate faster
+                value = values.get(keys[name])
+                if value is not None:
+                    guardian[name] = value
+            guardians.append((slot, guardian))
         if not guardians and not problems:
             problems.append((row, None, "保護者の情報がありません / no guardian"))
         return guardians
