@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,6 +102,7 @@ def check_workbook(path: Path, limits: WorkbookLimits = DEFAULT_LIMITS) -> None:
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
+        zlib.error,  # a damaged deflate stream
         OSError,
         ValueError,
         EOFError,

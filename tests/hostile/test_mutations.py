@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from bodx.cli import main
@@ -199,6 +199,9 @@ def test_rules_reader(tmp_path: Path, city: dict[str, bytes], ops: list[Mutation
 
 @EXAMPLES
 @given(ops=mutations, pick=st.integers(0, 50), raw=st.booleans())
+@example(
+    ops=[("flip", 0.8892276149911604, b"\x9d\xab\x1a C\xe3\xb69")], pick=48, raw=True
+)  # zlib.error, once
 def test_ledger_reader(tmp_path: Path, ops: list[Mutation], pick: int, raw: bool) -> None:
     work = _fresh(tmp_path, "ledger")
     ledger = work / "ledger.xlsx"
