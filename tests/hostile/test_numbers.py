@@ -125,3 +125,30 @@ def test_a_three_megabyte_name_in_the_applications_is_refused_naming_the_line(tm
     )
     outcome.assert_refused("applications.json:3", "max_text_chars")
     assert len(outcome.output) < 10_000
+
+
+def test_two_hundred_thousand_preferences_in_the_applications_stay_bounded(tmp_path: Path) -> None:
+    from samples.citygen.generate import generate_city
+
+    city = generate_city(5, seed=2)
+    records = [a.model_dump(mode="json") for a in city.applications]
+    records[0]["preferences"] = [f"N{i:06d}" for i in range(200_000)]
+    apps, places = tmp_path / "applications.json", tmp_path / "nurseries.json"
+    apps.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    places.write_text(json.dumps([n.model_dump(mode="json") for n in city.nurseries], ensure_ascii=False))
+    outcome = bodx(
+        "score",
+        "--applications",
+        apps,
+        "--nurseries",
+        places,
+        "--rules",
+        CITY / "rules.toml",
+        "--year",
+        "2027",
+        "--out",
+        tmp_path / "c.json",
+        cwd=tmp_path,
+    )
+    outcome.assert_refused("preferences")
+    assert not (tmp_path / "c.json").exists()
