@@ -5,8 +5,8 @@ columns):
 
 - `調整` — blank, `固定` (pin: the child is placed at the nursery) or `除外` (the child is never placed
   there). A drop-down offers both.
-- `調整施設番号` — the nursery id (a drop-down lists the 施設一覧 sheet); a nursery name from that sheet
-  is accepted too. Left blank, it means the nursery in `内定施設番号` of the same row: `固定` keeps the
+- `調整施設番号` — the nursery: the drop-down offers 「N001 さくら保育園」 (the last column of the 施設一覧
+  sheet); the bare id or the name from that sheet is accepted too. Left blank, it means the nursery in `内定施設番号` of the same row: `固定` keeps the
   current placement, `除外` rejects it. Blank on a 保留 row is an error.
 - `調整メモ` — free text for the staff's reason; not read.
 - `調整点` / `調整理由` (optional) — points staff add or take away for the child (職権調整, e.g. -3 or
@@ -99,6 +99,8 @@ def _nursery_ids(book: XlsxBook) -> dict[str, str]:
         name = normalise_text(values[1]) if len(values) > 1 else None
         if name is not None:
             known.setdefault(header_key(name), nursery_id)
+            # The drop-down's entry 「N001 さくら保育園」 (header_key drops the space).
+            known.setdefault(header_key(f"{nursery_id}{name}"), nursery_id)
     return known
 
 

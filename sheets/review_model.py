@@ -35,6 +35,9 @@ class ReviewInput(BaseModel):
     source_files: tuple[Path, ...] = ()  # inputs of this run: never written over
     generated_at: dt.datetime = Field(default=dt.datetime(2000, 1, 1), description="workbook timestamp")
     title: str = "保育所等利用調整 結果確認"
+    # The rules file's `scale` (scores are points × scale integers): the workbook shows points as the
+    # city's table writes them (12.5, not 125).
+    points_scale: int = Field(default=1, ge=1)
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,30 @@ class ReviewModel:
             return ""
         nursery = self.nurseries.get(nursery_id)
         return nursery.name if nursery else nursery_id
+
+    def nursery_choice(self, nursery_id: str) -> str:
+        """The 調整施設番号 drop-down entry: 「N001 さくら保育園」 (read back to the id)."""
+        return nursery_choice(self.nurseries[nursery_id]) if nursery_id in self.nurseries else nursery_id
+
+    def points(self, scaled: int) -> int | float:
+        """Scaled integer points as the table writes them: 12 or 12.5."""
+        whole, rest = divmod(scaled, self.data.points_scale)
+        return whole if rest == 0 else scaled / self.data.points_scale
+
+    def rank_and_points(self, priority: ChildPriority) -> tuple[str | None, int | float]:
+        """区分 (the rank class of the rules' 順位区分, None without one) and the 指数 within it: the
+        score without the class's ×multiplier part, so 一般 12点 reads as 一般 / 12, not 1,120."""
+        rank = next((item for item in priority.breakdown if item.rule_id.startswith(RANK_PREFIX)), None)
+        if rank is None:
+            return None, self.points(priority.score)
+        return rank.rule_id.removeprefix(RANK_PREFIX), self.points(priority.score - rank.points)
+
+
+RANK_PREFIX = "rank."  # the breakdown item scoring writes for the child's 順位区分
+
+
+def nursery_choice(nursery: Nursery) -> str:
+    return f"{nursery.id} {nursery.name}"
 
 
 def build_model(data: ReviewInput) -> ReviewModel:

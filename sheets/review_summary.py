@@ -11,6 +11,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from matching.records import AGE_CLASS_LABELS, AGE_CLASSES
 from sheets.cells import header_row, safe_row
+from sheets.review_layout import print_header_footer
 from sheets.review_model import ReviewModel, placed_per_rank
 from sheets.xlsx_stream import column_letters
 
@@ -55,6 +56,8 @@ def write_summary_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel) -> None:
     sheet.page_setup.orientation = "portrait"
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.page_setup.fitToHeight = 0
+    sheet.page_setup.paperSize = "9"  # A4
+    print_header_footer(sheet)
     chart = BarChart()
     chart.type = "col"
     chart.title = "希望順位別の内定・保留人数"

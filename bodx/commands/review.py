@@ -63,7 +63,8 @@ def review(
     try:
         apps = tuple(parse_record(Application, item) for item in read_json_list(applications, "申込データ"))
         places = tuple(parse_record(Nursery, item) for item in read_json_list(nurseries, "施設データ"))
-        priorities = tuple(score_applications(apps, load_rules(rules), year))
+        loaded_rules = load_rules(rules)
+        priorities = tuple(score_applications(apps, loaded_rules, year))
         outcome = _checked(lambda: load_result(result), result, "結果ファイル / result file")
         listed = read_json_list(issues, "入力チェック") if issues is not None else []
         issue_rows = _checked(
@@ -91,6 +92,7 @@ def review(
             issues=issue_rows,
             adjustments=read_adjustments(adjustments) if adjustments is not None else (),
             source_files=tuple(p for p in (applications, nurseries, rules, result, issues, adjustments) if p),
+            points_scale=loaded_rules.scale,
         )
         written = write_review_workbook(data, out, overwrite=overwrite)
     except (MatchingError, SheetsError) as exc:

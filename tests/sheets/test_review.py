@@ -44,10 +44,10 @@ def test_sheets_columns_and_rows(review: ReviewInput, tmp_path: Path) -> None:
         assert row[assigned_col] == review.result.assignments[row[child_col]]
     waiting = [c for c, n in review.result.assignments.items() if n is None]
     assert workbook["保留一覧"].max_row == len(waiting) + 1
-    explanation = workbook["保留一覧"].cell(row=2, column=7).value
+    explanation = workbook["保留一覧"].cell(row=2, column=8).value
     assert "第1希望" in explanation
     assert results.freeze_panes == "B2"
-    assert results.auto_filter.ref == f"A1:T{children + 1}"  # through 調整点, 調整理由
+    assert results.auto_filter.ref == f"A1:U{children + 1}"  # through 同一申込の児童
     assert results.page_setup.orientation == "landscape"
     rules = results.data_validations.dataValidation
     assert {rule.formula1 for rule in rules} >= {'"固定,除外"'}

@@ -1,0 +1,104 @@
+"""Layout every review sheet shares: widths, frozen header, filter, A4 print setup with header and footer,
+row heights for wrapped text, and the input cells staff fill in on a protected sheet.
+
+Write-only sheets need all of this before the first row is appended.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Sequence
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Border, PatternFill, Protection, Side
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from sheets.cells import needs_text_guard, text_cell
+from sheets.xlsx_stream import column_letters
+
+CONFIDENTIAL = "個人情報取扱注意"
+LINE_HEIGHT = 15.0  # points per text line at the default 11pt font
+MAX_ROW_HEIGHT = 409.0  # Excel's limit
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # light yellow: 入力欄
+INPUT_BORDER = Border(*(Side(style="thin", color="BF9000"),) * 4)
+UNLOCKED = Protection(locked=False)
+WAITING_FILL = PatternFill("solid", fgColor="FCE4D6", bgColor="FCE4D6")  # light orange: 保留
+
+
+def prepare_sheet(
+    sheet: WriteOnlyWorksheet, columns: Sequence[tuple[str, float]], rows: int, freeze: str = "B2"
+) -> None:
+    for index, (_label, width) in enumerate(columns):
+        sheet.column_dimensions[column_letters(index)].width = width
+    sheet.freeze_panes = freeze
+    last = column_letters(len(columns) - 1)
+    sheet.auto_filter.ref = f"A1:{last}{max(rows, 1) + 1}"
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = "9"  # A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.gridLines = True
+    print_header_footer(sheet)
+
+
+def print_header_footer(sheet: WriteOnlyWorksheet) -> None:
+    """Every printed page says it holds personal data, which sheet, page x / y and the print date."""
+    for header, footer in ((sheet.oddHeader, sheet.oddFooter), (sheet.firstHeader, sheet.firstFooter)):
+        header.left.text = "&A"  # sheet name
+        header.right.text = CONFIDENTIAL
+        header.right.color = "C00000"
+        footer.left.text = CONFIDENTIAL
+        footer.center.text = "&P / &N ページ"
+        footer.right.text = "印刷日 &D"
+
+
+def text_lines(text: str, width: float) -> int:
+    """Lines `text` takes in a wrapped cell `width` characters wide (full-width characters count twice)."""
+    total = 0
+    for line in text.split("\n"):
+        used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+        total += max(1, math.ceil(used / max(width - 1, 1)))
+    return total
+
+
+def fit_row_height(sheet: WriteOnlyWorksheet, row_number: int, lines: int) -> None:
+    """Give row `row_number` (1-based, not yet appended) room for `lines` lines; one-line rows keep the
+    default height (no entry, so a 30,000-row sheet stays small)."""
+    if lines > 1:
+        sheet.row_dimensions[row_number].height = min(LINE_HEIGHT * lines + 3, MAX_ROW_HEIGHT)
+
+
+def input_cell(sheet: WriteOnlyWorksheet, value: object) -> WriteOnlyCell:
+    """A cell staff fill in: light yellow, unlocked on the protected sheet."""
+    if isinstance(value, str) and needs_text_guard(value):
+        cell = text_cell(sheet, value)
+    else:
+        cell = WriteOnlyCell(sheet, value=value)
+    cell.fill = INPUT_FILL
+    cell.border = INPUT_BORDER
+    cell.protection = UNLOCKED
+    return cell
+
+
+def protect_keeping_filters(sheet: WriteOnlyWorksheet) -> None:
+    """Protect the sheet (no password: 校閲 → シート保護の解除 lifts it) so only unlocked input cells take
+    typing; filtering, sorting and resizing stay allowed (False = not protected in openpyxl's flags)."""
+    protection = sheet.protection
+    protection.sheet = True
+    protection.autoFilter = False
+    protection.sort = False
+    protection.formatColumns = False
+    protection.formatRows = False
+    protection.selectLockedCells = False
+    protection.selectUnlockedCells = False
+
+
+def highlight_rows(sheet: WriteOnlyWorksheet, columns: int, rows: int, test_column: int, value: str) -> None:
+    """Fill whole data rows whose `test_column` (0-based) holds `value` (conditional: survives sorting)."""
+    letter = column_letters(test_column)
+    area = f"A2:{column_letters(columns - 1)}{max(rows, 1) + 1}"
+    sheet.conditional_formatting.add(area, FormulaRule(formula=[f'${letter}2="{value}"'], fill=WAITING_FILL))
