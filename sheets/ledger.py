@@ -68,6 +68,8 @@ def read_ledger(
 ) -> LedgerReading:
     """Normalise the ledger at `path`. `nurseries` adds known nurseries (e.g. from nurseries.json) to
     those found on the ledger's own nursery sheet, for resolving the names staff wrote."""
+    if limits is DEFAULT_LIMITS and profile is not None:  # a city's [limits] table, when it has one
+        limits = WorkbookLimits.from_limits(profile.limits)
     check_workbook(path, limits)
     if mapping.fact_columns and profile is None:
         raise LedgerFormatError(
