@@ -8,6 +8,7 @@ from prefect import flow, get_run_logger
 
 from cityprofile import open_city
 from flows.artifacts import publish_markdown
+from flows.audit_trail import record_export
 from flows.handoff import load_models
 from flows.params import NoticesOutcome, NoticesParams
 from flows.paths import JST
@@ -36,6 +37,8 @@ def notices_flow(params: NoticesParams) -> NoticesOutcome:
         params.out_dir / "園別名簿",
         now.replace(tzinfo=None, microsecond=0),
     )
+    # Letters, mail-merge data and name lists: personal data handed out, recorded as one access.
+    record_export(params.out_dir, "通知書・差込データ・園別名簿 / notices", f"{files.count} 世帯")
     kinds: dict[str, int] = {}
     for letter in letters:
         kinds[letter.kind] = kinds.get(letter.kind, 0) + 1

@@ -84,15 +84,18 @@ def test_season_approved_enters_every_decision(prefect_harness: None, tmp_path: 
         "admission",
         "export",
         "approval",
+        "export",  # the letters, mail-merge data and name lists
         "robot",
     ]
     assert entries[6]["approval"]["approver"] == APPROVER
-    assert {item["child_id"] for item in entries[7]["robot"]} == set(children)
+    assert any(f["path"].startswith("notices/letters/") for f in entries[7]["files"])
+    assert {item["child_id"] for item in entries[8]["robot"]} == set(children)
     child = next(iter(children))
     assert [line.action for line in child_history(outcome.work_dir, child)] == [
         "admission",
         "export",
         "approval",
+        "export",
         "robot",
     ]
 
