@@ -107,6 +107,11 @@ def _pdf_pages(path: Path, limits: Limits) -> Pages:
                         limits.max_page_pixels,
                     )
                 )
+    except pdfium.PdfiumError as exc:  # a damaged page tree: refused before anything is rendered
+        document.close()
+        raise PageLoadError(
+            f"{path.name}: PDF のページを読めません（破損したファイル）/ cannot read the PDF's pages: {exc}"
+        ) from exc
     except BaseException:
         document.close()
         raise

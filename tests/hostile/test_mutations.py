@@ -264,6 +264,9 @@ SCANS = _scan_bytes()
 
 @settings(EXAMPLES, max_examples=40 * SCALE)
 @given(ops=mutations, fmt=st.sampled_from(sorted(SCANS)))
+@example(
+    ops=[("insert", 0.5551844271707834, b"\x14\x97\x07V\xe33\xc1\\")], fmt="PDF"
+)  # page size error, once
 def test_scan_loader(tmp_path: Path, ops: list[Mutation], fmt: str) -> None:
     from ocr.errors import PageLoadError
     from ocr.loading import load_pages
