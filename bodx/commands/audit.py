@@ -324,6 +324,21 @@ def record_review(
     )
 
 
+def record_notices(audit_log: Path | None, inputs: Iterable[Path | None], out: Path, households: int) -> None:
+    """`bodx notices`: letters, mail-merge data and name lists hold personal data: an access."""
+    from audit import AuditEvent, current_actor
+
+    record_command(
+        "notices",
+        audit_log=audit_log,
+        near=out,
+        inputs=inputs,
+        accesses=(out,),
+        summary=f"通知書・差込データ・園別名簿 / notices: {out.name} ({households} 世帯)",
+        event=AuditEvent(action="export", actor=current_actor(), season_wide=True),
+    )
+
+
 def record_robot(
     audit_log: Path | None, decisions: Path | None, queue: Path, artifacts: Path, summary: str
 ) -> None:
@@ -350,6 +365,7 @@ __all__ = [
     "audit_app",
     "record_command",
     "record_match",
+    "record_notices",
     "record_review",
     "record_robot",
     "replay",

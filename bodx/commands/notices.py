@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from bodx.app import app, bench_app
+from bodx.commands.audit import AuditLogOption, record_notices
 from bodx.commands.options import ApplicationsFile, NurseriesFile, fail, read_json_list
 from bodx.timing import emit, median
 
@@ -29,6 +30,7 @@ def notices(
     round_id: Annotated[
         str | None, typer.Option("--round", help="選考回 (city.toml の rounds の id)")
     ] = None,
+    audit_log: AuditLogOption = None,
 ) -> None:
     """Write one 内定・保留通知書 per household (PDF), one combined PDF in postal-code order, 差込データ.csv
     and the 園別内定者名簿 (one workbook per nursery and 全園.xlsx)."""
@@ -67,6 +69,7 @@ def notices(
         + f" → {files.combined.parent}"
     )
     typer.echo(f"園別内定者名簿 / per-nursery lists: {len(lists) - 1} 園 + 全園 → {out / '園別名簿'}")
+    record_notices(audit_log, (applications, nurseries, instance, result), out, files.count)
 
 
 @bench_app.command("notices")
