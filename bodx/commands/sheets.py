@@ -26,16 +26,21 @@ BENCH_CACHE = Path("out/bench-cache")
 @sheets_app.command("normalise")
 def normalise(
     ledger: Annotated[Path, typer.Option(help="受付台帳 (.xlsx)")],
-    mapping: Annotated[Path, typer.Option(help="列の対応表 (TOML) / column mapping file")],
     out: Annotated[Path, typer.Option(help="出力フォルダ / output directory")],
+    mapping: Annotated[
+        Path | None,
+        typer.Option(help="列の対応表 (TOML); 省略時は --city の ledger/*.toml / column mapping file"),
+    ] = None,
     nurseries: Annotated[
         Path | None, typer.Option(help="nurseries.json when the ledger has no 施設一覧 sheet")
     ] = None,
     issues_format: Annotated[str, typer.Option("--issues-format", help="json or xlsx")] = "json",
     overwrite: Annotated[bool, typer.Option(help="replace existing output files")] = False,
     city: Annotated[
-        Path | None,
-        typer.Option(help="市のプロファイル (cities/<name>): facts, sibling words, weeks per month, round"),
+        str | None,
+        typer.Option(
+            help="市のプロファイル (フォルダか hinata / kawabe): facts, sibling words, weeks per month, round"
+        ),
     ] = None,
     round_id: Annotated[str | None, typer.Option("--round", help="選考回 id (default: the first)")] = None,
 ) -> None:
@@ -56,7 +61,7 @@ def normalise(
         known: tuple[Nursery, ...] = ()
         if nurseries is not None:
             known = tuple(Nursery.model_validate(item) for item in read_json_list(nurseries, "施設データ"))
-        profile = _profile(city)
+        profile, mapping = _profile_and_mapping(city, mapping)
         reading = read_ledger(
             ledger,
             load_mapping(mapping),
@@ -64,7 +69,7 @@ def normalise(
             profile=profile,
             round_id=round_id,
         )
-        inputs = [ledger, mapping, *([nurseries] if nurseries else [])]
+        inputs = [ledger, mapping, *([nurseries] if nurseries else [])]  # never written over
         files = write_reading(reading, out, inputs=inputs, issues_format=fmt, overwrite=overwrite)
     except (SheetsError, MatchingError) as exc:
         typer.echo(f"エラー / error: {exc}", err=True)
@@ -84,21 +89,40 @@ def normalise(
         raise typer.Exit(1)
 
 
-def _profile(city: Path | None) -> CityProfile | None:
-    """The city profile of a folder (its city.toml), or None."""
+def _profile(city: str | None) -> CityProfile | None:
+    """The city profile of a folder or bundled slug (its city.toml), or None."""
     if city is None:
         return None
-    from matching.profile import load_profile
+    from cityprofile import open_city
 
-    profile, _files = load_profile(city / "city.toml" if city.is_dir() else city)
-    return profile
+    return open_city(city).profile
+
+
+def _profile_and_mapping(city: str | None, mapping: Path | None) -> tuple[CityProfile | None, Path]:
+    """The profile, and the mapping given or else the profile's one ledger mapping."""
+    if city is None:
+        if mapping is None:
+            raise typer.BadParameter("--mapping か --city を指定してください / give --mapping or --city")
+        return None, mapping
+    from cityprofile import open_city
+
+    folder = open_city(city)
+    if mapping is not None:
+        return folder.profile, mapping
+    if len(folder.ledger_mappings) != 1:
+        listed = ", ".join(str(p) for p in folder.ledger_mappings) or "(なし / none)"
+        raise typer.BadParameter(
+            f"--mapping を指定してください。{folder.root} の台帳対応表: {listed} / give --mapping (the profile has "
+            f"{len(folder.ledger_mappings)} ledger mappings)"
+        )
+    return folder.profile, folder.ledger_mappings[0]
 
 
 @sheets_app.command("inspect")
 def inspect(
     ledger: Annotated[Path, typer.Option(help="受付台帳 (.xlsx)")],
     city: Annotated[
-        Path | None, typer.Option(help="市のプロファイル (cities/<name>): its declared facts")
+        str | None, typer.Option(help="市のプロファイル (フォルダか hinata / kawabe): its declared facts")
     ] = None,
     out: Annotated[
         Path | None, typer.Option(help="下書きの書き出し先 (.toml); なければ画面へ / draft file")
