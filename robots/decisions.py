@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from matching.files import write_text_atomically
 from matching.records import Application, Nursery
 from matching.result import MatchResult
 from robots.errors import DecisionError
@@ -194,4 +195,6 @@ def _raw_reference(raw: object, position: int) -> str:
 
 def save_decisions(decisions: Iterable[Decision], path: Path) -> None:
     payload = [d.model_dump(mode="json") for d in decisions]
-    path.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    write_text_atomically(
+        path, json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
+    )  # 0600, whole or not at all

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from matching.files import write_text_atomically
 from robots.queue import State, WorkItem, WorkQueue
 
 
@@ -62,10 +63,8 @@ class RunReport(BaseModel):
         return round(self.processed / self.seconds * 60, 1) if self.seconds > 0 else 0.0
 
     def write(self, path: Path) -> Path:
-        path.parent.mkdir(parents=True, exist_ok=True)
         data = self.model_dump(mode="json") | {"per_minute": self.per_minute}
-        path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        return path
+        return write_text_atomically(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")  # 0600
 
     def summary_lines(self) -> list[str]:
         counts = ", ".join(f"{state.value} {count}" for state, count in self.counts.items())

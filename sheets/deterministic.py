@@ -15,6 +15,8 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
+from matching.files import write_atomically
+
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
 
@@ -48,4 +50,4 @@ def restamp_zip(data: bytes, stamp: dt.datetime) -> bytes:
 
 
 def save_deterministic(workbook: Workbook, path: Path, stamp: dt.datetime) -> None:
-    path.write_bytes(workbook_bytes(workbook, stamp))
+    write_atomically(path, workbook_bytes(workbook, stamp))  # 0600, never half a workbook
