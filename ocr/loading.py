@@ -8,6 +8,7 @@ therefore holds one page in memory, and a tiny PDF declaring a 5-metre page is r
 
 from __future__ import annotations
 
+import struct
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -24,7 +25,21 @@ PDF_DPI = 300
 SCAN_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".pdf", ".bmp"})
 # Scanners write at most A3 at 600 dpi; anything much larger is not a page but a decompression bomb.
 MAX_PIXELS = DEFAULT_LIMITS.max_page_pixels
-_IMAGE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError)
+# Pillow's decoders raise many types for a damaged file (OSError, SyntaxError, but also TypeError,
+# KeyError, IndexError, struct.error … from a mangled TIFF directory): any of them means "cannot decode".
+_IMAGE_ERRORS = (
+    UnidentifiedImageError,
+    OSError,
+    SyntaxError,
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    ArithmeticError,
+    struct.error,
+    EOFError,
+    Image.DecompressionBombError,
+)
 
 
 class Pages(Sequence[np.ndarray]):
