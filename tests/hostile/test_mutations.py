@@ -267,7 +267,10 @@ SCANS = _scan_bytes()
 @example(
     ops=[("insert", 0.5551844271707834, b"\x14\x97\x07V\xe33\xc1\\")], fmt="PDF"
 )  # page size error, once
-@example(ops=[("flip", 5e-324, b"\xc2"), ("flip", 5e-324, b"\xc2"), ("repeat", 0.0149, b"\x81Z")], fmt="TIFF")
+@example(
+    ops=[("flip", 5e-324, b"\xc2"), ("flip", 5e-324, b"\xc2"), ("repeat", 0.014908985376159482, b"\x81Z")],
+    fmt="TIFF",
+)
 def test_scan_loader(tmp_path: Path, ops: list[Mutation], fmt: str) -> None:
     from ocr.errors import PageLoadError
     from ocr.loading import load_pages
