@@ -36,6 +36,10 @@ _PATHS = {
 
 
 _CHILD_FIELD = {"child_name": "name", "child_id": "id"}
+_HOUSEHOLD_VALUES = (
+    ("household_number", "number"), ("income_levy_yen", "income_levy_yen"),
+    ("siblings_enrolled_at", "siblings_enrolled_at"), ("postal_code", "postal_code"), ("address", "address"),
+)  # fmt: skip
 _CHILD_VALUES = (
     ("child_name", "name"),
     ("kana", "kana"),
@@ -189,28 +193,31 @@ class RecordBuilder:
             }
             if facts:
                 guardian["facts"] = facts
-        record = {
+        household: dict[str, object] = {"guardians": guardians}
+        for key, field in _HOUSEHOLD_VALUES:  # only what the ledger has: absent fields validate faster
+            if key in values:
+                household[field] = values[key]
+        flags = {flag for flag, key in _FLAG_KEYS if key in values} | _flags(values)
+        if flags:
+            household["flags"] = sorted(flags)
+        phones = [values[k] for k in _PHONE_KEYS if k in values]
+        if phones:
+            household["phones"] = phones
+        facts = {name: values[key] for key, name in plan.household_facts if key in values}
+        if facts:
+            household["facts"] = facts
+        record: dict[str, object] = {
             "id": draft.application_id,
-            "received_on": values.get("received_on"),
-            "household": {
-                "number": values.get("household_number"),
-                "guardians": guardians,
-                "flags": sorted({flag for flag, key in _FLAG_KEYS if key in values} | _flags(values)),
-                "income_levy_yen": values.get("income_levy_yen"),
-                "siblings_enrolled_at": values.get("siblings_enrolled_at", ()),
-                "postal_code": values.get("postal_code"),
-                "address": values.get("address"),
-                "phones": [values[k] for k in _PHONE_KEYS if k in values],
-                "facts": {name: values[key] for key, name in plan.household_facts if key in values},
-            },
+            "household": household,
             "children": children,
             "preferences": preferences,
-            "sibling_condition": values.get("sibling_condition"),
             "desired_start": start,
-            "remarks": values.get("remarks"),
             "origin": self._origin(draft),
         }
-        if record["sibling_condition"] is None:
+        for key in ("received_on", "sibling_condition", "remarks"):
+            if key in values:
+                record[key] = values[key]
+        if "sibling_condition" not in record:
             # No condition stated: the 別園可 mark (absent = not allowed) as records have always read it.
             record["allow_split"] = bool(values.get("allow_split", False))
         try:
