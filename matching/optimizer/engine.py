@@ -135,8 +135,9 @@ def _reserve(compile_seconds: float, explain: bool) -> float:
     """Seconds kept back from the solver for decoding, verifying and explaining. Both are pure Python,
     linear in the preference entries like compiling: explaining took 1.15 times the compile time
     (60,000 children: 1.23 s compile, 1.39 s explain, 0.12 s verify), so scaling by the compile time
-    measured just now also follows a busy machine."""
-    return 0.2 + compile_seconds * (1.6 if explain else 0.3)
+    measured just now also follows a busy machine; twice that, because the load of a shared machine
+    changes within a run (at load ~16, 1.6x still overran 60 s by 2-4 s)."""
+    return 0.3 + compile_seconds * (2.0 if explain else 0.4)
 
 
 def _pin_overflow(comp: Compiled) -> str | None:
