@@ -128,7 +128,7 @@ def test_bench_match_dense_family_json(tmp_path: Path) -> None:
     run = runner.invoke(app, [*args, "--cache", str(tmp_path), "--time-limit", "20"])
     assert run.exit_code == 0, run.output
     payload = json.loads(run.output)
-    assert payload["family"] == "dense" and payload["density"] == 0.2 and payload["workers"] == 2
+    assert payload["family"] == "dense" and payload["density"] == 0.2 and payload["workers"] == 1
     assert len(payload["load"]) == 3
     (row,) = payload["runs"]
     assert row["applicants"] == 400 and row["checker_ok"] is True and row["deterministic"] is True
