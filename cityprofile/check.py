@@ -201,7 +201,7 @@ def _try_ledger(folder: CityFolder, ledger: Path, report: CheckReport) -> None:
     best = None
     for mapping_path in folder.ledger_mappings:
         try:
-            reading = read_ledger(ledger, load_mapping(mapping_path))
+            reading = read_ledger(ledger, load_mapping(mapping_path), profile=folder.profile)
         except (SheetsError, MatchingError) as exc:
             report.add("ledger", Severity.WARNING, f"{mapping_path.name}: {problem_lines(exc)[0]}")
             continue
