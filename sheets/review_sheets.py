@@ -24,15 +24,16 @@ from sheets.adjustments import (
     STAFF_POINTS_HEADER,
     STAFF_REASON_HEADER,
 )
-from sheets.cells import header_row, safe_row, wrapped_text
+from sheets.cells import header_row, safe_row
 from sheets.issues import LedgerIssue
 from sheets.review_layout import (
     fit_row_height,
     highlight_rows,
-    input_cell,
+    input_cells,
     prepare_sheet,
     protect_keeping_filters,
     text_lines,
+    wrapped_cells,
 )
 from sheets.review_model import ChildRow, ReviewModel, nursery_choice, rank_label
 from sheets.xlsx_stream import column_letters
@@ -79,6 +80,7 @@ def write_results_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel, nursery_l
     _adjustment_validations(sheet, len(rows), nursery_list_rows)
     highlight_rows(sheet, len(RESULT_COLUMNS), len(rows), _column_of("結果"), "保留")
     protect_keeping_filters(sheet)
+    input_cell, wrapped = input_cells(sheet), wrapped_cells(sheet)
     sheet.append(header_row(sheet, [label for label, _ in RESULT_COLUMNS]))
     for number, row in enumerate(rows, start=2):
         priority = row.priority
@@ -102,11 +104,11 @@ def write_results_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel, nursery_l
                         model.nursery_name(row.assigned),
                     ],
                 ),
-                input_cell(sheet, adjustment.kind.value if adjustment else None),
-                input_cell(sheet, model.nursery_choice(adjustment.nursery) if adjustment else None),
-                input_cell(sheet, None),
-                input_cell(sheet, None),
-                input_cell(sheet, None),
+                input_cell(adjustment.kind.value if adjustment else None),
+                input_cell(model.nursery_choice(adjustment.nursery) if adjustment else None),
+                input_cell(None),
+                input_cell(None),
+                input_cell(None),
                 *safe_row(
                     sheet,
                     [
@@ -120,7 +122,7 @@ def write_results_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel, nursery_l
                         priority.tiebreak_at.get(row.assigned or "", priority.tiebreak) if priority else None,
                     ],
                 ),
-                wrapped_text(sheet, breakdown) if breakdown else None,
+                wrapped(breakdown) if breakdown else None,
                 *safe_row(
                     sheet,
                     [
@@ -253,6 +255,7 @@ def write_waitlist_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel) -> None:
     _prepare(sheet, WAITLIST_COLUMNS, len(waiting))
     sheet.append(header_row(sheet, [label for label, _ in WAITLIST_COLUMNS]))
     explanations = model.data.result.explanations
+    wrapped = wrapped_cells(sheet)
     for number, row in enumerate(waiting, start=2):
         texts = [item.text for item in explanations.get(row.child.id, ())]
         explanation = "\n".join(texts) if texts else "（最適化の説明がありません / no explanation given）"
@@ -269,7 +272,7 @@ def write_waitlist_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel) -> None:
                 len(row.application.preferences),
             ],
         )
-        values.append(wrapped_text(sheet, explanation))
+        values.append(wrapped(explanation))
         fit_row_height(sheet, number, text_lines(explanation, _EXPLANATION_WIDTH))
         sheet.append(values)
 
