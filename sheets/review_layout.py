@@ -114,7 +114,8 @@ def wrapped_cells(sheet: WriteOnlyWorksheet) -> StyledCells:
 
 def protect_keeping_filters(sheet: WriteOnlyWorksheet) -> None:
     """Protect the sheet (no password: 校閲 → シート保護の解除 lifts it) so only unlocked input cells take
-    typing; filtering, sorting and resizing stay allowed (False = not protected in openpyxl's flags)."""
+    typing; filtering, sorting and resizing stay allowed (False = not protected in openpyxl's flags).
+    Excel still refuses to sort ranges with locked cells on a protected sheet, whatever the flag says."""
     protection = sheet.protection
     protection.sheet = True
     protection.autoFilter = False
