@@ -17,11 +17,11 @@ from openpyxl import Workbook
 from sheets.deterministic import workbook_bytes
 from sheets.gcpause import pause_cyclic_gc
 from sheets.review_model import ReviewInput, build_model
+from sheets.review_results import write_results_sheet
 from sheets.review_sheets import (
     write_issues_sheet,
     write_nursery_list_sheet,
     write_per_nursery_sheet,
-    write_results_sheet,
     write_waitlist_sheet,
 )
 from sheets.review_summary import write_summary_sheet
