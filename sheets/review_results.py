@@ -21,6 +21,7 @@ from sheets.adjustments import (
 )
 from sheets.cells import header_row, safe_row
 from sheets.review_layout import (
+    INPUT_FILL,
     fit_row_height,
     highlight_rows,
     input_cells,
@@ -76,7 +77,11 @@ def write_results_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel, nursery_l
     highlight_rows(sheet, len(RESULT_COLUMNS), len(rows), _column_of("結果"), "保留")
     protect_keeping_filters(sheet)
     input_cell, wrapped = input_cells(sheet), wrapped_cells(sheet)
-    sheet.append(header_row(sheet, [label for label, _ in RESULT_COLUMNS]))
+    header = header_row(sheet, [label for label, _ in RESULT_COLUMNS])
+    for cell in header:
+        if cell.value in INPUT_HEADERS:
+            cell.fill = INPUT_FILL  # the header says "fill in here" too (the cell itself stays locked)
+    sheet.append(header)
     for number, row in enumerate(rows, start=2):
         priority = row.priority
         application = row.application

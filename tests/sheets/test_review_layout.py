@@ -83,6 +83,7 @@ def test_input_columns_next_to_outcome_unlocked_on_protected_sheet(workbook: Pat
             else:
                 assert cell.protection.locked, label
     assert all(cell.protection.locked for cell in sheet[1])  # headers stay protected
+    assert [c.value for c in sheet[1] if c.fill.fgColor.rgb.endswith("FFF2CC")] == INPUTS  # marked as input
 
 
 def test_waiting_rows_highlighted(scored: ReviewInput, workbook: Path) -> None:
