@@ -101,6 +101,7 @@ def admission_flow(params: AdmissionParams) -> AdmissionOutcome:
         adjustments=adjustments,
         source_files=tuple(p for p in (params.applications, params.nurseries, params.adjustments_from) if p),
         generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None),
+        points_scale=load_rules(params.rules or DEFAULT_RULES).scale,  # 指数 in the table's points
     )
     instance_path, result_path, workbook = write_outputs(review, instance, params.out_dir)
     rules = params.rules or DEFAULT_RULES
