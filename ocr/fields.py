@@ -69,24 +69,27 @@ def field_crop(page: np.ndarray, box: Box) -> Crop:
     return Crop(region, padded)
 
 
-SPACE_GAP = 0.7  # a blank run this wide (x the line's ink height) is a typed space, not letter spacing
+# A blank column run (x the line's ink height) at least this wide is a typed space; below the lower
+# bound it is letter spacing. Between them either is possible (a half-width space in a proportional
+# font is as narrow as the gap after ト or イ in 明朝), so the field goes to review, never guessed.
+SPACE_GAP, LETTER_GAP = 0.8, 0.45
 
 
-def split_at_space(tight: np.ndarray) -> list[np.ndarray]:
-    """The tight crop cut at its widest blank column run when that run is a typed space (full-width
-    space between family and given name); else the crop alone. Pieces keep the white padding."""
+def split_at_space(tight: np.ndarray) -> tuple[list[np.ndarray], bool]:
+    """The tight crop cut at its widest blank column run when that run may be a typed space (the
+    family/given space of a kana name), and whether that is doubtful; else the crop alone."""
     ink = tight < 128
     columns = np.nonzero(ink.any(axis=0))[0]
     rows = np.nonzero(ink.any(axis=1))[0]
     if len(columns) < 2:
-        return [tight]
+        return [tight], False
     gaps = np.diff(columns)
     widest = int(np.argmax(gaps))
-    height = rows[-1] - rows[0] + 1
-    if gaps[widest] - 1 < SPACE_GAP * height:
-        return [tight]
+    ratio = (gaps[widest] - 1) / (rows[-1] - rows[0] + 1)
+    if ratio < LETTER_GAP:
+        return [tight], False
     cut_left, cut_right = columns[widest] + 1, columns[widest + 1]
     pad = np.full((tight.shape[0], PAD), 255, np.uint8)
     left = np.hstack([tight[:, :cut_left], pad])
     right = np.hstack([pad, tight[:, cut_right:]])
-    return [left, right]
+    return [left, right], bool(ratio < SPACE_GAP)

@@ -78,10 +78,13 @@ def _decide(
     )
 
 
-def _pieces(spec: FieldSpec, tight: np.ndarray) -> list[np.ndarray]:
+UNCLEAR_SPACE = "姓と名の間の空白の有無が不明瞭です / unclear whether family and given name are spaced"
+
+
+def _pieces(spec: FieldSpec, tight: np.ndarray) -> tuple[list[np.ndarray], bool]:
     """A kana field split at the space between family and given name (the engines drop it or read it
-    as ー); every other field is one piece."""
-    return split_at_space(tight) if spec.kind is FieldKind.KANA else [tight]
+    as ー), and whether that space is doubtful; every other field is one piece."""
+    return split_at_space(tight) if spec.kind is FieldKind.KANA else ([tight], False)
 
 
 def _joined_rapid(pieces: list[np.ndarray]) -> rapid.RapidResult:
@@ -116,12 +119,15 @@ def read_text_fields(specs: list[FieldSpec], page: np.ndarray, keep_crops: bool)
     results: list[FieldReading | None] = [None] * len(specs)
     groups: dict[str | None, list[int]] = {}
     pieces: dict[int, list[np.ndarray]] = {}
+    doubtful_space: set[int] = set()
     rapid_results: dict[int, rapid.RapidResult] = {}
     for index, (spec, crop) in enumerate(zip(specs, crops, strict=True)):
         if crop.tight is None:
             results[index] = _empty_reading(spec, crop.image, keep_crops)
             continue
-        pieces[index] = _pieces(spec, crop.tight)
+        pieces[index], unclear = _pieces(spec, crop.tight)
+        if unclear:
+            doubtful_space.add(index)
         rapid_results[index] = _joined_rapid(pieces[index])
         groups.setdefault(_tesseract_group(spec), []).append(index)
     tess_results: dict[int, tesseract.TesseractResult] = {}
@@ -153,6 +159,13 @@ def read_text_fields(specs: list[FieldSpec], page: np.ndarray, keep_crops: bool)
                 whitelist = spec.charset or _RETRY_CHARSET.get(spec.kind)
                 alone.append(tesseract.recognise(piece, psm=psm, whitelist=whitelist))
             reading = _decide(spec, rapid_results[index], _joined_tesseract(alone), b"")
+        if index in doubtful_space:
+            reading = replace(
+                reading,
+                accepted=False,
+                confidence=min(reading.confidence, 0.5),
+                problems=(*reading.problems, UNCLEAR_SPACE),
+            )
         if keep_crops or not reading.accepted:
             reading = replace(reading, crop_jpeg=_jpeg(crops[index].image))
         results[index] = reading
