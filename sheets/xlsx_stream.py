@@ -78,6 +78,7 @@ class Merge:
 
 
 _MISSING = object()
+_MAX_COLUMNS = 16_384  # Excel's last column, XFD
 
 
 @dataclass(frozen=True)
@@ -271,6 +272,8 @@ class XlsxBook:
                 column = column_index(ref.rstrip("0123456789")) if ref else next_column
                 rest = " ".join(f'{k}="{v}"' for k, v in found.items() if k != "r")
             next_column = column + 1
+            if not 0 <= column < _MAX_COLUMNS:
+                continue  # a damaged or hostile reference (r="ZZZZZZZZ1") must not allocate a huge row
             if chunk[attr_end - 1] == "/":
                 continue  # <c r="B5" s="1"/>: formatted but empty
             decoded = kinds.get(rest)
@@ -301,6 +304,8 @@ class XlsxBook:
                 return Uncomputed("=" + html.unescape(formula.group(1) if formula else ""))
             return None
         if kind == "s":
+            if not raw.strip().isdigit():
+                return None  # a damaged shared-string index: no value (the reader reports the empty cell)
             index = int(raw)
             return self._shared[index] if 0 <= index < len(self._shared) else None
         if kind in ("str", "e"):
@@ -312,7 +317,10 @@ class XlsxBook:
                 return dt.datetime.fromisoformat(raw.strip())
             except ValueError:
                 return raw
-        number = float(raw)
+        try:
+            number = float(raw)
+        except ValueError:  # a damaged number cell: its text, for the reader to report as it would any text
+            return html.unescape(raw)
         if is_date:
             epoch = dt.datetime(1904, 1, 1) if self.date1904 else dt.datetime(1899, 12, 30)
             try:
@@ -327,7 +335,10 @@ def _row_number(head: str, fallback: int) -> int:
     if position < 0:
         return fallback
     end = head.find('"', position + 4)
-    return int(head[position + 4 : end])
+    try:
+        return int(head[position + 4 : end])
+    except ValueError:  # a damaged r="…": number the row by position, as for rows without one
+        return fallback
 
 
 def _v_text(body: str) -> str | None:

@@ -218,6 +218,14 @@ def test_ledger_reader(tmp_path: Path, ops: list[Mutation], pick: int, raw: bool
 
 @EXAMPLES
 @given(ops=mutations, pick=st.integers(0, 50))
+@example(  # a damaged r="…" row number (ValueError before the fix)
+    ops=[
+        ("insert", 0.38285038919729975, b"S;C"),
+        ("delete", 0.11239940090255399, b"<"),
+        ("insert", 0.38285038919729975, b"S;C"),
+    ],
+    pick=12,
+)
 def test_manual_selection_reader(tmp_path: Path, ops: list[Mutation], pick: int) -> None:
     work = _fresh(tmp_path, "compare")
     manual = work / "manual.xlsx"

@@ -93,3 +93,16 @@ def test_a_million_formatted_empty_rows_are_refused_by_the_row_limit(tmp_path: P
     )
     outcome.assert_refused("ledger.xlsx", "max_sheet_rows")
     assert not (tmp_path / "o").exists()
+
+
+def test_a_cell_reference_far_beyond_the_last_column_allocates_nothing(tmp_path: Path) -> None:
+    cell = '<c r="ZZZZZZZ2" t="inlineStr"><is><t>x</t></is></c>'  # column 8 billion: a row list of 64 GB
+    sheet = make.SHEET_HEAD + '<row r="1"><c r="A1" t="inlineStr"><is><t>受付番号</t></is></c></row>'
+    ledger = make.xlsx(tmp_path / "ledger.xlsx", sheet + f'<row r="2">{cell}</row>' + make.SHEET_TAIL)
+    outcome = bodx(
+        "sheets", "normalise", "--ledger", ledger, "--mapping", MAPPING, "--out", tmp_path / "o", cwd=tmp_path
+    )
+    assert outcome.code in (1, 2) and "Traceback" not in outcome.output and "メモリ" not in outcome.output, (
+        outcome.output
+    )
+    outcome.assert_bounded()
