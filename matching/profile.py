@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -136,6 +136,10 @@ class CityProfile(_Frozen):
     facts: tuple[FactDeclaration, ...] = ()
     weeks_per_month: Fraction = DEFAULT_WEEKS_PER_MONTH
     sibling_default: SiblingCondition = SiblingCondition.SAME_TOGETHER
+    # Until the optimizer models all seven conditions (issue 23): "refuse" an instance that uses one it
+    # does not, or treat it as 同保同時, stricter than any of them (never a placement the family did
+    # not accept, possibly fewer placements); the choice is the city's, and every such group is counted.
+    sibling_unsupported: Literal["refuse", "stricter"] = "refuse"
     # The city's own words for the seven conditions as staff write them in a ledger or on a form.
     sibling_labels: dict[str, SiblingCondition] = Field(default_factory=dict)
     notices: NoticeSettings = Field(default_factory=NoticeSettings)
@@ -212,7 +216,7 @@ _CITY = {"slug", "name", "section", "admission_year"}
 _ROUND = {"id", "label", "first_day", "applications_until", "results_on"}
 _FACT = {"name", "label", "type", "level", "choices", "minimum", "maximum"}
 _CONVENTIONS = {"weeks_per_month"}
-_SIBLINGS = {"default", "labels"}
+_SIBLINGS = {"default", "labels", "unsupported"}
 FILE_KEYS = {"rules", "ledger_mappings", "form_templates", "robot_recipe", "notices"}
 
 
@@ -263,6 +267,8 @@ def load_profile(path: Path) -> tuple[CityProfile, dict[str, Any]]:
         fields["weeks_per_month"] = weeks
     if "default" in siblings:
         fields["sibling_default"] = siblings["default"]
+    if "unsupported" in siblings:
+        fields["sibling_unsupported"] = siblings["unsupported"]
     profile = None
     try:
         profile = CityProfile.model_validate(fields)
@@ -296,6 +302,8 @@ def _report_validation(check: ConfigProblems, exc: ValidationError) -> None:
             path = loc
         elif loc and loc[0] == "sibling_default":
             path = ("siblings", "default")
+        elif loc and loc[0] == "sibling_unsupported":
+            path = ("siblings", "unsupported")
         else:
             path = ("city", *loc)
         field = ".".join(str(p) for p in loc) or "(city.toml)"

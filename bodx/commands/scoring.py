@@ -19,10 +19,8 @@ if TYPE_CHECKING:
     from matching.adjustments import StaffPoints
     from matching.profile import CityProfile
 from bodx.commands.options import (
-    AdmissionYear,
     ApplicationsFile,
     NurseriesFile,
-    RulesFile,
     fail,
     output_file,
     read_json_bytes,
@@ -36,9 +34,18 @@ RecordT = TypeVar("RecordT", bound="BaseModel")
 def score(
     applications: ApplicationsFile,
     nurseries: NurseriesFile,
-    rules: RulesFile,
-    year: AdmissionYear,
     out: Annotated[Path, typer.Option(help="city.json to write (the instance `bodx match` reads)")],
+    rules: Annotated[
+        Path | None, typer.Option(help="利用調整基準の規則ファイル (TOML); 空欄: --city の rules.toml")
+    ] = None,
+    year: Annotated[int | None, typer.Option(help="入所年度 / admission year; 空欄: --city の年度")] = None,
+    city_ref: Annotated[
+        str | None,
+        typer.Option(
+            "--city",
+            help="市のプロファイル (cities/ の名前かフォルダ): 規則・年度・事実・きょうだい条件の既定値",
+        ),
+    ] = None,
     priorities: Annotated[
         Path | None, typer.Option(help="also write every child's priority with its breakdown (JSON)")
     ] = None,
@@ -59,11 +66,13 @@ def score(
     ] = False,
 ) -> None:
     """Score applications with a rules file and write the instance for `bodx match`."""
+    from cityprofile import open_city
     from matching.errors import MatchingError
     from matching.files import write_text_atomically
     from matching.instance import save_instance
     from matching.records import Application, Nursery
-    from matching.scoring import instance_from_priorities, load_rules, score_applications
+    from matching.scoring import load_rules, score_applications
+    from matching.scoring.build import SiblingPolicy, instance_with_report
 
     output_file(out)
     clock = {"start": time.perf_counter()}
@@ -73,13 +82,21 @@ def score(
         places = _read_records(nurseries, Nursery, "施設データ")
         clock["read"] = time.perf_counter()
         cpu["read"] = time.process_time()
-        city = _profile(profile) if profile is not None else None
-        parsed = load_rules(rules, city)
+        folder = open_city(city_ref) if city_ref is not None else None
+        city = _profile(profile) if profile is not None else (folder.profile if folder else None)
+        rules_path = rules or (folder.rules if folder else None)
+        admission_year = year or (city.admission_year if city else None)
+        if rules_path is None or admission_year is None:
+            raise fail(
+                "--rules と --year、または --city を指定してください / give --rules and --year, or --city"
+            )
+        parsed = load_rules(rules_path, city)
         staff = _read_staff_points(staff_points) if staff_points is not None else ()
-        scored = score_applications(apps, parsed, year, staff)
+        scored = score_applications(apps, parsed, admission_year, staff)
         clock["score"] = time.perf_counter()
         cpu["score"] = time.process_time()
-        instance = instance_from_priorities(apps, places, scored, year)
+        policy = SiblingPolicy.of(city) if city is not None else None
+        instance, stricter = instance_with_report(apps, places, scored, admission_year, policy)
     except MatchingError as exc:
         raise fail(str(exc)) from exc
     except Exception as exc:
@@ -96,6 +113,12 @@ def score(
         f"{parsed.name}: 児童 {len(scored)} 人を採点 / scored {len(scored)} children -> {out}"
         + (f", {priorities}" if priorities is not None else "")
     )
+    if stricter:
+        typer.echo(
+            f"きょうだい {len(stricter)} 組は、エンジン未対応の条件のため市の設定により同保同時として選考します / "
+            f"{len(stricter)} sibling groups are matched as 同保同時 (the city's setting for conditions the "
+            "engine does not model yet)"
+        )
     if timings:
         phases = {
             "read_s": clock["read"] - clock["start"],
