@@ -8,6 +8,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from cityprofile import open_city
 from flows.artifacts import publish_nursery_tables, publish_summary, publish_workbook_link
 from flows.audit_trail import record_admission
 from flows.handoff import load_models
@@ -22,6 +23,7 @@ from matching.priority import ChildPriority
 from matching.records import Application, Nursery
 from matching.result import MatchResult
 from matching.scoring import instance_from_priorities, load_rules, score_applications
+from matching.scoring.build import SiblingPolicy
 from sheets.adjustments import read_adjustments
 from sheets.issues import LedgerIssue
 from sheets.review import ReviewInput, write_review_workbook
@@ -55,9 +57,13 @@ def score(
     nurseries: tuple[Nursery, ...],
     rules_path: Path,
     admission_year: int,
+    city: str | None = None,
 ) -> tuple[tuple[ChildPriority, ...], Instance]:
-    priorities = score_applications(applications, load_rules(rules_path), admission_year)
-    return priorities, instance_from_priorities(applications, nurseries, priorities, admission_year)
+    # With a city profile: its declared facts check the rules, its sibling policy shapes the groups.
+    profile = open_city(city).profile if city is not None else None
+    priorities = score_applications(applications, load_rules(rules_path, profile), admission_year)
+    policy = SiblingPolicy.of(profile) if profile is not None else None
+    return priorities, instance_from_priorities(applications, nurseries, priorities, admission_year, policy)
 
 
 @task(persist_result=False, cache_policy=NO_CACHE)
@@ -88,7 +94,7 @@ def admission_flow(params: AdmissionParams) -> AdmissionOutcome:
     logger = get_run_logger()
     applications, nurseries, issues, adjustments = load_records(params)
     priorities, instance = score(
-        applications, nurseries, params.rules or DEFAULT_RULES, params.admission_year
+        applications, nurseries, params.rules or DEFAULT_RULES, params.admission_year, params.city
     )
     result = optimise(instance, adjustments, params.time_limit)
     review = ReviewInput(

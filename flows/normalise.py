@@ -8,6 +8,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from cityprofile import open_city
 from flows.artifacts import publish_markdown
 from flows.audit_trail import record_normalise
 from flows.handoff import load_models, save_models
@@ -44,8 +45,13 @@ def load_nursery_file(path: Path) -> tuple[Nursery, ...]:
     cache_policy=NO_CACHE,
     task_run_name="ledger-{source.ledger.name}",
 )
-def read_ledger_file(source: LedgerSource, nurseries: tuple[Nursery, ...]) -> LedgerReading:
-    return read_ledger(source.ledger, load_mapping(source.mapping), nurseries=nurseries)
+def read_ledger_file(
+    source: LedgerSource, nurseries: tuple[Nursery, ...], city: str | None = None, round_id: str | None = None
+) -> LedgerReading:
+    profile = open_city(city).profile if city is not None else None
+    return read_ledger(
+        source.ledger, load_mapping(source.mapping), nurseries=nurseries, profile=profile, round_id=round_id
+    )
 
 
 @task(
@@ -104,7 +110,7 @@ def normalise_flow(params: NormaliseParams) -> NormaliseOutcome:
     nurseries: list[Nursery] = list(known)
     issues: list[LedgerIssue] = []
     for source in params.ledgers:
-        reading = read_ledger_file(source, known)
+        reading = read_ledger_file(source, known, params.city, params.round)
         sources.append((str(source.ledger), reading.applications))
         nurseries.extend(reading.nurseries)
         issues.extend(reading.issues)

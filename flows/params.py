@@ -76,10 +76,17 @@ class NormaliseParams(_Params):
     nurseries: Path | None = Field(
         None, title="施設一覧 (nurseries.json)", description="when no ledger has a 施設一覧 sheet"
     )
+    city: str | None = Field(
+        None,
+        title="市のプロファイル",
+        description="台帳の既定値 (入所日・事由)、宣言された事実、きょうだいの言葉",
+    )
+    round: str | None = Field(None, title="選考回")
     out_dir: Path = Field(title="出力フォルダ")
 
 
 class AdmissionParams(_Params):
+    city: str | None = Field(None, title="市のプロファイル", description="事実・きょうだい条件の扱い")
     applications: Path = Field(title="申込 (applications.json)")
     nurseries: Path = Field(title="施設 (nurseries.json)")
     issues: Path | None = Field(None, title="入力チェック (issues.json)")

@@ -107,11 +107,14 @@ def season_flow(params: SeasonParams) -> SeasonOutcome | State[SeasonOutcome]:
             review_queue=intake.review_queue if intake else None,
             templates_dir=templates_dir,
             nurseries=params.nurseries,
+            city=params.city,
+            round=params.round,
             out_dir=work_dir / "records",
         )
     )
     admission = admission_flow(
         AdmissionParams(
+            city=params.city,
             applications=records.applications,
             nurseries=records.nurseries,
             issues=records.issues,
