@@ -61,8 +61,10 @@ def legacy_app(
     )  # fmt: skip
     legacy = LegacyApp(config)
     server = legacy.serve()
-    typer.echo(f"旧画面 / classic: {legacy.base_url}/login   新画面 / modern: {legacy.base_url}/v2/login")
-    typer.echo(f"かわべ町の画面 / kawabe: {legacy.base_url}/kawabe/login")
+    typer.echo(
+        f"旧画面 / classic: {legacy.base_url}/login   新画面 / modern: {legacy.base_url}/v2/login   "
+        f"かわべ町 / kawabe: {legacy.base_url}/kawabe/login"
+    )
     typer.echo(f"児童 {len(children)} 人, 施設 {len(codes)}, DB {db}; Ctrl-C で終了 / to stop")
     try:
         server.serve_forever()
