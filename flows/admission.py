@@ -107,7 +107,10 @@ def admission_flow(params: AdmissionParams) -> AdmissionOutcome:
         adjustments=adjustments,
         source_files=tuple(p for p in (params.applications, params.nurseries, params.adjustments_from) if p),
         generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None),
-        points_scale=load_rules(params.rules or DEFAULT_RULES).scale,  # 指数 in the table's points
+        # 指数 in the table's points; the rules read as score() read them (the profile's facts).
+        points_scale=load_rules(
+            params.rules or DEFAULT_RULES, open_city(params.city).profile if params.city is not None else None
+        ).scale,
     )
     instance_path, result_path, workbook = write_outputs(review, instance, params.out_dir)
     rules = params.rules or DEFAULT_RULES
