@@ -17,6 +17,7 @@ from flows.params import LedgerSource, NormaliseOutcome, NormaliseParams
 from flows.paths import DEFAULT_TEMPLATES
 from flows.policy import IO_RETRIES, IO_RETRY_DELAY_SECONDS
 from matching.records import Application, Nursery
+from ocr.application_fields import Context
 from ocr.canonical import applications_from_readings
 from ocr.readings import PageReading
 from ocr.review import read_review
@@ -73,9 +74,14 @@ def corrected_readings(
 
 @task(persist_result=False, cache_policy=NO_CACHE)
 def canonical_from_forms(
-    readings: list[PageReading],
+    readings: list[PageReading], templates_dir: Path, city: str | None = None, round_id: str | None = None
 ) -> tuple[tuple[Application, ...], tuple[LedgerIssue, ...]]:
-    applications, issues = applications_from_readings(readings)
+    # The templates' constants and defaults fill what a form does not ask; the profile gives the round's
+    # first day (the default 入所希望日).
+    round_start = open_city(city).profile.round(round_id).first_day if city is not None else None
+    applications, issues = applications_from_readings(
+        readings, load_template_folder(templates_dir), Context(round_start=round_start)
+    )
     return applications, tuple(ocr_issue(issue) for issue in issues)
 
 
@@ -115,10 +121,11 @@ def normalise_flow(params: NormaliseParams) -> NormaliseOutcome:
         nurseries.extend(reading.nurseries)
         issues.extend(reading.issues)
     if params.readings is not None:
-        readings, problems = corrected_readings(
-            params.readings, params.review_queue, params.templates_dir or DEFAULT_TEMPLATES
+        templates_dir = params.templates_dir or DEFAULT_TEMPLATES
+        readings, problems = corrected_readings(params.readings, params.review_queue, templates_dir)
+        form_applications, form_issues = canonical_from_forms(
+            readings, templates_dir, params.city, params.round
         )
-        form_applications, form_issues = canonical_from_forms(readings)
         sources.append(("OCR", form_applications))
         issues.extend(form_issues)
         issues.extend(review_problem(p) for p in problems)
