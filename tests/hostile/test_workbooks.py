@@ -49,11 +49,11 @@ def test_compare_refuses_a_bomb_whose_directory_lies_about_its_size(tmp_path: Pa
 
 @pytest.mark.slow
 def test_a_faked_size_cannot_pass_even_when_under_every_declared_limit(tmp_path: Path) -> None:
-    # Honest directory says 100 MB at ratio ~1000: refused; claim 150 MB compressed too and it looks
-    # harmless, but the measured pass still counts what really comes out.
+    # The honest directory (300 MB at ~1000:1) is refused at once; declaring 50 MB (ratio under 200, size
+    # under the part limit) passes every declared check, and only the measured pass refuses it.
     path = make.xlsx_bomb(tmp_path / "m.xlsx", 300)
-    make.fake_declared_sizes(path, "xl/worksheets/sheet1.xml", 200 * 1024**2)
-    _compare(tmp_path, path).assert_refused("m.xlsx")
+    make.fake_declared_sizes(path, "xl/worksheets/sheet1.xml", 50 * 1024**2)
+    _compare(tmp_path, path).assert_refused("m.xlsx", "max_sheet_rows")  # counted while inflating
 
 
 def test_apply_review_refuses_a_zip_bomb_review(tmp_path: Path, bomb: Path) -> None:
