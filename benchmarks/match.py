@@ -11,12 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from benchmarks.fresh import run_module
 
 FAMILIES = ("standard", "dense")
 
@@ -46,17 +47,7 @@ def city_path(family: str, size: int, seed: int, cache: Path, density: float, tr
 
 def run_in_process(city: Path, time_limit: float, workers: int) -> dict[str, Any]:
     """One measured run in a fresh interpreter; its JSON figures."""
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.match", str(city), str(time_limit), str(workers)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    lines = done.stdout.strip().splitlines()
-    if done.returncode != 0 or not lines:
-        raise RuntimeError(f"benchmark run failed (exit {done.returncode}): {done.stderr.strip()[-800:]}")
-    figures: dict[str, Any] = json.loads(lines[-1])
-    return figures
+    return run_module("benchmarks.match", str(city), str(time_limit), str(workers))
 
 
 def measure(city: Path, time_limit: float, workers: int) -> dict[str, Any]:

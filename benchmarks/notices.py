@@ -11,11 +11,12 @@ import datetime as dt
 import json
 import random
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from benchmarks.fresh import run_module
 
 CITY = "hinata"
 
@@ -74,17 +75,7 @@ def measure(households: int, seed: int, out: Path) -> dict[str, Any]:
 
 
 def run_in_process(households: int, seed: int, out: Path) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.notices", str(households), str(seed), str(out)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    lines = done.stdout.strip().splitlines()
-    if done.returncode != 0 or not lines:
-        raise RuntimeError(f"notices benchmark failed (exit {done.returncode}): {done.stderr.strip()[-800:]}")
-    figures: dict[str, Any] = json.loads(lines[-1])
-    return figures
+    return run_module("benchmarks.notices", str(households), str(seed), str(out))
 
 
 if __name__ == "__main__":
