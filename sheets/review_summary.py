@@ -50,6 +50,10 @@ def write_summary_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel) -> None:
         lines.append(
             [nursery.id, nursery.name, seats, by_nursery[nursery.id], _rate(by_nursery[nursery.id], seats)]
         )
+    lines.append([])
+    headers.add(len(lines))
+    lines.append(["最適化の結果", "内容"])
+    lines.extend(_solver_lines(model))
     columns = (("項目", 16), ("値", 22), ("値", 10), ("値", 10), ("値", 10))
     for index, (_label, width) in enumerate(columns):
         sheet.column_dimensions[column_letters(index)].width = width
@@ -72,6 +76,31 @@ def write_summary_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel) -> None:
             sheet.append(header_row(sheet, [str(v) for v in line]))
         else:  # every float on this sheet is a rate
             sheet.append([_percent(sheet, v) if isinstance(v, float) else v for v in safe_row(sheet, line)])
+
+
+def _solver_lines(model: ReviewModel) -> list[list[object]]:
+    """Whether the assignment is proven best; when not, the gap and every coalition for staff to judge."""
+    result = model.data.result
+    lines: list[list[object]] = [
+        ["状態", {"optimal": "最適 (証明済み)", "feasible": "実行可能 (最適は未証明)"}.get(result.status, result.status)],
+        ["ブロッキング", f"{len(result.blocking)} 件" + (f" (下限 {result.blocking_bound})" if result.blocking_bound is not None else "")],
+    ]  # fmt: skip
+    if result.status != "optimal":
+        lines.append(["説明", result.message or "制限時間内に最適と証明できませんでした"])
+        lines.append(
+            [
+                "対応",
+                "下の組は、互いに入れ替えたほうが望ましい可能性があります。職員の判断で調整欄 (固定・除外) により解消できます",
+            ]
+        )
+        for coalition in result.blocking:
+            lines.append(
+                [
+                    "未解消の組",
+                    f"{' / '.join(coalition.applicants)} → {model.nursery_name(coalition.nursery)}",
+                ]
+            )
+    return lines
 
 
 def _percent(sheet: WriteOnlyWorksheet, value: float) -> WriteOnlyCell:

@@ -161,3 +161,40 @@ def test_unusable_adjustments_are_all_listed(review: ReviewInput, tmp_path: Path
         read_adjustments(edited)
     message = str(caught.value)
     assert "2行目" in message and "3行目" in message and f"{waiting_row}行目" in message
+
+
+def _summary_rows(path: Path) -> dict[str, list[str]]:
+    sheet = load_workbook(path, read_only=True)["集計"]
+    rows: dict[str, list[str]] = {}
+    for row in sheet.iter_rows(values_only=True):
+        if row and row[0] is not None:
+            rows.setdefault(str(row[0]), []).append(str(row[1]))
+    return rows
+
+
+def test_summary_says_whether_the_result_is_proven_and_lists_open_coalitions(
+    review: ReviewInput, tmp_path: Path
+) -> None:
+    from matching.result import BlockingCoalition
+
+    best = review.result.model_copy(update={"status": "optimal", "blocking": (), "blocking_bound": 0})
+    proven = _summary_rows(
+        write_review_workbook(review.model_copy(update={"result": best}), tmp_path / "p.xlsx")
+    )
+    assert proven["状態"] == ["最適 (証明済み)"] and "未解消の組" not in proven
+    child = next(iter(review.result.assignments))
+    nursery = review.nurseries[0]
+    open_result = review.result.model_copy(
+        update={
+            "status": "feasible",
+            "blocking": (BlockingCoalition(applicants=(child,), nursery=nursery.id),),
+            "blocking_bound": 0,
+            "message": "制限時間内に証明できませんでした: ブロッキング 1 件、証明された下限 0",
+        }
+    )
+    rows = _summary_rows(
+        write_review_workbook(review.model_copy(update={"result": open_result}), tmp_path / "o.xlsx")
+    )
+    assert rows["状態"] == ["実行可能 (最適は未証明)"] and rows["ブロッキング"] == ["1 件 (下限 0)"]
+    assert "下限 0" in rows["説明"][0] and "調整欄" in rows["対応"][0]
+    assert rows["未解消の組"] == [f"{child} → {nursery.name}"]
