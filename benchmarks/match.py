@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.fresh import run_module
+from benchmarks.fresh import own_peak_rss_mb, run_module
 
 FAMILIES = ("standard", "dense")
 
@@ -92,7 +91,7 @@ def measure(city: Path, time_limit: float, workers: int) -> dict[str, Any]:
         "total_seconds": round(t3 - t0, 3),  # end to end: load, build, solve, explain, write
         "check_seconds": round(t4 - t3, 3),
         "cpu_seconds": round(cpu, 3),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": own_peak_rss_mb(),
         "variables": stats.variables,
         "constraints": stats.constraints,
         "workers": workers,

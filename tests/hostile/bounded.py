@@ -1,7 +1,7 @@
 """Run one hostile case in its own process and measure it: exit code, output, wall time, peak RSS.
 
 Each case runs `bodx` (or a Python snippet) in a child process so that its peak resident memory can
-be read for that child alone (``os.wait4``'s rusage); an address-space cap keeps a regression from
+be read for that child alone (through `measured_launch.py`); an address-space cap keeps a regression from
 exhausting the shared machine before the assertion fails.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -51,51 +50,60 @@ class Outcome:
         self.assert_bounded()
 
 
-def _limit_address_space() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (_ADDRESS_SPACE_CAP, _ADDRESS_SPACE_CAP))
+_LAUNCHER = Path(__file__).with_name("measured_launch.py")
 
 
 def run_process(
     argv: list[str], cwd: Path, timeout: float = 120.0, env: dict[str, str] | None = None
 ) -> Outcome:
-    """Run `argv`, killing it after `timeout` (the bound is asserted separately, with a margin for load)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    """Run `argv`, killing it after `timeout` (the bound is asserted separately, with a margin for load).
+
+    The case runs under `measured_launch.py`, so its peak RSS is its own and not this (large) test
+    process's; the launcher and the case share a new session, killed together on time-out."""
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.TemporaryDirectory() as scratch,
+    ):
+        report = Path(scratch) / "rusage.json"
         started = time.perf_counter()
         process = subprocess.Popen(
-            argv,
+            [sys.executable, "-S", str(_LAUNCHER), str(report), str(_ADDRESS_SPACE_CAP), "--", *argv],
             cwd=cwd,
             stdout=out,
             stderr=err,
             stdin=subprocess.DEVNULL,
             env={**os.environ, "PYTHONHASHSEED": "0", **(env or {})},
-            preexec_fn=_limit_address_space,
+            start_new_session=True,
         )
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() - started > timeout:
-                os.kill(process.pid, signal.SIGKILL)
-                pid, status, usage = os.wait4(process.pid, 0)
-                break
-            time.sleep(0.02)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
         seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
+        if report.exists():
+            figures = json.loads(report.read_text(encoding="utf-8"))
+        else:  # killed on time-out: the case ran for the whole time-out
+            figures = {"exit": -signal.SIGKILL, "cpu_seconds": seconds, "peak_rss_kb": 0}
+        process.returncode = figures["exit"]
         out.seek(0)
         err.seek(0)
         if os.environ.get("BODX_HOSTILE_LOG"):  # figures for reports: one JSON line per case
             with open(os.environ["BODX_HOSTILE_LOG"], "a", encoding="utf-8") as log:
                 case = os.environ.get("PYTEST_CURRENT_TEST", "?").split(" ")[0]
                 figures = {"case": case, "argv": [str(a) for a in argv[1:4]], "exit": process.returncode}
-                figures |= {"wall_s": round(seconds, 2), "cpu_s": round(usage.ru_utime + usage.ru_stime, 2)}
-                log.write(json.dumps(figures | {"peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}) + "\n")
+                figures |= {"wall_s": round(seconds, 2), "cpu_s": round(figures["cpu_seconds"], 2)}
+                log.write(
+                    json.dumps(figures | {"peak_rss_mb": round(figures["peak_rss_kb"] / 1024, 1)}) + "\n"
+                )
         return Outcome(
             process.returncode,
             out.read().decode("utf-8", "replace"),
             err.read().decode("utf-8", "replace"),
             seconds,
-            usage.ru_utime + usage.ru_stime,
-            usage.ru_maxrss / 1024,  # kilobytes on Linux
+            figures["cpu_seconds"],
+            figures["peak_rss_kb"] / 1024,  # kilobytes on Linux
         )
 
 
