@@ -6,15 +6,18 @@ engine), so that the engine's list of blocking coalitions can be verified:
 - a child is placed only at a nursery it listed (a transfer child: or its current nursery; never None);
   staff pins hold and excluded pairs are not used;
 - per nursery and age class, new admissions <= capacity + seats freed by transfer children who moved;
-- a same-nursery sibling group (同保同時) is placed all together at one nursery, or not at all; a
-  別保順次希 group is a set of individuals; the other five conditions are reported as not checked;
+- a same-nursery sibling group (同保同時 without transfer children) is placed all together at one
+  nursery, or not at all; a 別保順次希 group whose children are all in different age classes is a set of
+  individuals; every other sibling group is a family (checker_families.py) whose outcome must be one its
+  condition or combination file accepts;
 - blocking: an individual child (no group, 別保順次希, or transfer) blocks with a nursery it prefers
   to its outcome when that class has a free seat or admits a child of lower priority there; a
   same-nursery group blocks with a nursery on its common list it prefers when, per age class, the free
   seats plus admitted children of lower priority can take all its members (Hall's condition). Priority
   at nursery n: score + bonus[n] higher first, then the tie rank there lower (tiebreak_at[n], else
   tiebreak), then child id. A transfer child's kept seat is not in the capacity and is never
-  contested. Excluded pairs never block.
+  contested. Excluded pairs never block. A family blocks with a whole outcome it prefers
+  (checker_families.py).
 """
 
 from __future__ import annotations
@@ -25,9 +28,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from matching.adjustments import AdjustmentKind, StaffAdjustment
+from matching.checker_families import families_of, family_blocking, family_violations
 from matching.instance import Instance, InstanceApplication
 from matching.records import SiblingCondition
-from matching.result import BlockingCoalition, MatchResult
+from matching.result import BlockingCoalition, MatchResult, coalition_order
 
 
 @dataclass(frozen=True)
@@ -89,21 +93,17 @@ def check_assignments(
         if len(seated) > seats:
             violations.append(f"{nursery} age {age}: {len(seated)} admitted, {seats} seats")
 
+    families = families_of(instance, excluded)
+    in_family = {c.id for family in families for c in family.children}
     groups: dict[str, list[InstanceApplication]] = defaultdict(list)
-    other_conditions: dict[str, list[InstanceApplication]] = defaultdict(list)
     for app in instance.applications:
-        if app.sibling_group is None:
+        if app.sibling_group is None or app.id in in_family:
             continue
         if app.sibling_condition is SiblingCondition.SAME_TOGETHER:
             groups[app.sibling_group].append(app)
-        elif app.sibling_condition is not SiblingCondition.SPLIT_SEQUENTIAL_OWN_FIRST:
-            other_conditions[app.sibling_group].append(app)
-    for gid, members in sorted(other_conditions.items()):
-        if len(members) > 1:
-            violations.append(
-                f"sibling group {gid}: condition {members[0].sibling_condition} is not checked by this checker"
-            )
-    grouped = {a.id for members in groups.values() if len(members) > 1 for a in members}
+    for family in families:
+        violations.extend(family_violations(family, assignments))
+    grouped = {a.id for members in groups.values() if len(members) > 1 for a in members} | in_family
     for gid, members in groups.items():
         outcomes = {assignments.get(a.id) for a in members}
         if len(members) > 1 and len(outcomes) > 1:
@@ -141,14 +141,27 @@ def check_assignments(
             continue
         common = [n for n in members[0].preferences if all(n in m.preferences for m in members)]
         common = [n for n in common if all((m.id, n) not in excluded for m in members)]
+        common.sort(key=lambda n: _group_order(members, n))
         got = assignments.get(members[0].id)
         preferred = common if got not in common else common[: common.index(got)]
         for nursery in preferred:
             if _group_fits(members, nursery, keys_of, seats_of):
                 ids = tuple(sorted(m.id for m in members))
                 blocking.append(BlockingCoalition(applicants=ids, nursery=nursery))
-    blocking.sort(key=lambda b: (b.applicants, b.nursery))
+    for family in families:
+        blocking.extend(family_blocking(instance, family, assignments))
+    blocking.sort(key=coalition_order)
     return CheckReport(violations=tuple(violations), blocking=tuple(blocking))
+
+
+def _group_order(members: list[InstanceApplication], nursery: str) -> tuple[int, list[int]]:
+    """A same-nursery group's order of its nurseries: the product of the children's 1-based ranks there,
+    then the ranks of the eldest first (twins in instance order)."""
+    ranks = [m.preferences.index(nursery) + 1 for m in sorted(members, key=lambda m: -m.age_class)]
+    total = 1
+    for r in ranks:
+        total *= r
+    return total, ranks
 
 
 def _group_fits(

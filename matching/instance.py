@@ -10,7 +10,16 @@ from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from matching.errors import InstanceError
 from matching.files import write_text_atomically
@@ -106,10 +115,26 @@ class InstanceApplication(_Frozen):
         return value
 
 
+# A family's ranked combination (組合せ希望): child id -> nursery id, or None for "not this round" (a
+# transfer child: keeps its current seat).
+Combination = dict[str, str | None]
+
+
 class Instance(_Frozen):
     admission_year: int = Field(ge=2000, le=2100)
     nurseries: tuple[InstanceNursery, ...] = Field(max_length=LIMITS.max_nurseries)
     applications: tuple[InstanceApplication, ...] = Field(max_length=LIMITS.max_children)
+    # Per sibling group, the whole assignments the family accepts, best first (a combination file). The
+    # family's order then replaces the one derived from its condition; "nobody new" is always the last
+    # resort and need not be listed. Absent in files written before (and left out when empty).
+    sibling_combinations: dict[str, tuple[Combination, ...]] = Field(default_factory=dict)
+
+    @model_serializer(mode="wrap")
+    def _without_empty_combinations(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict) and not data.get("sibling_combinations"):
+            data.pop("sibling_combinations", None)
+        return data
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -145,6 +170,7 @@ class Instance(_Frozen):
                         f"sibling group {app.sibling_group}: sibling_condition (allow_split) differs between "
                         "children / きょうだいで条件が異なります"
                     )
+        _check_combinations(self)
         return self
 
     def to_json(self) -> str:
@@ -154,6 +180,44 @@ class Instance(_Frozen):
         encoder and took seconds on a 60,000-child city.
         """
         return self.model_dump_json(indent=1) + "\n"
+
+
+def _check_combinations(instance: Instance) -> None:
+    """Every combination names exactly its group's children, each at a nursery it listed (or None; a
+    transfer child may also be named at its current nursery, which means it stays)."""
+    if not instance.sibling_combinations:
+        return
+    members: dict[str, dict[str, InstanceApplication]] = {}
+    for app in instance.applications:
+        if app.sibling_group is not None:
+            members.setdefault(app.sibling_group, {})[app.id] = app
+    for group, combinations in instance.sibling_combinations.items():
+        children = members.get(group)
+        if not children or len(children) < 2:
+            raise ValueError(
+                f"sibling_combinations for {group}: no sibling group of two or more children has that id / "
+                "組合せ希望のきょうだいグループがありません"
+            )
+        seen: set[tuple[tuple[str, str | None], ...]] = set()
+        for number, combination in enumerate(combinations, start=1):
+            if set(combination) != set(children):
+                raise ValueError(
+                    f"sibling_combinations {group} #{number}: name exactly the children "
+                    f"{sorted(children)} / 組合せ希望にはグループの児童全員を書いてください"
+                )
+            for child, nursery in combination.items():
+                app = children[child]
+                if nursery is not None and nursery not in app.preferences and nursery != app.current_nursery:
+                    raise ValueError(
+                        f"sibling_combinations {group} #{number}: {child} at {nursery}, which it did not list "
+                        "/ 組合せ希望に希望していない施設があります"
+                    )
+            key = tuple(sorted(combination.items(), key=lambda item: item[0]))
+            if key in seen:
+                raise ValueError(
+                    f"sibling_combinations {group} #{number}: the same combination twice / 組合せ希望が重複しています"
+                )
+            seen.add(key)
 
 
 def load_instance(path: Path) -> Instance:

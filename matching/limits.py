@@ -44,6 +44,9 @@ class Limits:
     # Records and numbers (matching): text length, list lengths, exact integer ranges for the solver.
     max_text_chars: int = 2_000  # a name, an address, a remark (a 3 MB "name" is refused)
     max_preferences: int = 100  # nurseries one child may list
+    # Whole assignments one sibling family may end up with (its condition's outcomes, or its combination
+    # file): triplets listing 10 nurseries each under 別保順次 have 1,330; each one is a few variables.
+    max_family_outcomes: int = 5_000
     max_children: int = 200_000  # children in one city's season
     max_nurseries: int = 10_000
     max_capacity: int = 10_000  # seats of one age class at one nursery

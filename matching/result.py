@@ -20,10 +20,22 @@ class _Frozen(BaseModel):
 
 
 class BlockingCoalition(_Frozen):
-    """A child (or a sibling group) and a nursery that would rather have each other (justified envy)."""
+    """A child (or a sibling group) and a nursery that would rather have each other (justified envy).
+
+    A sibling family (any condition but 同保同時 and 別保順次希 in different age classes, or a family with
+    a combination file) blocks with a whole outcome it prefers: `combination` then gives every child's
+    nursery in it (None: not placed this round; a transfer child staying: its current nursery), sorted
+    by child id, and `nursery` is the first new nursery of the eldest child placed."""
 
     applicants: tuple[str, ...]
     nursery: str
+    combination: tuple[tuple[str, str | None], ...] = ()
+
+
+def coalition_order(coalition: BlockingCoalition) -> tuple[object, ...]:
+    """The order of `blocking` in a result (the engine and the checker both sort by it)."""
+    combination = tuple((child, nursery or "") for child, nursery in coalition.combination)
+    return (coalition.applicants, coalition.nursery, combination)
 
 
 class ChoiceExplanation(_Frozen):

@@ -9,10 +9,13 @@ A transfer child (転園) gets its current seat as one more entry after its pref
 capacity grows by that seat and the child has absolute priority there. So its kept seat is never
 contested, and when it moves the seat is simply free for the next child in line, in the same run.
 
-Agents: a child is an *individual* (no sibling group, a split-allowed group, or a transfer) or a member of
-a same-nursery sibling group. A group's list is the nurseries every member listed, in the order of the
-member listed first in the instance; the members' entries follow that list index for index, so entry j of
-every member is "the group at its j-th nursery".
+Agents: a child is an *individual* (no sibling group, or a 別保順次希 group whose children are all in
+different age classes), a member of a same-nursery *group* (同保同時 without transfer children), or a
+member of a *family* (every other sibling group, see optimizer/families.py). A group's list is the
+nurseries every member listed, in the family order of families.py (product of the children's ranks, then
+the eldest's rank); the members' entries follow that list index for index, so entry j of every member is
+"the group at its j-th nursery". A family member has its own entries like an individual; the family's
+outcome is one of its ranked combinations (an entry per member).
 """
 
 from __future__ import annotations
@@ -23,7 +26,16 @@ from dataclasses import dataclass, field
 from matching.adjustments import AdjustmentKind, StaffAdjustment
 from matching.errors import InstanceError
 from matching.instance import Instance, InstanceApplication
-from matching.siblings import require_handled, same_nursery_member
+from matching.limits import DEFAULT_LIMITS
+from matching.optimizer.families import (
+    Family,
+    MemberEntries,
+    derived_combos,
+    eldest_first,
+    listed_combos,
+    needs_family,
+)
+from matching.records import SiblingCondition
 
 NONE = -1  # outcome of a child left unplaced (保留); otherwise an outcome is an entry index
 TOP_PRIORITY = 1 << 40  # a transfer child's points at its own current seat
@@ -53,6 +65,8 @@ class Compiled:
     current_class: list[int] = field(default_factory=list)  # transfer child's current class or -1
     pin: list[int] = field(default_factory=list)  # entry index or NONE (not pinned)
     pinned_any: bool = False
+    family_of: list[int] = field(default_factory=list)  # family index or -1
+    families: list[Family] = field(default_factory=list)
 
     @property
     def n_children(self) -> int:
@@ -61,6 +75,10 @@ class Compiled:
     @property
     def n_classes(self) -> int:
         return len(self.class_cap)
+
+    def is_individual(self, child: int) -> bool:
+        """Neither in a same-nursery group nor in a family: applies alone and is kept stable."""
+        return self.group_of[child] < 0 and self.family_of[child] < 0
 
     def is_transfer(self, child: int) -> bool:
         return self.current_class[child] >= 0
@@ -91,38 +109,44 @@ def compile_instance(instance: Instance, adjustments: Sequence[StaffAdjustment] 
         return found
 
     apps = instance.applications
-    require_handled(apps)
     child_ids = [a.id for a in apps]
     child_index = {cid: i for i, cid in enumerate(child_ids)}
     excluded, pins = _read_adjustments(adjustments, child_index, nursery_index)
 
-    # Same-nursery sibling groups, members in instance order.
+    # Sibling groups, members in instance order: same-nursery groups, families, or individuals.
     group_members: dict[str, list[int]] = {}
     for i, app in enumerate(apps):
-        if app.sibling_group is not None and same_nursery_member(app):
+        if app.sibling_group is not None:
             group_members.setdefault(app.sibling_group, []).append(i)
     group_of = [-1] * len(apps)
+    family_of = [-1] * len(apps)
+    family_groups: list[tuple[str, list[int]]] = []
     groups: list[list[int]] = []
     group_nurseries: list[list[int]] = []
     for gid, members in group_members.items():
         if len(members) < 2:
             continue  # a "group" of one is an individual child
-        for m in members:
-            if apps[m].current_nursery is not None:
-                raise InstanceError(
-                    f"同保同時のきょうだいグループ {gid} に転園児 {apps[m].id} が含まれています。転園児のいる"
-                    f"グループは 別保順次希 にしてください / sibling group {gid} is 同保同時 (same nursery, "
-                    f"together) but child {apps[m].id} is a transfer; give the group 別保順次希"
-                )
+        condition = apps[members[0]].sibling_condition or SiblingCondition.SAME_TOGETHER
+        transfers = any(apps[m].current_nursery is not None for m in members)
+        ages = [apps[m].age_class for m in members]
+        if needs_family(condition, ages, transfers, gid in instance.sibling_combinations):
+            for m in members:
+                family_of[m] = len(family_groups)
+            family_groups.append((gid, members))
+            continue
+        if condition is not SiblingCondition.SAME_TOGETHER:
+            continue  # 別保順次希 in different age classes: individuals (families.py says why)
         common = set(apps[members[0]].preferences)
         for m in members[1:]:
             common &= set(apps[m].preferences)
-        listed = [nursery_index[n] for n in apps[members[0]].preferences if n in common]
-        listed = [n for n in listed if all((m, n) not in excluded for m in members)]
+        listed = [n for n in apps[members[0]].preferences if n in common]
+        listed = [n for n in listed if all((m, nursery_index[n]) not in excluded for m in members)]
+        eldest = _eldest_first_order(apps, members)
+        listed.sort(key=lambda n: _group_key(apps, eldest, n))
         for m in members:
             group_of[m] = len(groups)
         groups.append(members)
-        group_nurseries.append(listed)
+        group_nurseries.append([nursery_index[n] for n in listed])
 
     ent_class: list[list[int]] = []
     ent_rank: list[list[int]] = []
@@ -178,11 +202,79 @@ def compile_instance(instance: Instance, adjustments: Sequence[StaffAdjustment] 
         groups=groups,
         group_nurseries=group_nurseries,
         current_class=current_class,
+        family_of=family_of,
     )
     _build_rosters(comp, apps)
     comp.pin = _resolve_pins(comp, pins, excluded, nursery_index)
     comp.pinned_any = any(p != NONE for p in comp.pin)
+    comp.families = [
+        _family(comp, instance, gid, members, excluded, nursery_index) for gid, members in family_groups
+    ]
     return comp
+
+
+def _eldest_first_order(apps: Sequence[InstanceApplication], members: list[int]) -> list[int]:
+    return sorted(members, key=lambda m: -apps[m].age_class)  # stable: twins keep instance order
+
+
+def _group_key(
+    apps: Sequence[InstanceApplication], order: list[int], nursery: str
+) -> tuple[int, tuple[int, ...]]:
+    """The family order of a same-nursery group's nurseries: the product of the children's ranks there
+    (1 = first choice), then each child's rank, eldest first (optimizer/families.py, steps 4 and 5)."""
+    ranks = tuple(apps[m].preferences.index(nursery) for m in order)
+    product = 1
+    for r in ranks:
+        product *= r + 1
+    return product, ranks
+
+
+def _family(
+    comp: Compiled,
+    instance: Instance,
+    gid: str,
+    members: list[int],
+    excluded: set[tuple[int, int]],
+    nursery_index: dict[str, int],
+) -> Family:
+    """The family's ranked outcomes over its members' entries (an error when none honours the pins)."""
+    entries = [
+        MemberEntries(
+            child=m,
+            age_class=comp.child_age[m],
+            nurseries=tuple(comp.class_nursery[k] for k in comp.ent_class[m]),
+            ranks=tuple(comp.ent_rank[m]),
+            stay=len(comp.ent_class[m]) - 1 if comp.current_class[m] >= 0 else NONE,
+        )
+        for m in members
+    ]
+    ordered = eldest_first(entries)
+    listed = instance.sibling_combinations.get(gid)
+    if listed is not None:
+        child_index = {comp.child_ids[m]: m for m in members}
+        by_id = [
+            {child_index[cid]: (None if n is None else nursery_index[n]) for cid, n in combination.items()}
+            for combination in listed
+        ]
+        combos = listed_combos(ordered, by_id, excluded)
+    else:
+        condition = instance.applications[members[0]].sibling_condition or SiblingCondition.SAME_TOGETHER
+        combos = derived_combos(gid, condition, ordered, DEFAULT_LIMITS.max_family_outcomes)
+    pinned = [(i, comp.pin[m.child]) for i, m in enumerate(ordered) if comp.pin[m.child] != NONE]
+    if pinned and not any(all(c[i] == p for i, p in pinned) for c in combos):
+        names = ", ".join(comp.child_ids[m.child] for m in ordered)
+        raise InstanceError(
+            f"きょうだい ({names}) の固定はきょうだい条件・組合せ希望のどの入所パターンとも両立しません / the "
+            f"pins of siblings {names} fit none of the outcomes their condition or combinations allow"
+        )
+    # Every outcome stays in the family's order (it may still block); pins only restrict which one it
+    # gets (the model's possible entries, deferred acceptance's proposals).
+    return Family(
+        members=tuple(m.child for m in ordered),
+        combos=tuple(combos),
+        fallback=tuple(m.stay for m in ordered),
+        fallback_allowed=not pinned,
+    )
 
 
 def _read_adjustments(

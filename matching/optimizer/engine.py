@@ -18,7 +18,7 @@ from matching.optimizer.compiled import NONE, Compiled, compile_instance
 from matching.optimizer.evaluate import count_placed, find_blocking
 from matching.optimizer.formulation import Formulation, build, second_stage
 from matching.optimizer.hints import hint_values
-from matching.result import BlockingCoalition, MatchResult
+from matching.result import BlockingCoalition, MatchResult, coalition_order
 
 DEFAULT_TIME_LIMIT = 60.0
 
@@ -296,14 +296,34 @@ def _blocking_bound(form: Formulation, outcome: SolveOutcome) -> int:
 def _coalitions(comp: Compiled, blocking: list) -> list[BlockingCoalition]:
     items = []
     for b in blocking:
+        if b.family >= 0:
+            items.append(_family_coalition(comp, b.family, b.combo))
+            continue
         members = comp.groups[b.group] if b.group >= 0 else [b.child]
         k = comp.ent_class[b.child][b.entry]
         nursery = comp.nursery_ids[comp.class_nursery[k]]
         items.append(
             BlockingCoalition(applicants=tuple(sorted(comp.child_ids[m] for m in members)), nursery=nursery)
         )
-    items.sort(key=lambda item: (item.applicants, item.nursery))
+    items.sort(key=coalition_order)
     return items
+
+
+def _family_coalition(comp: Compiled, f: int, r: int) -> BlockingCoalition:
+    family = comp.families[f]
+    combo = family.combos[r]
+    placed: list[tuple[str, str | None]] = []
+    first: str | None = None
+    for m, j in zip(family.members, combo, strict=True):
+        nursery = None if j == NONE else comp.nursery_ids[comp.class_nursery[comp.ent_class[m][j]]]
+        if first is None and j != NONE and j != family.fallback[family.members.index(m)]:
+            first = nursery
+        placed.append((comp.child_ids[m], nursery))
+    return BlockingCoalition(
+        applicants=tuple(sorted(comp.child_ids[m] for m in family.members)),
+        nursery=first or "",
+        combination=tuple(sorted(placed)),
+    )
 
 
 def _infeasible(comp: Compiled, message: str) -> MatchResult:

@@ -15,8 +15,10 @@ from matching.optimizer.compiled import Compiled
 @dataclass(frozen=True)
 class Blocking:
     group: int  # same-nursery group index, or -1 for an individual child
-    child: int  # the individual child, or the group's first member
-    entry: int  # entry index of the nursery the coalition would rather have
+    child: int  # the individual child, or the group's (family's) first member
+    entry: int  # entry index of the nursery the coalition would rather have (a family: -1)
+    family: int = -1  # family index (optimizer/families.py), or -1
+    combo: int = -1  # the family's outcome it would rather have
 
 
 def outcome_index(comp: Compiled, outcome: list[int], child: int) -> int:
@@ -42,7 +44,7 @@ def find_blocking(comp: Compiled, outcome: list[int]) -> list[Blocking]:
     found: list[Blocking] = []
     ent_class, ent_pos = comp.ent_class, comp.ent_pos
     for c in range(comp.n_children):
-        if comp.group_of[c] >= 0:
+        if not comp.is_individual(c):
             continue
         for j in range(outcome_index(comp, outcome, c)):
             k = ent_class[c][j]
@@ -53,7 +55,50 @@ def find_blocking(comp: Compiled, outcome: list[int]) -> list[Blocking]:
         for j in range(outcome_index(comp, outcome, members[0])):
             if group_fits(comp, members, j, admitted):
                 found.append(Blocking(g, members[0], j))
+    for f, family in enumerate(comp.families):
+        for r in range(family.index_of(outcome)):
+            if family_fits(comp, family.members, family.combos[r], outcome, admitted):
+                found.append(Blocking(-1, family.members[0], -1, f, r))
     return found
+
+
+def family_fits(
+    comp: Compiled,
+    members: tuple[int, ...],
+    combo: tuple[int, ...],
+    outcome: list[int],
+    admitted: list[list[int]],
+) -> bool:
+    """Can every class of the family's outcome `combo` take the children it puts there?
+
+    Per class, members already there stay; each entrant needs a free seat, one a sibling leaves, or one
+    held by a lower-priority child outside the family. Hall's condition over the entrants, best first:
+    for the i-th of s entrants (0-based), cap - stayers - (non-family admitted above it) >= s - i.
+    """
+    family = set(members)
+    per_class: dict[int, list[int]] = {}  # class -> positions of the entrants
+    stayers: dict[int, int] = {}
+    for m, j in zip(members, combo, strict=True):
+        if j == -1:
+            continue
+        k = comp.ent_class[m][j]
+        if outcome[m] == j:
+            stayers[k] = stayers.get(k, 0) + 1
+        else:
+            per_class.setdefault(k, []).append(comp.ent_pos[m][j])
+    for k, positions in per_class.items():
+        positions.sort()
+        own = sorted(
+            comp.ent_pos[m][outcome[m]]
+            for m in family
+            if outcome[m] >= 0 and comp.ent_class[m][outcome[m]] == k
+        )
+        s = len(positions)
+        for i, q in enumerate(positions):
+            others_above = bisect_left(admitted[k], q) - bisect_left(own, q)
+            if comp.class_cap[k] - stayers.get(k, 0) - others_above < s - i:
+                return False
+    return True
 
 
 def group_fits(comp: Compiled, members: list[int], j: int, admitted: list[list[int]]) -> bool:

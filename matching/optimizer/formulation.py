@@ -32,6 +32,13 @@ from dataclasses import dataclass, field
 
 from matching._exec.cpsat import CpSatModel, negated
 from matching.optimizer.compiled import Compiled
+from matching.optimizer.family_model import (
+    FamilyVars,
+    add_blocking,
+    blocking_conditions,
+    family_literals,
+    restrict_possible,
+)
 from matching.optimizer.propagation import Propagator
 
 ABSENT = -1  # an entry whose placement literal is fixed to 0 and left out of the model
@@ -57,17 +64,18 @@ class Formulation:
     weight_blocking: int = 0
     placed_coeffs: dict[int, int] = field(default_factory=dict)
     rank_coeffs: dict[int, int] = field(default_factory=dict)
+    families: FamilyVars = field(default_factory=FamilyVars)  # sibling families (family_model.py)
 
 
 def build(comp: Compiled, strict: bool, ceiling: list[int] | None = None) -> Formulation:
     """The model; `ceiling` (strict mode only) is each child's best reachable entry index."""
     model = CpSatModel()
-    roster, ent_pos, ent_class, group_of = comp.roster, comp.ent_pos, comp.ent_class, comp.group_of
+    roster, ent_pos, ent_class = comp.roster, comp.ent_pos, comp.ent_class
     active = [len(r) for r in roster]
     pin = comp.pin
     if strict and ceiling is not None:
         for c in range(comp.n_children):
-            if group_of[c] < 0 and pin[c] < 0:
+            if comp.is_individual(c) and pin[c] < 0:
                 for j in range(min(ceiling[c], len(ent_class[c]))):
                     k = ent_class[c][j]
                     if ent_pos[c][j] < active[k]:
@@ -83,6 +91,7 @@ def build(comp: Compiled, strict: bool, ceiling: list[int] | None = None) -> For
             if not all(possible[m][j] for m in members):
                 for m in members:
                     possible[m][j] = False
+    usable = restrict_possible(comp, possible)
     guaranteed: list[int] = []
     certain: list[bool] = []
     if strict and ceiling is not None:
@@ -100,14 +109,16 @@ def build(comp: Compiled, strict: bool, ceiling: list[int] | None = None) -> For
         group_y.append(y)
         for m in members:
             x[m] = y
+    individual = [comp.is_individual(c) for c in range(comp.n_children)]
     for c in range(comp.n_children):
-        if group_of[c] < 0:
+        if individual[c]:
             sure = bool(certain) and certain[c]
             x[c] = [(true if sure else model.new_bools(1)) if ok else ABSENT for ok in possible[c]]
     form = Formulation(model=model, x=x, e_base=[], active=active, true=true, strict=strict)
+    form.families = family_literals(comp, model, x, usable)
     form.guaranteed = guaranteed
     for c in range(comp.n_children):
-        if group_of[c] < 0:
+        if individual[c]:
             present = [v for v in x[c] if v != ABSENT]
             if len(present) > 1:
                 model.add_at_most_one(present)
@@ -137,7 +148,7 @@ def _cutoffs(comp: Compiled, form: Formulation, strict: bool) -> None:
     model, x, active = form.model, form.x, form.active
     if not form.guaranteed:
         form.guaranteed = [0] * comp.n_classes
-    pin, group_of, true = comp.pin, comp.group_of, form.true
+    pin, true = comp.pin, form.true
     lowest_pinned = [-1] * comp.n_classes
     if strict:
         for c, p in enumerate(pin):
@@ -163,7 +174,7 @@ def _cutoffs(comp: Compiled, form: Formulation, strict: bool) -> None:
         for i in range(max(active[k], lowest_pinned[k])):
             c, j = roster[i]
             xc = x[c]
-            individual = group_of[c] < 0
+            individual = comp.is_individual(c)
             pinned = strict and pin[c] >= 0
             better = [v for v in xc[: j + 1] if v != ABSENT]
             above_pin = individual and i < lowest_pinned[k] and pin[c] != j
@@ -258,6 +269,10 @@ def _group_blocking(comp: Compiled, form: Formulation, group_y: list[list[int]])
                 pairs.append((g, j, conditions))
                 for k, q, _ in conditions:
                     needed.setdefault(k, set()).add(q)
+    family_pairs = blocking_conditions(comp, x, active, lowest_pinned)
+    for _, _, family_conditions in family_pairs:
+        for cond in family_conditions:
+            needed.setdefault(cond.k, set()).add(cond.q)
     prefix_var: dict[tuple[int, int], int] = {}
     for k in sorted(needed):
         roster = comp.roster[k]
@@ -289,6 +304,7 @@ def _group_blocking(comp: Compiled, form: Formulation, group_y: list[list[int]])
         blk = model.new_bools(1)
         model.add_clause([*clause, *failures, blk])
         form.group_blocking.append((blk, g, j, tuple(failures)))
+    add_blocking(comp, model, x, form.families, family_pairs, prefix_var, form.true)
 
 
 def _objective(comp: Compiled, form: Formulation, group_y: list[list[int]]) -> None:
@@ -304,9 +320,11 @@ def _objective(comp: Compiled, form: Formulation, group_y: list[list[int]]) -> N
                 rank[v] = rank.get(v, 0) + ranks[j]
     form.placed_coeffs, form.rank_coeffs = placed, rank
     form.weight_blocking = comp.n_children + 1
-    form.blocking_vars = [item[0] for item in form.group_blocking] + [
-        item[0] for item in form.single_blocking
-    ]
+    form.blocking_vars = (
+        [item[0] for item in form.group_blocking]
+        + [item[0] for item in form.single_blocking]
+        + [item[0] for item in form.families.blocking]
+    )
     coeffs = {v: -count for v, count in placed.items()}
     for v in form.blocking_vars:
         coeffs[v] = form.weight_blocking

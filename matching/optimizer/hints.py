@@ -7,6 +7,7 @@ first solution it reports is at least that good.
 from __future__ import annotations
 
 from matching.optimizer.compiled import Compiled
+from matching.optimizer.family_model import hint_family
 from matching.optimizer.formulation import ABSENT, Formulation
 
 
@@ -54,4 +55,6 @@ def hint_values(comp: Compiled, form: Formulation, outcome: list[int]) -> list[i
     for blk, g, j, failures in form.group_blocking:
         placed_better = 0 <= outcome[comp.groups[g][0]] <= j
         values[blk] = 0 if placed_better or any(values[d] for d in failures) else 1
+    if not hint_family(comp, form.families, outcome, values):
+        return None
     return values

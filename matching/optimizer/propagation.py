@@ -19,6 +19,8 @@ class Propagator:
       admitted there.
     - A cut class must be full: if exactly `cap` possible admissions remain, all of them happen (for a
       group: the group is at that nursery), so those children's other entries are impossible.
+    Family members (optimizer/families.py) are counted as possible admissions but never fixed here:
+    which outcome a family takes is left to CP-SAT (sound: fewer deductions, never wrong ones).
     """
 
     def __init__(self, comp: Compiled, possible: list[list[bool]], active: list[int]) -> None:
@@ -58,6 +60,8 @@ class Propagator:
     def admit(self, c: int, j: int) -> None:
         """c (or its whole group) is certainly placed at entry j."""
         comp = self.comp
+        if comp.family_of[c] >= 0:
+            return
         g = comp.group_of[c]
         members = comp.groups[g] if g >= 0 else [c]
         if self.fixed[members[0]]:
@@ -93,7 +97,7 @@ class Propagator:
                     counted[k] += 1
                 i += 1
                 frontier[k] = i
-                if group_of[c] >= 0 or comp.pin[c] >= 0 or j >= best[c]:
+                if group_of[c] >= 0 or comp.family_of[c] >= 0 or comp.pin[c] >= 0 or j >= best[c]:
                     continue
                 for later in range(j + 1, best[c]):
                     self.remove(c, later)

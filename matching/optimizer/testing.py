@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 
 from matching.instance import Instance, InstanceApplication, InstanceNursery
+from matching.records import SiblingCondition
 
 
 def random_instance(
@@ -118,3 +119,65 @@ def tiny_instance(seed: int) -> Instance:
         nurseries=tuple(InstanceNursery(id=n, name=f"テスト{n}保育園", capacity=capacity[n]) for n in ids),
         applications=tuple(apps),
     )
+
+
+def tiny_family_instance(seed: int, condition: SiblingCondition, combinations: bool = False) -> Instance:
+    """2-3 nurseries with 0-2 seats per class, one or two sibling families with `condition` (twins or
+    close ages, sometimes a transfer child), 1-3 other children: small enough to enumerate every
+    assignment. With `combinations`, the first family gives a combination file instead."""
+    rng = random.Random(seed)
+    ids = ["N001", "N002", "N003"][: rng.randint(2, 3)]
+    capacity = {n: {age: rng.choice((0, 1, 1, 2)) for age in (0, 1, 2)} for n in ids}
+    apps: list[InstanceApplication] = []
+
+    def add(prefs: tuple[str, ...], age: int, group: str | None, current: str | None = None) -> None:
+        apps.append(
+            InstanceApplication(
+                id=f"A{len(apps) + 1:06d}",
+                age_class=age,
+                preferences=prefs,
+                score=rng.randint(0, 3),
+                tiebreak=rng.randint(0, 99),
+                bonus={prefs[0]: 1} if rng.random() < 0.15 else {},
+                sibling_group=group,
+                allow_split=condition.allows_split if group else False,
+                sibling_condition=condition if group else None,
+                current_nursery=current,
+            )
+        )
+
+    families = rng.randint(1, 2)
+    for g in range(families):
+        size = 3 if families == 1 and rng.random() < 0.3 else 2
+        ages = [1] * size if rng.random() < 0.4 else [rng.choice((0, 1, 2)) for _ in range(size)]
+        for i, age in enumerate(ages):
+            prefs = tuple(rng.sample(ids, rng.randint(1, min(2, len(ids)))))
+            others = [n for n in ids if n not in prefs]
+            current = rng.choice(others) if i == 0 and others and rng.random() < 0.2 else None
+            add(prefs, age, f"G{g + 1:04d}", current)
+    for _ in range(rng.randint(1, 3 if families == 1 else 2)):
+        prefs = tuple(rng.sample(ids, rng.randint(1, len(ids))))
+        others = [n for n in ids if n not in prefs]
+        current = rng.choice(others) if others and rng.random() < 0.15 else None
+        add(prefs, rng.randint(0, 2), None, current)
+    listed: dict[str, tuple[dict[str, str | None], ...]] = {}
+    if combinations:
+        members = [a for a in apps if a.sibling_group == "G0001"]
+        choices = [[*a.preferences, None] for a in members]
+        every = [tuple(c) for c in _product(choices) if any(n is not None for n in c)]
+        rng.shuffle(every)
+        picked = every[: rng.randint(1, min(5, len(every)))]
+        listed["G0001"] = tuple({a.id: n for a, n in zip(members, combo, strict=True)} for combo in picked)
+    return Instance(
+        admission_year=2027,
+        nurseries=tuple(InstanceNursery(id=n, name=f"テスト{n}保育園", capacity=capacity[n]) for n in ids),
+        applications=tuple(apps),
+        sibling_combinations=listed,
+    )
+
+
+def _product(choices: list[list[str | None]]) -> list[list[str | None]]:
+    rows: list[list[str | None]] = [[]]
+    for options in choices:
+        rows = [[*row, option] for row in rows for option in options]
+    return rows

@@ -71,10 +71,13 @@ def test_kawabe_season_from_its_profile(tmp_path: Path, monkeypatch: pytest.Monk
         "score", "--applications", str(records / "applications.json"), "--nurseries", str(records / "nurseries.json"),
         "--city", "kawabe", "--out", str(instance_path),
     )  # fmt: skip
-    # The town chose to match conditions the engine does not model yet as 同保同時, and is told how many.
-    assert "同保同時として選考します" in scored
     _bodx("match", "--instance", str(instance_path), "--out", str(result_path))
     instance, result = load_instance(instance_path), load_result(result_path)
+    # Every sibling group is matched under the condition its application states (all seven are modelled).
+    stated = {a.id: a.sibling_condition for a in applications if len(a.children) > 1}
+    carried = {app.sibling_group: app.sibling_condition for app in instance.applications if app.sibling_group}
+    assert stated and all(carried[group] is (condition or city.profile.sibling_default) for group, condition in stated.items())
+    assert len(set(carried.values())) > 2, "the sample ledger states several conditions"
     assert set(result.assignments) == {a.id for a in instance.applications}
 
     letters = tmp_path / "notices"

@@ -1,5 +1,5 @@
-"""The seven sibling conditions (issue 23) as far as the engine goes today: loading, pass-through from the
-records, the two conditions the engine handles, and a clear refusal of the five it does not."""
+"""The seven sibling conditions (issue 23): loading, pass-through from the records, what each condition
+means on small hand-made cases. Brute force over random cases: test_families_brute_force.py."""
 
 from __future__ import annotations
 
@@ -9,19 +9,12 @@ import pytest
 from pydantic import ValidationError
 
 from matching.checker import check_assignments
-from matching.errors import InstanceError
 from matching.instance import Instance, InstanceApplication
 from matching.optimizer import solve
 from matching.records import Nursery, SiblingCondition
 from matching.scoring import build_instance
 from tests.matching.optimizer_support import app, instance
 from tests.matching.test_scoring_support import YEAR, application, rules
-
-UNHANDLED = [
-    c
-    for c in SiblingCondition
-    if c not in (SiblingCondition.SAME_TOGETHER, SiblingCondition.SPLIT_SEQUENTIAL_OWN_FIRST)
-]
 
 
 def _child(cid: str, **extra: object) -> dict[str, object]:
@@ -124,13 +117,132 @@ def test_a_waiting_letter_names_the_together_condition() -> None:
     assert "同保同時" in line.text and "最低内定指数 3" in line.text
 
 
-@pytest.mark.parametrize("condition", UNHANDLED)
-def test_the_engine_refuses_a_condition_it_does_not_model_and_names_the_group(
-    condition: SiblingCondition,
-) -> None:
-    inst = _pair(condition)
-    with pytest.raises(InstanceError, match=condition.value) as caught:
-        solve(inst, time_limit=10)
-    assert "G" in str(caught.value) and "同保同時" in str(caught.value)
-    report = check_assignments(inst, {"S1": "N2", "S2": "N2", "X": "N1"})
-    assert any("not checked" in v for v in report.violations)
+def _three(condition: SiblingCondition, seats: dict[str, dict[int, int]]) -> dict[str, str | None]:
+    """An elder child E (age 2) and twins T1, T2 (age 1), all listing N1 then N2; no rivals."""
+    kids = [
+        app("T1", ("N1", "N2"), 5, age=1, tiebreak=1, group="G"),
+        app("E", ("N1", "N2"), 5, age=2, tiebreak=0, group="G"),
+        app("T2", ("N1", "N2"), 5, age=1, tiebreak=2, group="G"),
+    ]
+    kids = [
+        k.model_copy(update={"sibling_condition": condition, "allow_split": condition.allows_split})
+        for k in kids
+    ]
+    result = solve(instance(seats, kids), time_limit=10)
+    assert result.status == "optimal" and not result.blocking
+    assert check_assignments(instance(seats, kids), result.assignments).ok
+    return result.assignments
+
+
+def test_what_each_condition_does_when_seats_are_short() -> None:
+    # N1: one seat for the elder, one for the twins; N2: two seats for the twins, none for the elder.
+    seats = {"N1": {1: 1, 2: 1}, "N2": {1: 2, 2: 0}}
+    C = SiblingCondition
+    # All together in one nursery: impossible, so nobody.
+    assert _three(C.SAME_TOGETHER, seats) == {"E": None, "T1": None, "T2": None}
+    # One nursery, some now: the eldest must be among them; at N1 only one twin fits beside the elder.
+    assert _three(C.SAME_SEQUENTIAL_ELDEST, seats) == {"E": "N1", "T1": "N1", "T2": None}
+    # The youngest (T2, the later twin) must be among them: the twins together at N2 place two.
+    assert _three(C.SAME_SEQUENTIAL_YOUNGEST, seats) == {"E": None, "T1": "N2", "T2": "N2"}
+    # Several nurseries, all now: the elder at N1, one twin at N1 and one at N2.
+    together = _three(C.SPLIT_TOGETHER_OWN_FIRST, seats)
+    assert together == {"E": "N1", "T1": "N1", "T2": "N2"}
+    assert _three(C.SPLIT_TOGETHER_SAME_FIRST, seats) == together  # N1 can hold two of them at most
+    # Some now, more first, then the same nursery: three placed beats any two.
+    assert _three(C.SPLIT_SEQUENTIAL_SAME_FIRST, seats) == together
+    assert _three(C.SPLIT_SEQUENTIAL_OWN_FIRST, seats) == together
+
+
+def test_same_first_prefers_one_nursery_over_first_choices() -> None:
+    # Twins: N1 has one seat, N2 two. 別保…同 keeps them together at N2; 別保…希 takes N1 for one of them.
+    seats = {"N1": {1: 1}, "N2": {1: 2}}
+    twins = [app(cid, ("N1", "N2"), 5, age=1, tiebreak=t, group="G") for t, cid in enumerate(("A", "B"))]
+    for condition, expected in (
+        (SiblingCondition.SPLIT_TOGETHER_SAME_FIRST, {"A": "N2", "B": "N2"}),
+        (SiblingCondition.SPLIT_SEQUENTIAL_SAME_FIRST, {"A": "N2", "B": "N2"}),
+        (SiblingCondition.SPLIT_TOGETHER_OWN_FIRST, {"A": "N1", "B": "N2"}),
+        (SiblingCondition.SPLIT_SEQUENTIAL_OWN_FIRST, {"A": "N1", "B": "N2"}),
+    ):
+        kids = [k.model_copy(update={"sibling_condition": condition, "allow_split": True}) for k in twins]
+        inst = instance(seats, kids)
+        result = solve(inst, time_limit=10)
+        assert result.assignments == expected, condition
+        assert check_assignments(inst, result.assignments).ok
+
+
+def test_a_family_blocks_with_a_whole_outcome_and_both_sides_name_it() -> None:
+    # 別保同時希 twins and a rival R pinned by staff to N1's only seat: the family would rather have one
+    # twin at N1 (product of ranks 2) than both at N2 (4), and each twin outranks R there: two family
+    # coalitions, each with its outcome.
+    from matching.adjustments import AdjustmentKind, StaffAdjustment
+
+    seats = {"N1": {1: 1}, "N2": {1: 2}}
+    twins = [
+        app(cid, ("N1", "N2"), 5, age=1, tiebreak=t, group="G").model_copy(
+            update={"sibling_condition": SiblingCondition.SPLIT_TOGETHER_OWN_FIRST, "allow_split": True}
+        )
+        for t, cid in enumerate(("A", "B"))
+    ]
+    inst = instance(seats, [*twins, app("R", ("N1",), 1, tiebreak=9)])
+    pins = (StaffAdjustment(child_id="R", kind=AdjustmentKind.PIN, nursery="N1"),)
+    result = solve(inst, pins, time_limit=10)
+    assert result.assignments == {"A": "N2", "B": "N2", "R": "N1"}
+    family = [b for b in result.blocking if b.combination]
+    assert [(b.applicants, b.nursery, b.combination) for b in family] == [
+        (("A", "B"), "N1", (("A", "N1"), ("B", "N2"))),
+        (("A", "B"), "N2", (("A", "N2"), ("B", "N1"))),
+    ]
+    report = check_assignments(inst, result.assignments, pins)
+    assert report.ok and report.blocking == result.blocking
+
+
+def test_a_combination_file_replaces_the_derived_order() -> None:
+    # The family says: both at N2, else only the elder at N1; nothing else (not even both at N1).
+    kids = [
+        app("E", ("N1", "N2"), 5, age=2, tiebreak=0, group="G"),
+        app("Y", ("N1", "N2"), 5, age=1, tiebreak=1, group="G"),
+    ]
+    seats = {"N1": {1: 1, 2: 1}, "N2": {1: 1, 2: 1}}
+    listed = {"G": ({"E": "N2", "Y": "N2"}, {"E": "N1", "Y": None})}
+    inst = instance(seats, kids).model_copy(update={"sibling_combinations": listed})
+    inst = Instance.model_validate_json(inst.to_json())  # the file round-trips
+    assert inst.sibling_combinations["G"][1] == {"E": "N1", "Y": None}
+    result = solve(inst, time_limit=10)
+    assert result.assignments == {"E": "N2", "Y": "N2"}
+    blocked = inst.model_copy(
+        update={
+            "nurseries": tuple(
+                n.model_copy(update={"capacity": {1: 0, 2: 1}}) if n.id == "N2" else n for n in inst.nurseries
+            )
+        }
+    )
+    assert solve(blocked, time_limit=10).assignments == {"E": "N1", "Y": None}
+    report = check_assignments(blocked, {"E": "N1", "Y": "N1"})
+    assert any("not one its condition or combinations accept" in v for v in report.violations)
+
+
+def test_combination_files_are_checked_when_loaded() -> None:
+    kids = [app("E", ("N1",), 5, age=2, group="G"), app("Y", ("N1",), 5, age=1, group="G")]
+    base = instance({"N1": {1: 1, 2: 1}}, kids).model_dump(mode="json")
+    for combos, message in (
+        ({"G": [{"E": "N1"}]}, "name exactly the children"),
+        ({"G": [{"E": "N1", "Y": "N9"}]}, "did not list"),
+        ({"G": [{"E": "N1", "Y": None}, {"Y": None, "E": "N1"}]}, "the same combination twice"),
+        ({"H": [{"E": "N1", "Y": None}]}, "no sibling group"),
+    ):
+        with pytest.raises(ValidationError, match=message):
+            Instance.model_validate({**base, "sibling_combinations": combos})
+
+
+def test_a_transfer_child_in_a_same_nursery_group_is_a_family() -> None:
+    # 同保同時 with a transfer child: both move into N1 together, or the transfer keeps its seat at N3.
+    kids = [
+        app("T", ("N1",), 5, age=2, group="G", current="N3"),
+        app("Y", ("N1",), 5, age=1, group="G"),
+    ]
+    inst = instance({"N1": {1: 1, 2: 1}, "N3": {2: 0}}, kids)
+    assert solve(inst, time_limit=10).assignments == {"T": "N1", "Y": "N1"}
+    full = instance({"N1": {1: 0, 2: 1}, "N3": {2: 0}}, kids)
+    result = solve(full, time_limit=10)
+    assert result.assignments == {"T": "N3", "Y": None}
+    assert check_assignments(full, result.assignments).ok
