@@ -1,7 +1,9 @@
 """The match benchmark: generated cities, one engine run per process (so peak RSS is that run's), checker.
 
 Families: `standard` is the demo city (samples/citygen, about 10 % of children in sibling groups);
-`dense` is samples/densecity (issue 16: 20 % by default, twins and triplets, transfers).
+`dense` is samples/densecity (issue 16: 20 % by default, twins and triplets, transfers); `patterns` is
+samples/patterncity (issue 23: 15 % by default over all seven sibling conditions, 1 % of children with
+combination files, transfers inside groups).
 Each run happens in a fresh interpreter (`python -m benchmarks.match CITY …` prints one JSON line), so the
 peak resident set size it reports belongs to loading, solving, checking and writing that city alone.
 """
@@ -18,7 +20,7 @@ from typing import Any
 
 from benchmarks.fresh import own_peak_rss_mb, run_module
 
-FAMILIES = ("standard", "dense")
+FAMILIES = ("standard", "dense", "patterns")
 
 
 def city_path(family: str, size: int, seed: int, cache: Path, density: float, transfers: float) -> Path:
@@ -40,6 +42,16 @@ def city_path(family: str, size: int, seed: int, cache: Path, density: float, tr
             cache.mkdir(parents=True, exist_ok=True)
             shape = DenseShape(size, sibling_share=density, transfer_share=transfers)
             save_instance(generate_dense_city(shape, seed), target)
+        return target
+    if family == "patterns":
+        target = cache / f"patterns-{size}-s{round(density * 100)}-t{round(transfers * 100)}-seed{seed}.json"
+        if not target.exists():
+            from matching.instance import save_instance
+            from samples.patterncity import PatternShape, generate_pattern_city
+
+            cache.mkdir(parents=True, exist_ok=True)
+            pattern = PatternShape(size, sibling_share=density, transfer_share=transfers)
+            save_instance(generate_pattern_city(pattern, seed), target)
         return target
     raise ValueError(f"unknown family {family!r}; choose from {FAMILIES}")
 
@@ -71,6 +83,14 @@ def measure(city: Path, time_limit: float, workers: int) -> dict[str, Any]:
     report = check_result(instance, result)
     t4 = time.perf_counter()
     groups = {a.sibling_group for a in instance.applications if same_nursery_member(a)}
+    conditions: dict[str, str] = {
+        a.sibling_group: str(a.sibling_condition)
+        for a in instance.applications
+        if a.sibling_group is not None and a.sibling_condition is not None
+    }
+    by_condition: dict[str, int] = {}
+    for condition in conditions.values():
+        by_condition[condition] = by_condition.get(condition, 0) + 1
     return {
         "applicants": len(instance.applications),
         "status": result.status,
@@ -83,6 +103,9 @@ def measure(city: Path, time_limit: float, workers: int) -> dict[str, Any]:
         "blocking_placed_status": stats.stage1_status,
         "coalitions": [f"{'+'.join(b.applicants)}→{b.nursery}" for b in result.blocking][:20],
         "same_nursery_groups": len(groups),
+        "sibling_groups_by_condition": dict(sorted(by_condition.items())),
+        "combination_files": len(instance.sibling_combinations),
+        "children_in_groups": sum(1 for a in instance.applications if a.sibling_group is not None),
         "load_seconds": round(t1 - t0, 3),
         "build_seconds": round(stats.compile_seconds + stats.da_seconds + stats.build_seconds, 3),
         "solve_seconds": round(stats.solve_seconds, 3),

@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from matching.adjustments import AdjustmentKind, StaffAdjustment
-from matching.checker_families import families_of, family_blocking, family_violations
+from matching.checker_families import Classes, families_of, family_blocking, family_violations
 from matching.instance import Instance, InstanceApplication
 from matching.records import SiblingCondition
 from matching.result import BlockingCoalition, MatchResult, coalition_order
@@ -148,8 +148,9 @@ def check_assignments(
             if _group_fits(members, nursery, keys_of, seats_of):
                 ids = tuple(sorted(m.id for m in members))
                 blocking.append(BlockingCoalition(applicants=ids, nursery=nursery))
+    classes = Classes(instance, assignments) if families else None
     for family in families:
-        blocking.extend(family_blocking(instance, family, assignments))
+        blocking.extend(family_blocking(instance, family, assignments, classes))
     blocking.sort(key=coalition_order)
     return CheckReport(violations=tuple(violations), blocking=tuple(blocking))
 

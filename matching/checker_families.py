@@ -21,6 +21,7 @@ plus every transfer child's own seat, and a transfer child sits in its own seat 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -147,17 +148,21 @@ def family_violations(family: CheckedFamily, assignments: Mapping[str, str | Non
 
 
 def family_blocking(
-    instance: Instance, family: CheckedFamily, assignments: Mapping[str, str | None]
+    instance: Instance,
+    family: CheckedFamily,
+    assignments: Mapping[str, str | None],
+    classes: Classes | None = None,
 ) -> list[BlockingCoalition]:
+    """The family's coalitions; `classes` (seats and sitting children) may be shared between families."""
     outcome = current_outcome(family, assignments)
     better = family.order[: family.order.index(outcome)] if outcome in family.order else family.order
     if not better:
         return []
-    seats, sitting = _classes(instance, assignments)
+    classes = classes or Classes(instance, assignments)
     members = {c.id for c in family.children}
     found = []
     for candidate in better:
-        if _fits(family, candidate, assignments, seats, sitting, members):
+        if _fits(family, candidate, assignments, classes):
             placement = sorted(
                 (c.id, n if n is not None else c.current_nursery)
                 for c, n in zip(family.children, candidate, strict=True)
@@ -177,30 +182,37 @@ def _rank_at(app: InstanceApplication, nursery: str) -> tuple[int, int, str]:
     return (-(app.score + app.bonus.get(nursery, 0)), app.tiebreak_at.get(nursery, app.tiebreak), app.id)
 
 
-def _classes(
-    instance: Instance, assignments: Mapping[str, str | None]
-) -> tuple[dict[tuple[str, int], int], dict[tuple[str, int], list[InstanceApplication]]]:
-    seats: dict[tuple[str, int], int] = defaultdict(int)
-    for n in instance.nurseries:
-        for age, count in n.capacity.items():
-            seats[(n.id, age)] += count
-    sitting: dict[tuple[str, int], list[InstanceApplication]] = defaultdict(list)
-    for app in instance.applications:
-        if app.current_nursery is not None:
-            seats[(app.current_nursery, app.age_class)] += 1
-        got = assignments.get(app.id)
-        if got is not None:
-            sitting[(got, app.age_class)].append(app)
-    return seats, sitting
+class Classes:
+    """Per nursery and age class: seats (capacity plus every transfer child's own seat) and the priority
+    keys of the children sitting there, sorted (computed once per check)."""
+
+    def __init__(self, instance: Instance, assignments: Mapping[str, str | None]) -> None:
+        self.seats: dict[tuple[str, int], int] = defaultdict(int)
+        for n in instance.nurseries:
+            for age, count in n.capacity.items():
+                self.seats[(n.id, age)] += count
+        sitting: dict[tuple[str, int], list[InstanceApplication]] = defaultdict(list)
+        for app in instance.applications:
+            if app.current_nursery is not None:
+                self.seats[(app.current_nursery, app.age_class)] += 1
+            got = assignments.get(app.id)
+            if got is not None:
+                sitting[(got, app.age_class)].append(app)
+        self.keys = {
+            (nursery, age): sorted(_rank_at(a, nursery) for a in apps)
+            for (nursery, age), apps in sitting.items()
+        }
+
+    def above(self, nursery: str, age: int, key: tuple[int, int, str]) -> int:
+        """Children sitting in the class with a better key."""
+        return bisect_left(self.keys.get((nursery, age), []), key)
 
 
 def _fits(
     family: CheckedFamily,
     candidate: Outcome,
     assignments: Mapping[str, str | None],
-    seats: Mapping[tuple[str, int], int],
-    sitting: Mapping[tuple[str, int], list[InstanceApplication]],
-    members: set[str],
+    classes: Classes,
 ) -> bool:
     placed: dict[tuple[str, int], list[InstanceApplication]] = defaultdict(list)
     for child, nursery in zip(family.children, candidate, strict=True):
@@ -212,11 +224,14 @@ def _fits(
         entering = sorted(
             (k for k in kids if assignments.get(k.id) != nursery), key=lambda k: _rank_at(k, nursery)
         )
-        outsiders = sorted(
-            _rank_at(o, nursery) for o in sitting.get((nursery, age), ()) if o.id not in members
+        siblings_there = sorted(
+            _rank_at(c, nursery)
+            for c in family.children
+            if assignments.get(c.id) == nursery and c.age_class == age
         )
         for i, kid in enumerate(entering):
-            above = sum(1 for key in outsiders if key < _rank_at(kid, nursery))
-            if seats.get((nursery, age), 0) - len(staying) - above < len(entering) - i:
+            key = _rank_at(kid, nursery)
+            above = classes.above(nursery, age, key) - bisect_left(siblings_there, key)
+            if classes.seats.get((nursery, age), 0) - len(staying) - above < len(entering) - i:
                 return False
     return True

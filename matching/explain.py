@@ -69,6 +69,19 @@ def explain_outcome(
     return explanations
 
 
+# Why a sibling was not placed at a nursery where its own figure reached the cut-off: the family's
+# condition (きょうだい条件) allowed no outcome with it there (matching/optimizer/families.py).
+SIBLING_REASONS = {
+    SiblingCondition.SAME_TOGETHER: "（同保同時: きょうだい全員を受け入れる枠がありません）",
+    SiblingCondition.SAME_SEQUENTIAL_ELDEST: "（同保順次上: 上のお子さんと同じ園で受け入れる枠がありません）",
+    SiblingCondition.SAME_SEQUENTIAL_YOUNGEST: "（同保順次下: 下のお子さんと同じ園で受け入れる枠がありません）",
+    SiblingCondition.SPLIT_TOGETHER_SAME_FIRST: "（別保同時同: きょうだい全員がそろって入所できる組合せがありません）",
+    SiblingCondition.SPLIT_TOGETHER_OWN_FIRST: "（別保同時希: きょうだい全員がそろって入所できる組合せがありません）",
+    SiblingCondition.SPLIT_SEQUENTIAL_SAME_FIRST: "（別保順次同: きょうだいがより多く・同じ園に入れる組合せを優先しました）",
+    SiblingCondition.SPLIT_SEQUENTIAL_OWN_FIRST: "（別保順次希: きょうだいがより多く入れる組合せを優先しました）",
+}
+
+
 def _reason(
     app: InstanceApplication, nursery: str, low: int | None, points: int, excluded: set[tuple[str, str]]
 ) -> str:
@@ -76,8 +89,8 @@ def _reason(
         return "（調整により除外）"
     if low is None or points < low:
         return ""
-    if app.sibling_group is not None and app.sibling_condition is SiblingCondition.SAME_TOGETHER:
-        return "（同保同時: きょうだい全員を受け入れる枠がありません）"
+    if app.sibling_group is not None and app.sibling_condition is not None:
+        return SIBLING_REASONS[app.sibling_condition]
     if points == low:
         return "（同指数: 選考順位により不利）"
     return "（他の受入との調整による）"

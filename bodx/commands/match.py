@@ -102,9 +102,15 @@ def match(
 @bench_app.command("match")
 def bench_match(
     family: Annotated[
-        str, typer.Option(help="standard (demo city, ~10 % siblings) or dense (issue 16: many siblings)")
+        str,
+        typer.Option(
+            help="standard (demo city, ~10 % siblings), dense (issue 16: many siblings) or patterns (issue 23: "
+            "all seven sibling conditions, combination files)"
+        ),
     ] = "standard",
-    sizes: Annotated[str, typer.Option(help="comma-separated numbers of children")] = "1589,8000,30000,60000",
+    sizes: Annotated[
+        str, typer.Option(help="comma-separated numbers of children (patterns: 1589,8000,30000 by default)")
+    ] = "1589,8000,30000,60000",
     seed: Annotated[int, typer.Option(help="city generator seed")] = 1,
     repeat: Annotated[int, typer.Option(min=1, help="runs per size; figures are medians")] = 1,
     time_limit: Annotated[float, typer.Option(min=0.1)] = 60.0,
@@ -115,10 +121,15 @@ def bench_match(
         ),
     ] = 1,
     density: Annotated[
-        float, typer.Option(min=0.0, max=0.9, help="dense: share of children in sibling groups")
-    ] = 0.20,
+        float | None,
+        typer.Option(
+            min=0.0,
+            max=0.9,
+            help="dense / patterns: share of children in sibling groups (default 0.2 / 0.15)",
+        ),
+    ] = None,
     transfers: Annotated[
-        float, typer.Option(min=0.0, max=0.5, help="dense: share of transfer children")
+        float, typer.Option(min=0.0, max=0.5, help="dense / patterns: share of transfer children")
     ] = 0.05,
     cache: Annotated[Path, typer.Option(help="generated cities are kept here")] = Path("out/bench-cache"),
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
@@ -133,6 +144,10 @@ def bench_match(
         counts = [int(s) for s in sizes.split(",") if s.strip()]
     except ValueError as exc:
         raise typer.BadParameter("--sizes: comma-separated integers, e.g. 1589,8000") from exc
+    if family == "patterns" and sizes == "1589,8000,30000,60000":
+        counts = [1589, 8000, 30000]  # issue 23's sizes
+    if density is None:
+        density = 0.15 if family == "patterns" else 0.20
     runs = []
     lines = []
     for size in counts:
@@ -159,7 +174,7 @@ def bench_match(
         )
         lines.extend(f"    blocking: {c}" for c in row["coalitions"])
     header = {"family": family, "seed": seed, "workers": workers, "time_limit": time_limit}
-    if family == "dense":
+    if family in ("dense", "patterns"):
         header.update(density=density, transfers=transfers)
     emit({**header, "load": _load_average(), "runs": runs}, as_json, lines)
     if not all(r["checker_ok"] and r["deterministic"] for r in runs):

@@ -36,6 +36,7 @@ class FamilyVars:
     blocking: list[tuple[int, int, int, tuple[int, ...]]] = field(default_factory=list)
     # (d, placement literal of the member at its entry or ABSENT, prefix var, vacator literals, need)
     failures: list[tuple[int, int, int, tuple[int, ...], int]] = field(default_factory=list)
+    chains: list[list[int]] = field(default_factory=list)  # per family, per outcome: "this or better"
 
 
 def restrict_possible(comp: Compiled, possible: list[list[bool]]) -> list[list[bool]]:
@@ -155,10 +156,9 @@ def add_blocking(
     prefix_var: dict[tuple[int, int], int],
     true: int,
 ) -> None:
+    at_least = _at_least(model, fam, found)
     for f, r, conditions in found:
-        at_least = [v for rr, v in fam.z[f] if rr <= r]
-        if true in at_least:
-            continue
+        better = at_least[f][r]
         failures = []
         for cond in conditions:
             if cond.member_x == true:
@@ -173,8 +173,40 @@ def add_blocking(
             fam.failures.append((d, cond.member_x, p, tuple(vac), cond.need))
             failures.append(d)
         blk = model.new_bools(1)
-        model.add_clause([*at_least, *failures, blk])
+        model.add_clause([*([better] if better != ABSENT else []), *failures, blk])
         fam.blocking.append((blk, f, r, tuple(failures)))
+
+
+def _at_least(
+    model: CpSatModel, fam: FamilyVars, found: list[tuple[int, int, list[_Condition]]]
+) -> list[list[int]]:
+    """Per family and outcome index r, a literal "the family has its r-th outcome or a better one"
+    (ABSENT while none of them is possible), chained a[r] = a[r-1] or z[r]: linear in the outcomes,
+    where listing z[0..r] in every blocking clause grew with their square (86,000 literals at 8,000
+    children)."""
+    last = [-1] * len(fam.z)
+    for f, r, _ in found:
+        last[f] = max(last[f], r)
+    chains: list[list[int]] = []
+    for f, z in enumerate(fam.z):
+        literal_of = dict(z)
+        chain: list[int] = []
+        current = ABSENT
+        for r in range(last[f] + 1):
+            zr = literal_of.get(r)
+            if zr is not None:
+                if current == ABSENT:
+                    current = zr
+                else:
+                    a = model.new_bools(1)
+                    model.add_clause([negated(zr), a])
+                    model.add_clause([negated(current), a])
+                    model.add_clause([negated(a), current, zr])
+                    current = a
+            chain.append(current)
+        chains.append(chain)
+    fam.chains = chains
+    return chains
 
 
 def hint_family(comp: Compiled, fam: FamilyVars, outcome: list[int], values: list[int]) -> bool:
@@ -191,6 +223,12 @@ def hint_family(comp: Compiled, fam: FamilyVars, outcome: list[int], values: lis
             values[literal] = 1
         elif not family.fallback_allowed:
             return False
+    for f, chain in enumerate(fam.chains):
+        previous = ABSENT
+        for r, a in enumerate(chain):
+            if a != ABSENT and a != previous:
+                values[a] = 1 if index[f] <= r else 0
+            previous = a
     for d, member_x, p, vac, need in fam.failures:
         entrant = member_x == ABSENT or not values[member_x]
         values[d] = 1 if entrant and values[p] - sum(values[v] for v in vac) >= need else 0
