@@ -218,6 +218,9 @@ class Application(_Record):
         description="入所希望月 (first day of the month; default: the round's first day)"
     )
     remarks: str | None = Field(default=None, max_length=MAX_TEXT, description="備考")
+    # 組合せ希望: the whole outcomes the family accepts, best first (child id -> nursery id, or None for
+    # "not this round"); when given they replace the order derived from the condition.
+    sibling_combinations: tuple[dict[str, str | None], ...] = Field(default=(), description="組合せ希望")
     origin: Origin | None = Field(default=None, description="where this application was read from")
 
     @model_validator(mode="before")
@@ -270,6 +273,23 @@ class Application(_Record):
                 raise ValueError(
                     f"児童 {child.id}: 在籍園 {child.current_nursery} が希望園に含まれています / the current "
                     "nursery of a transfer request must not be among the preferences"
+                )
+        for number, combination in enumerate(self.sibling_combinations, start=1):
+            if set(combination) != set(ids) or len(ids) < 2:
+                raise ValueError(
+                    f"組合せ希望 {number}: きょうだい全員 ({', '.join(ids)}) を書いてください / combination {number} "
+                    "must name every child of the application (two or more)"
+                )
+            current = {c.id: c.current_nursery for c in self.children}
+            stray = [
+                n
+                for cid, n in combination.items()
+                if n is not None and n not in self.preferences and n != current[cid]
+            ]
+            if stray:
+                raise ValueError(
+                    f"組合せ希望 {number}: 希望園にない施設 {stray[0]} / combination {number}: {stray[0]} is not a "
+                    "preference"
                 )
         return self
 

@@ -84,6 +84,11 @@ def instance_with_report(
         admission_year=admission_year,
         nurseries=tuple(InstanceNursery(id=n.id, name=n.name, capacity=n.capacity) for n in nurseries),
         applications=tuple(entries),
+        sibling_combinations={
+            app.id: app.sibling_combinations
+            for app in applications
+            if app.is_sibling_group and app.sibling_combinations
+        },
     )
     return instance, stricter
 

@@ -246,3 +246,22 @@ def test_a_transfer_child_in_a_same_nursery_group_is_a_family() -> None:
     result = solve(full, time_limit=10)
     assert result.assignments == {"T": "N3", "Y": None}
     assert check_assignments(full, result.assignments).ok
+
+
+def test_an_applications_combination_list_reaches_the_instance() -> None:
+    sibling = application("R1", children=("C1", "C2")).model_copy(
+        update={"sibling_combinations": ({"C1": "N2", "C2": "N2"}, {"C1": "N1", "C2": None})}
+    )
+    checked = type(sibling).model_validate(sibling.model_dump(mode="json"))  # validated and round-tripped
+    assert checked.sibling_combinations == sibling.sibling_combinations
+    nurseries = [Nursery(id=f"N{i}", name=f"園{i}", capacity={1: i}) for i in (1, 2)]
+    inst = build_instance([checked, application("R2", children=("C3",))], nurseries, rules(), YEAR)
+    assert inst.sibling_combinations == {"R1": ({"C1": "N2", "C2": "N2"}, {"C1": "N1", "C2": None})}
+    with pytest.raises(ValidationError, match="every child"):
+        type(sibling).model_validate(
+            {**sibling.model_dump(mode="json"), "sibling_combinations": [{"C1": "N1"}]}
+        )
+    with pytest.raises(ValidationError, match="not a preference"):
+        type(sibling).model_validate(
+            {**sibling.model_dump(mode="json"), "sibling_combinations": [{"C1": "N9", "C2": None}]}
+        )
