@@ -157,20 +157,26 @@ def add_blocking(
     true: int,
 ) -> None:
     at_least = _at_least(model, fam, found)
+    # Outcomes share conditions: a child entering a class with the same siblings around it fails or fits
+    # alike in every outcome that differs elsewhere (twins with five nurseries: 20 distinct conditions
+    # for 70 uses), so each condition gets one failure literal.
+    shared: dict[_Condition, int] = {}
     for f, r, conditions in found:
         better = at_least[f][r]
         failures = []
         for cond in conditions:
             if cond.member_x == true:
                 continue  # certainly a stayer: no seat needed
-            d = model.new_bools(1)
-            if cond.member_x != ABSENT:
-                model.add_clause([negated(d), negated(cond.member_x)])  # d only for an entrant
-            p = prefix_var[(cond.k, cond.q)]
-            vac = [x[m][j] for m, j in cond.vacators]
-            if cond.need > 0:
-                model.add_linear([p, *vac], [1] + [-1] * len(vac), cond.need, 1 << 40, enforcement=d)
-            fam.failures.append((d, cond.member_x, p, tuple(vac), cond.need))
+            d = shared.get(cond, ABSENT)
+            if d == ABSENT:
+                d = shared[cond] = model.new_bools(1)
+                if cond.member_x != ABSENT:
+                    model.add_clause([negated(d), negated(cond.member_x)])  # d only for an entrant
+                p = prefix_var[(cond.k, cond.q)]
+                vac = [x[m][j] for m, j in cond.vacators]
+                if cond.need > 0:
+                    model.add_linear([p, *vac], [1] + [-1] * len(vac), cond.need, 1 << 40, enforcement=d)
+                fam.failures.append((d, cond.member_x, p, tuple(vac), cond.need))
             failures.append(d)
         blk = model.new_bools(1)
         model.add_clause([*([better] if better != ABSENT else []), *failures, blk])
