@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from matching.instance import Instance, InstanceApplication
 from matching.profile import CityProfile
-from matching.records import AGE_CLASS_LABELS, Application, Nursery
+from matching.records import AGE_CLASS_LABELS, Application, Nursery, SiblingCondition
 from matching.result import ChoiceExplanation, MatchResult
 
 PLACED, WAITING, STAYING = "内定", "保留", "在籍継続"
@@ -84,7 +84,7 @@ def compose_letters(
     for number, (app, notices) in enumerate(drafts, start=1):
         own_steps: tuple[str, ...] = ()
         if any(n.outcome != PLACED for n in notices):  # next steps are for the children still waiting
-            sibling = _sibling_step(app)
+            sibling = _sibling_step(app, profile.sibling_default)
             own_steps = (*steps, sibling) if sibling else steps
         letters.append(
             Letter(
@@ -151,9 +151,9 @@ def _plain_reason(
         return head + "選考会議の調整により、この園での内定は見送りとなりました。"
     if seats == 0:
         return head + "この年齢クラスの募集がありませんでした。"
-    together = entry.sibling_group is not None and not entry.allow_split
-    if together and (low is None or own >= low):
-        return head + f"募集 {seats} 人の中で、きょうだい全員を同じ園で受け入れる空きがありませんでした。"
+    condition = entry.sibling_condition if entry.sibling_group is not None else None
+    if condition is not None and (low is None or own >= low) and condition in _SIBLING_WORDS:
+        return head + _SIBLING_WORDS[condition].format(seats=seats)
     if low is None:
         return head + "他のお子さんの受け入れとの調整により、内定に至りませんでした。"
     if own < low:
@@ -198,7 +198,27 @@ def _next_steps(profile: CityProfile, round_id: str | None) -> tuple[str, ...]:
     return tuple(steps)
 
 
-def _sibling_step(app: Application) -> str | None:
-    if app.is_sibling_group and not app.allow_split:
+# Why a sibling was not placed where its own figure was enough: the family's condition allowed no outcome
+# with it there (matching/optimizer/families.py). 別保順次希 children of different ages apply alone.
+_SIBLING_WORDS = {
+    SiblingCondition.SAME_TOGETHER: "募集 {seats} 人の中で、きょうだい全員を同じ園で受け入れる空きがありませんでした。",
+    SiblingCondition.SAME_SEQUENTIAL_ELDEST: "上のお子さんと同じ園で、あわせて受け入れる空きがありませんでした。",
+    SiblingCondition.SAME_SEQUENTIAL_YOUNGEST: "下のお子さんと同じ園で、あわせて受け入れる空きがありませんでした。",
+    SiblingCondition.SPLIT_TOGETHER_SAME_FIRST: "きょうだい全員がそろって入所できる組み合わせがありませんでした。",
+    SiblingCondition.SPLIT_TOGETHER_OWN_FIRST: "きょうだい全員がそろって入所できる組み合わせがありませんでした。",
+    SiblingCondition.SPLIT_SEQUENTIAL_SAME_FIRST: "きょうだいがより多く、同じ園に入所できる組み合わせを優先しました。",
+    SiblingCondition.SPLIT_SEQUENTIAL_OWN_FIRST: "きょうだいがより多く入所できる組み合わせを優先しました。",
+}
+
+
+def _sibling_step(app: Application, default: SiblingCondition) -> str | None:
+    """What a waiting sibling family may change: the condition it chose (or the city's default) is what
+    kept a seat away."""
+    if not app.is_sibling_group:
+        return None
+    condition = app.sibling_condition or default
+    if not condition.allows_split:
         return "きょうだいが別々の園でもよい場合（別園可）は、お申し出ください。空きのある園で選考できることがあります。"
+    if condition.value.startswith("別保同時"):
+        return "きょうだいの一部だけ先に入所してもよい場合（順次入所）は、お申し出ください。選考できる組み合わせが増えます。"
     return None
