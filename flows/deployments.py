@@ -12,8 +12,10 @@ from typing import Any, cast
 
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
 from prefect.schedules import Cron
+from prefect.utilities.callables import ParameterSchema
 
-from flows.params import IntakeParams, SeasonParams
+from flows.form import city_choices, clerk_schema, form_choices, season_form_defaults
+from flows.params import IntakeParams
 from flows.paths import JST
 from flows.settings import FlowSettings
 
@@ -37,21 +39,47 @@ def _deployment(flow: Any, name: str, **options: Any) -> RunnerDeployment:
     )
 
 
+def season_deployment(
+    settings: FlowSettings,
+    inbox: Path,
+    legacy_url: str,
+    cities: list[str],
+    name: str = SEASON_DEPLOYMENT,
+) -> RunnerDeployment:
+    """入所選考 with the clerks' start form: drop-downs of what this server has (see flows.form)."""
+    from flows.season import season_flow
+
+    deployment = _deployment(
+        season_flow,
+        name,
+        parameters={"params": season_form_defaults(legacy_url, cities)},
+        description="入所選考を開始します。承認待ちで一時停止し、承認後に入力します / the admission season",
+        tags=["season"],
+    )
+    choices = form_choices(settings.data_dir, inbox, cities)
+    schema = clerk_schema(deployment._parameter_openapi_schema.model_dump(), choices)
+    # Prefect keeps the schema it derived from the signature in a private attribute and sends it with
+    # apply(); the flow itself still validates its parameters with SeasonParams.
+    deployment._parameter_openapi_schema = ParameterSchema.model_validate(schema)
+    return deployment
+
+
 def build_deployments(
-    settings: FlowSettings, inbox: Path | None = None, legacy_url: str = SAMPLE_LEGACY_URL
+    settings: FlowSettings,
+    inbox: Path | None = None,
+    legacy_url: str = SAMPLE_LEGACY_URL,
+    city: str | None = None,
 ) -> list[RunnerDeployment]:
     from flows.admission import admission_flow
     from flows.approval import approval_flow
     from flows.entry import entry_flow
     from flows.intake import intake_flow
     from flows.normalise import normalise_flow
-    from flows.season import season_flow
 
     inbox = inbox or settings.data_dir / "inbox"
     # The nightly intake reads this folder: it must exist from the first night (personal data: 0700).
     inbox.mkdir(mode=0o700, parents=True, exist_ok=True)
     intake_defaults = IntakeParams(scans_dir=inbox)
-    season_defaults = SeasonParams(legacy_url=legacy_url)
     return [
         _deployment(
             intake_flow,
@@ -61,13 +89,7 @@ def build_deployments(
             description="毎晩 2:00 (日本時間) に受付スキャンを OCR で読み取ります / nightly OCR intake",
             tags=["ocr", "nightly"],
         ),
-        _deployment(
-            season_flow,
-            SEASON_DEPLOYMENT,
-            parameters={"params": season_defaults.model_dump(mode="json")},
-            description="入所選考を開始します。承認待ちで一時停止し、承認後に入力します / the admission season",
-            tags=["season"],
-        ),
+        season_deployment(settings, inbox, legacy_url, city_choices(city=city)),
         _deployment(normalise_flow, "normalise", tags=["step"]),
         _deployment(admission_flow, "admission", tags=["step"]),
         _deployment(approval_flow, "approval", tags=["step"]),
