@@ -7,6 +7,10 @@ by staff from the UI form. The serving process also executes runs resumed after 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
@@ -24,6 +28,9 @@ TIMEZONE = "Asia/Tokyo"
 SEASON_DEPLOYMENT = "入所選考"
 INTAKE_DEPLOYMENT = "nightly-intake"
 SAMPLE_LEGACY_URL = "http://127.0.0.1:8765"  # `bodx samples legacy-app` default
+REFRESH_SECONDS = 60.0  # a ledger put in the inbox shows in the start form within a minute
+
+log = logging.getLogger(__name__)
 
 
 def next_admission_year(today: dt.date | None = None) -> int:
@@ -56,12 +63,30 @@ def season_deployment(
         description="入所選考を開始します。承認待ちで一時停止し、承認後に入力します / the admission season",
         tags=["season"],
     )
-    choices = form_choices(settings.data_dir, inbox, cities)
-    schema = clerk_schema(deployment._parameter_openapi_schema.model_dump(), choices)
+    refresh_season_form(deployment, settings, inbox, cities, apply=False)
+    return deployment
+
+
+def refresh_season_form(
+    deployment: RunnerDeployment, settings: FlowSettings, inbox: Path, cities: list[str], apply: bool = True
+) -> bool:
+    """Put the server's current choices (a ledger dropped in the inbox since) into the start form;
+    True when they changed (and, with `apply`, the server has the new form)."""
+    from prefect.utilities.callables import parameter_schema
+
+    from flows.season import season_flow
+
+    schema = clerk_schema(
+        parameter_schema(season_flow).model_dump(), form_choices(settings.data_dir, inbox, cities)
+    )
     # Prefect keeps the schema it derived from the signature in a private attribute and sends it with
     # apply(); the flow itself still validates its parameters with SeasonParams.
+    if schema == deployment._parameter_openapi_schema.model_dump():
+        return False
     deployment._parameter_openapi_schema = ParameterSchema.model_validate(schema)
-    return deployment
+    if apply:
+        deployment.apply()
+    return True
 
 
 def build_deployments(
@@ -97,8 +122,26 @@ def build_deployments(
     ]
 
 
-def serve_deployments(deployments: list[RunnerDeployment]) -> None:
-    """Register the deployments and execute their runs until stopped (Ctrl-C pauses the schedules)."""
+def serve_deployments(
+    deployments: list[RunnerDeployment], refresh: Callable[[], object] | None = None
+) -> None:
+    """Register the deployments and execute their runs until stopped (Ctrl-C pauses the schedules);
+    `refresh` (the start form's choices) is called every REFRESH_SECONDS meanwhile."""
     from prefect import serve
 
+    if refresh is not None:
+        threading.Thread(
+            target=_every, args=(REFRESH_SECONDS, refresh), name="form-refresh", daemon=True
+        ).start()
     serve(*deployments, print_starting_message=True)
+
+
+def _every(seconds: float, job: Callable[[], object]) -> None:
+    while True:
+        time.sleep(seconds)
+        try:
+            job()
+        except Exception:  # a server hiccup: the form keeps its last choices until the next try
+            log.warning(
+                "開始フォームの選択肢を更新できませんでした / could not refresh the start form", exc_info=True
+            )

@@ -36,7 +36,7 @@ def serve(
     settings = FlowSettings.from_env()
     apply_environment(settings)  # before Prefect is imported
 
-    from flows.deployments import build_deployments, serve_deployments
+    from flows.deployments import SEASON_DEPLOYMENT, build_deployments, refresh_season_form, serve_deployments
     from flows.errors import FlowsError
     from flows.server import ensure_server
 
@@ -46,7 +46,12 @@ def serve(
         typer.echo(f"エラー / error: {exc}", err=True)
         raise typer.Exit(2) from exc
     typer.echo(f"Prefect UI: {server.ui_url}")
-    serve_deployments(build_deployments(settings, inbox=inbox, legacy_url=legacy_url, city=city))
+    from flows.form import city_choices
+
+    deployments = build_deployments(settings, inbox=inbox, legacy_url=legacy_url, city=city)
+    season = next(d for d in deployments if d.name == SEASON_DEPLOYMENT)
+    cities, folder = city_choices(city=city), inbox or settings.data_dir / "inbox"
+    serve_deployments(deployments, refresh=lambda: refresh_season_form(season, settings, folder, cities))
 
 
 @bench_app.command("flow")

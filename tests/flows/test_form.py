@@ -88,3 +88,23 @@ def test_only_complete_profiles_are_offered() -> None:
     assert "hinata" in offered and "kawabe" in offered
     assert "hachioji" not in offered  # rules only: no ledger mapping, it cannot run a season
     assert city_choices(city="cities/kawabe") == ["cities/kawabe"]
+
+
+def test_a_ledger_put_in_the_inbox_later_joins_the_form_on_refresh(tmp_path: Path) -> None:
+    from flows.deployments import refresh_season_form, season_deployment
+    from flows.settings import FlowSettings
+
+    settings = FlowSettings(project_dir=tmp_path, data_dir=tmp_path / "data", prefect_home=tmp_path, api_url="x")
+    inbox = settings.data_dir / "inbox"
+    inbox.mkdir(parents=True)
+    deployment = season_deployment(settings, inbox, "http://127.0.0.1:9", ["hinata"])
+
+    def offered() -> object:
+        schema = deployment._parameter_openapi_schema.model_dump()
+        return schema["definitions"]["SeasonParams"]["properties"]["ledgers"]["items"].get("enum")
+
+    assert offered() is None
+    (inbox / "二次受付.xlsx").write_bytes(b"")
+    assert refresh_season_form(deployment, settings, inbox, ["hinata"], apply=False)
+    assert offered() == ["inbox/二次受付.xlsx"]
+    assert not refresh_season_form(deployment, settings, inbox, ["hinata"], apply=False)  # nothing new
