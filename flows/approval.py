@@ -19,7 +19,7 @@ from prefect.flow_runs import suspend_flow_run
 from prefect.input import RunInput
 from pydantic import Field
 
-from flows.artifacts import publish_markdown
+from flows.artifacts import publish_markdown, workbook_where
 from flows.audit_trail import record_approval
 from flows.entry import entry_flow
 from flows.params import ApprovalParams, EntryOutcome
@@ -70,7 +70,7 @@ def form_description(summary_markdown: str, workbook: Path) -> str:
     """Markdown shown above the form: the counts staff approve, and where the workbook is."""
     return (
         f"{summary_markdown}\n"
-        f"**審査用ワークブック / review workbook:** `{workbook.resolve()}`\n\n"
+        f"**審査用ワークブック / review workbook:** {workbook_where(workbook)}\n\n"
         "内容を確認し、承認する場合は「承認する」をオンにして送信してください。差し戻す場合はオフのまま、"
         "コメントに理由を書いて送信してください。/ Switch *approve* on to let the robot enter the decisions; "
         "leave it off and write a comment to send the result back."

@@ -63,19 +63,28 @@ def publish_nursery_tables(
         )
 
 
+def workbook_where(workbook: Path, settings: FlowSettings | None = None) -> str:
+    """Where staff open the workbook, in words: the share's path for Explorer, the intranet link, or
+    the server's own disk (with what to set so staff can open it from their PCs)."""
+    settings = settings or FlowSettings.from_env()
+    explorer = settings.explorer_path(workbook)
+    if explorer:
+        return f"共有フォルダ / shared folder: `{explorer}` (エクスプローラーか Excel の「開く」に貼り付け / paste into Explorer)"
+    if settings.share_url:
+        return f"共有フォルダから開けます / opens from the share: {settings.staff_link(workbook)}"
+    return (
+        f"サーバーのディスク / on the server's disk: `{workbook.resolve()}` (BODX_SHARE_URL を設定すると職員の PC "
+        "から開ける場所になります / set BODX_SHARE_URL so staff can open it from their PCs)"
+    )
+
+
 def publish_workbook_link(workbook: Path) -> None:
     settings = FlowSettings.from_env()
-    where = (
-        "共有フォルダから開けます / opens from the shared folder"
-        if settings.share_url
-        else "サーバーのこの場所にあります (BODX_SHARE_URL を設定すると職員のPCから開けるリンクになります) / "
-        "on the server's disk (set BODX_SHARE_URL for a link staff can open)"
-    )
     create_link_artifact(
         settings.staff_link(workbook),
         link_text=f"審査用ワークブック / review workbook: {workbook.name}",
         key=WORKBOOK_LINK_KEY,
-        description=f"職員が確認・調整するワークブック: {where}: {workbook.resolve()}",
+        description=f"職員が確認・調整するワークブック / the workbook staff check: {workbook_where(workbook, settings)}",
     )
 
 

@@ -94,7 +94,9 @@ def test_a_ledger_put_in_the_inbox_later_joins_the_form_on_refresh(tmp_path: Pat
     from flows.deployments import refresh_season_form, season_deployment
     from flows.settings import FlowSettings
 
-    settings = FlowSettings(project_dir=tmp_path, data_dir=tmp_path / "data", prefect_home=tmp_path, api_url="x")
+    settings = FlowSettings(
+        project_dir=tmp_path, data_dir=tmp_path / "data", prefect_home=tmp_path, api_url="x"
+    )
     inbox = settings.data_dir / "inbox"
     inbox.mkdir(parents=True)
     deployment = season_deployment(settings, inbox, "http://127.0.0.1:9", ["hinata"])
@@ -108,3 +110,28 @@ def test_a_ledger_put_in_the_inbox_later_joins_the_form_on_refresh(tmp_path: Pat
     assert refresh_season_form(deployment, settings, inbox, ["hinata"], apply=False)
     assert offered() == ["inbox/二次受付.xlsx"]
     assert not refresh_season_form(deployment, settings, inbox, ["hinata"], apply=False)  # nothing new
+
+
+def test_the_workbook_is_shown_where_staff_can_open_it(tmp_path: Path) -> None:
+    from flows.artifacts import workbook_where
+    from flows.settings import FlowSettings
+
+    workbook = tmp_path / "data" / "seasons" / "2027" / "ab12cd34" / "admission" / "review.xlsx"
+
+    def where(share: str | None) -> str:
+        settings = FlowSettings(
+            project_dir=tmp_path,
+            data_dir=tmp_path / "data",
+            prefect_home=tmp_path,
+            api_url="x",
+            share_url=share,
+        )
+        return workbook_where(workbook, settings)
+
+    assert r"`\\fileserver\hoiku\data\seasons\2027\ab12cd34\admission\review.xlsx`" in where(
+        "file://///fileserver/hoiku/data/"
+    )
+    assert "https://intra.example/hoiku/seasons/2027/ab12cd34/admission/review.xlsx" in where(
+        "https://intra.example/hoiku/"
+    )
+    assert str(workbook) in where(None) and "BODX_SHARE_URL" in where(None)
