@@ -19,20 +19,22 @@ class _Params(BaseModel):
 
 
 class ScaleOut(_Params):
-    """How OCR pages are spread over processes: the same flow code for one PC or a Dask cluster."""
+    """OCR をどう並列に読むか: 同じ処理を1台のPCでも Dask クラスターでも動かせます。"""
 
     runner: Literal["auto", "dask", "threads"] = Field(
         "auto",
         title="実行方式",
-        description="auto: 少ない枚数はこのPCのスレッド、多いときは Dask / dask: Dask (LocalCluster か下のスケジューラ) / "
+        description="auto: 40 ファイル未満はこのPCのスレッド、それ以上は Dask / dask: Dask (LocalCluster か下のスケジューラ) / "
         "threads: 1プロセス",
     )
     dask_address: str | None = Field(
         None,
         title="Dask スケジューラ",
-        description="e.g. tcp://10.0.0.5:8786 for an existing cluster; empty starts a LocalCluster on this PC",
+        description="既存のクラスター (例 tcp://10.0.0.5:8786)。空欄: このPCに LocalCluster を立てます",
     )
-    workers: int | None = Field(None, ge=1, le=256, title="ワーカー数", description="LocalCluster workers")
+    workers: int | None = Field(
+        None, ge=1, le=256, title="ワーカー数", description="LocalCluster のプロセス数 (threads ではスレッド数)。空欄: 自動"
+    )
 
 
 class IntakeParams(_Params):
