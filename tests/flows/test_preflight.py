@@ -124,3 +124,31 @@ def test_secret_blocks_give_the_robot_its_login_without_environment_variables(
     assert credentials.user.get_secret_value() == "clerk-from-block"
     assert credentials.password.get_secret_value() == "pass-from-block"
     assert "clerk-from-block" not in repr(credentials)
+
+
+def test_an_approval_outside_a_season_checks_what_entry_needs_before_it_waits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.params import EntryParams
+    from flows.preflight import entry_problems
+
+    _no_env_login(monkeypatch)
+    params = EntryParams(
+        applications=tmp_path / "applications.json",
+        nurseries=tmp_path / "nurseries.json",
+        result=tmp_path / "result.json",
+        legacy_url=DEAD_URL,
+        recipe="no-such-recipe",
+        out_dir=tmp_path / "entry",
+    )
+    text = "\n".join(entry_problems(params))
+    for expected in (
+        "applications.json",
+        "nurseries.json",
+        "result.json",
+        "no-such-recipe",
+        "BODX_ROBOT_USER",
+    ):
+        assert expected in text
+    good_recipe = params.model_copy(update={"recipe": "legacy-classic"})
+    assert any("ログイン画面が開けません" in p for p in entry_problems(good_recipe))
