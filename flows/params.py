@@ -33,7 +33,11 @@ class ScaleOut(_Params):
         description="既存のクラスター (例 tcp://10.0.0.5:8786)。空欄: このPCに LocalCluster を立てます",
     )
     workers: int | None = Field(
-        None, ge=1, le=256, title="ワーカー数", description="LocalCluster のプロセス数 (threads ではスレッド数)。空欄: 自動"
+        None,
+        ge=1,
+        le=256,
+        title="ワーカー数",
+        description="LocalCluster のプロセス数 (threads ではスレッド数)。空欄: 自動",
     )
 
 
