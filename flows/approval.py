@@ -19,10 +19,11 @@ from prefect.flow_runs import suspend_flow_run
 from prefect.input import RunInput
 from pydantic import Field
 
-from flows.artifacts import publish_markdown
+from flows.artifacts import publish_markdown, workbook_where
 from flows.audit_trail import record_approval
 from flows.entry import entry_flow
 from flows.params import ApprovalParams, EntryOutcome
+from flows.preflight import preflight_approval
 from flows.report import summarise, summary_markdown
 from matching.instance import load_instance
 from matching.result import load_result
@@ -35,11 +36,13 @@ class ApprovalDecision(RunInput):
     """The form staff fill in. Defaults are "not approved" so an empty submit enters nothing."""
 
     approved: bool = Field(
-        False, title="承認する / approve", description="チェックすると内定をシステムに入力します"
+        False,
+        title="承認する / approve",
+        description="オンにすると内定・保留を既存システムに入力します。オフのまま送信すると差し戻しです",
     )
     # Required: an electronic 決裁 names who decided; the name goes to the audit log and the run.
     approver: str = Field(
-        title="承認者 / approver",
+        title="承認者 / approver（必須）",
         min_length=1,
         max_length=100,
         pattern=r"\S",
@@ -53,14 +56,24 @@ class ApprovalDecision(RunInput):
     )
 
 
+def approval_answered() -> bool:
+    """True in a run resumed after staff answered the approval form (what the run showed before the gate
+    is not shown twice). The answer is stored under the key Prefect derives from the gate's pause key."""
+    from prefect.input import keyset_from_paused_state, read_flow_run_input
+    from prefect.states import Suspended
+
+    keyset = keyset_from_paused_state(Suspended(pause_key=APPROVAL_KEY))
+    return read_flow_run_input(keyset["response"]) is not None
+
+
 def form_description(summary_markdown: str, workbook: Path) -> str:
     """Markdown shown above the form: the counts staff approve, and where the workbook is."""
     return (
         f"{summary_markdown}\n"
-        f"**審査用ワークブック / review workbook:** `{workbook.resolve()}`\n\n"
-        "内容を確認し、承認する場合は「承認する」にチェックして送信してください。差し戻す場合はチェックせず、"
-        "コメントに理由を書いて送信してください。/ Tick *approve* to let the robot enter the decisions; "
-        "leave it unticked and write a comment to send the result back."
+        f"**審査用ワークブック / review workbook:** {workbook_where(workbook)}\n\n"
+        "内容を確認し、承認する場合は「承認する」をオンにして送信してください。差し戻す場合はオフのまま、"
+        "コメントに理由を書いて送信してください。/ Switch *approve* on to let the robot enter the decisions; "
+        "leave it off and write a comment to send the result back."
     )
 
 
@@ -124,6 +137,8 @@ def write_private(path: Path, text: str) -> Path:
 )
 def approval_flow(params: ApprovalParams) -> EntryOutcome | None:
     """For a result made outside the season run (e.g. re-run after 調整): approve, then enter."""
+    # As in the season: whatever would stop the entry is found before anyone approves.
+    preflight_approval(params)
     summary = summarise(load_instance(params.instance), load_result(params.entry.result))
     decision = await_approval(
         summary_markdown(summary),

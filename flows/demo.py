@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
 
-from flows.params import ScaleOut, SeasonLedger, SeasonOutcome, SeasonParams
+from flows.params import ScaleOut, SeasonAdvanced, SeasonOutcome, SeasonParams
 from ocr.canonical import application_id
 from samples.citygen.write import write_city
 from samples.forms.generate import generate_forms
@@ -73,11 +73,8 @@ def season_parameters(
         admission_year=year,
         scans_dir=samples.scans,
         city="hinata",
-        ledgers=(SeasonLedger(ledger=samples.ledger),),
-        legacy_url=legacy_url,
-        time_limit=30.0,
-        work_dir=work_dir,
-        scale=scale,
+        ledgers=(samples.ledger,),
+        advanced=SeasonAdvanced(legacy_url=legacy_url, time_limit=30.0, work_dir=work_dir, scale=scale),
     )
 
 

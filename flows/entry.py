@@ -7,14 +7,14 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.artifacts import publish_markdown, publish_table
+from flows.artifacts import Progress, publish_markdown, publish_table
 from flows.audit_trail import record_entry
+from flows.credentials import robot_credentials
 from flows.handoff import load_models
 from flows.params import EntryOutcome, EntryParams
 from flows.policy import IO_RETRIES, IO_RETRY_DELAY_SECONDS
 from matching.records import Application, Nursery
 from matching.result import load_result
-from robots.credentials import Credentials
 from robots.decisions import Decision, decisions_from_result, save_decisions
 from robots.recipe import load_recipe
 from robots.report import RunReport
@@ -43,14 +43,15 @@ def prepare_decisions(params: EntryParams) -> tuple[list[Decision], Path]:
 # The robot keeps its own per-item retries; a task retry restarts it on the same persistent queue, which
 # checks interrupted items on the screen first, so nothing is entered twice.
 @task(retries=1, retry_delay_seconds=30, persist_result=False, cache_policy=NO_CACHE)
-def enter_decisions(params: EntryParams, decisions: list[Decision]) -> RunReport:
+def enter_decisions(params: EntryParams, decisions: list[Decision], progress: Progress) -> RunReport:
     return run_robot(
         load_recipe(params.recipe),
-        Credentials.from_env(params.credentials_env_prefix),
+        robot_credentials(params.credentials_env_prefix),
         base_url=params.legacy_url,
         queue_path=params.out_dir / "queue.sqlite",
         artifacts_dir=params.out_dir / "robot",
         decisions=decisions,
+        on_progress=lambda done, total: progress.update(done, total),
     )
 
 
@@ -58,7 +59,9 @@ def enter_decisions(params: EntryParams, decisions: list[Decision]) -> RunReport
 def entry_flow(params: EntryParams) -> EntryOutcome:
     logger = get_run_logger()
     decisions, decisions_file = prepare_decisions(params)
-    report = enter_decisions(params, decisions)
+    # Made here, not in the task: an artifact of a task run is not shown on the season's page.
+    progress = Progress(len(decisions), label="システム入力 / robot entry", unit="件 / items")
+    report = enter_decisions(params, decisions, progress)
     failed = len(report.failures)
     counts = (
         f"入力 {report.entered}, 登録済み {report.already_entered}, 失敗 {failed} / entered, already, failed"

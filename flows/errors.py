@@ -20,3 +20,11 @@ class DatabaseStartError(FlowsError):
 
 class StepInputError(FlowsError):
     """A flow step was given a folder or file that does not exist or holds nothing to process."""
+
+
+class RunTimeoutError(FlowsError):
+    """A run did not reach the state waited for in time."""
+
+
+class WalkthroughError(FlowsError):
+    """A step of the demo's walk through the Prefect UI did not show what staff should see."""

@@ -9,7 +9,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from cityprofile import open_city
-from flows.artifacts import publish_markdown
+from flows.artifacts import Progress, publish_markdown
 from flows.audit_trail import record_normalise
 from flows.handoff import load_models, save_models
 from flows.merge import ocr_issue, review_problem
@@ -115,11 +115,19 @@ def normalise_flow(params: NormaliseParams) -> NormaliseOutcome:
     sources: list[tuple[str, tuple[Application, ...]]] = []
     nurseries: list[Nursery] = list(known)
     issues: list[LedgerIssue] = []
-    for source in params.ledgers:
+    # One step per ledger and one for the scanned forms: a big ledger is most of the step's time.
+    progress = Progress(
+        len(params.ledgers) + (params.readings is not None),
+        label="申込データの作成 / normalising",
+        unit="台帳・申込書 / sources",
+        step=0.0,
+    )
+    for done, source in enumerate(params.ledgers, start=1):
         reading = read_ledger_file(source, known, params.city, params.round)
         sources.append((str(source.ledger), reading.applications))
         nurseries.extend(reading.nurseries)
         issues.extend(reading.issues)
+        progress.update(done)
     if params.readings is not None:
         templates_dir = params.templates_dir or DEFAULT_TEMPLATES
         readings, problems = corrected_readings(params.readings, params.review_queue, templates_dir)
@@ -129,6 +137,7 @@ def normalise_flow(params: NormaliseParams) -> NormaliseOutcome:
         sources.append(("OCR", form_applications))
         issues.extend(form_issues)
         issues.extend(review_problem(p) for p in problems)
+        progress.update(len(params.ledgers) + 1)
     applications, unique_nurseries, conflicts = merge_records(sources, nurseries)
     issues.extend(conflicts)
     paths = write_records(applications, unique_nurseries, tuple(issues), params.out_dir)

@@ -58,7 +58,7 @@ def ocr_files(scans: list[Path], templates_dir: Path) -> list[PageReading]:
 def ocr_pages(scans: list[Path], templates_dir: Path, parallelism: int = 2) -> list[PageReading]:
     """Read every scan, updating a progress artifact as files finish; readings come back in input order."""
     logger = get_run_logger()
-    progress = Progress(len(scans), description=f"OCR 読み取り進捗 / OCR progress ({len(scans)} files)")
+    progress = Progress(len(scans), label="OCR 読み取り / OCR", unit="ファイル / files")
     batches = file_batches(scans, parallelism)
     futures = ocr_files.map(batches, unmapped(templates_dir))
     sizes = {id(future): len(batch) for future, batch in zip(futures, batches, strict=True)}

@@ -19,20 +19,26 @@ class _Params(BaseModel):
 
 
 class ScaleOut(_Params):
-    """How OCR pages are spread over processes: the same flow code for one PC or a Dask cluster."""
+    """OCR をどう並列に読むか: 同じ処理を1台のPCでも Dask クラスターでも動かせます。"""
 
     runner: Literal["auto", "dask", "threads"] = Field(
         "auto",
         title="実行方式",
-        description="auto: 少ない枚数はこのPCのスレッド、多いときは Dask / dask: Dask (LocalCluster か下のスケジューラ) / "
+        description="auto: 40 ファイル未満はこのPCのスレッド、それ以上は Dask / dask: Dask (LocalCluster か下のスケジューラ) / "
         "threads: 1プロセス",
     )
     dask_address: str | None = Field(
         None,
         title="Dask スケジューラ",
-        description="e.g. tcp://10.0.0.5:8786 for an existing cluster; empty starts a LocalCluster on this PC",
+        description="既存のクラスター (例 tcp://10.0.0.5:8786)。空欄: このPCに LocalCluster を立てます",
     )
-    workers: int | None = Field(None, ge=1, le=256, title="ワーカー数", description="LocalCluster workers")
+    workers: int | None = Field(
+        None,
+        ge=1,
+        le=256,
+        title="ワーカー数",
+        description="LocalCluster のプロセス数 (threads ではスレッド数)。空欄: 自動",
+    )
 
 
 class IntakeParams(_Params):
@@ -113,8 +119,9 @@ class EntryParams(_Params):
     )
     credentials_env_prefix: str = Field(
         "BODX_ROBOT_",
-        title="認証情報の環境変数",
-        description="{prefix}USER and {prefix}PASSWORD on the worker",
+        title="ロボットの認証情報",
+        description="Secret ブロック bodx-robot-user / bodx-robot-password、なければ環境変数 "
+        "BODX_ROBOT_USER / BODX_ROBOT_PASSWORD",
     )
     out_dir: Path = Field(title="出力フォルダ", description="decisions, work queue, robot report")
 
@@ -127,13 +134,70 @@ class ApprovalParams(_Params):
     entry: EntryParams = Field(title="入力の設定 / entry settings")
 
 
+class SeasonAdvanced(_Params):
+    """詳細設定: ふだんは変更しません。空欄はどれも市のプロファイルかサーバーの既定値になります。"""
+
+    legacy_url: str | None = Field(
+        None,
+        title="既存システムの URL",
+        description="空欄: サーバーの既定値 (bodx serve --legacy-url)。例 http://10.0.0.8:8765",
+    )
+    recipe: str | None = Field(
+        None, title="入力レシピ", description="空欄: プロファイルの robot.toml / empty: the profile's recipe"
+    )
+    credentials_env_prefix: str = Field(
+        "BODX_ROBOT_",
+        title="ロボットの認証情報",
+        description="Prefect の Secret ブロック bodx-robot-user / bodx-robot-password、なければ環境変数 "
+        "BODX_ROBOT_USER / BODX_ROBOT_PASSWORD (名前の頭をここで変えられます)",
+    )
+    ledgers_with_mapping: tuple[SeasonLedger, ...] = Field(
+        (),
+        title="対応表を指定する台帳",
+        description="プロファイルの列の対応表と違う並びの台帳だけ、ここに対応表と一緒に入れます",
+    )
+    nurseries: Path | None = Field(
+        None, title="施設一覧 (nurseries.json)", description="台帳に施設一覧シートがないときだけ"
+    )
+    templates_dir: Path | None = Field(
+        None, title="様式テンプレート", description="空欄: プロファイルの forms/ / empty: the profile's forms"
+    )
+    rules: Path | None = Field(
+        None,
+        title="利用調整基準 (TOML)",
+        description="空欄: プロファイルの rules.toml / empty: the profile's rules",
+    )
+    time_limit: float = Field(60.0, gt=0, le=3600, title="最適化の制限時間 (秒)")
+    work_dir: Path | None = Field(
+        None,
+        title="作業フォルダ",
+        description="空欄: データフォルダの seasons/年度/実行ID / empty: a folder per run under the data folder",
+    )
+    scale: ScaleOut = Field(default_factory=ScaleOut, title="並列実行 / scale-out")
+
+
 class SeasonParams(_Params):
-    """入所選考: everything from the scans and ledgers to the entries in the legacy system."""
+    """入所選考: 台帳とスキャンから内定を決め、承認されたら既存システムに入力します。
+
+    Relative paths are inside the data folder (BODX_DATA_DIR): the form's choices are written that way.
+    """
 
     city: str = Field(
-        "hinata",
         title="市のプロファイル",
         description="cities/ の名前 (hinata …) または city.toml のあるフォルダ。規則・対応表・様式・レシピの既定値になります",
+    )
+    ledgers: tuple[Path, ...] = Field(
+        min_length=1,
+        title="受付台帳",
+        description="受付フォルダ (データフォルダの inbox) の Excel 台帳。列はプロファイルの対応表で読みます",
+    )
+    scans_dir: Path | None = Field(
+        None,
+        title="スキャンフォルダ",
+        description="紙の申込書のスキャン (jpg, png, tif, pdf) があるフォルダ。空欄: スキャンなし",
+    )
+    round: str | None = Field(
+        None, title="選考回", description="city.toml の [[rounds]] の id (一次、二次 …)。空欄: 最初の回"
     )
     admission_year: int | None = Field(
         None,
@@ -142,42 +206,17 @@ class SeasonParams(_Params):
         title="入所年度",
         description="空欄: プロファイルの年度 / empty: the profile's year",
     )
-    round: str | None = Field(
-        None, title="選考回", description="city.toml の [[rounds]] の id (一次、二次 …)。空欄: 最初の回"
-    )
-    scans_dir: Path | None = Field(
-        None, title="スキャンフォルダ", description="empty: no paper forms this run"
-    )
-    templates_dir: Path | None = Field(
-        None, title="様式テンプレート", description="空欄: プロファイルの forms/ / empty: the profile's forms"
-    )
-    ledgers: tuple[SeasonLedger, ...] = Field((), title="受付台帳")
-    nurseries: Path | None = Field(
-        None, title="施設 (nurseries.json)", description="when no ledger lists them"
-    )
-    rules: Path | None = Field(
+    adjustments_from: Path | None = Field(
         None,
-        title="利用調整基準 (TOML)",
-        description="空欄: プロファイルの rules.toml / empty: the profile's rules",
+        title="前回の審査用ワークブック (調整)",
+        description="前の実行のワークブックに書いた調整 (固定・除外) をこの実行でも守ります。空欄: 調整なし",
     )
-    adjustments_from: Path | None = Field(None, title="前回のワークブック (調整)")
     manual_result: Path | None = Field(
         None,
         title="手作業の選考結果 (並行稼働)",
         description="空欄: 照合しない / the clerks' own selection (.xlsx) to compare with, child by child",
     )
-    time_limit: float = Field(60.0, gt=0, le=3600, title="最適化の制限時間 (秒)")
-    legacy_url: str = Field(title="既存システムの URL")
-    recipe: str | None = Field(
-        None, title="入力レシピ", description="空欄: プロファイルの robot.toml / empty: the profile's recipe"
-    )
-    credentials_env_prefix: str = Field("BODX_ROBOT_", title="認証情報の環境変数")
-    work_dir: Path | None = Field(
-        None,
-        title="作業フォルダ",
-        description="empty: data/seasons/<year>/<run name> under the data directory",
-    )
-    scale: ScaleOut = Field(default_factory=ScaleOut, title="並列実行 / scale-out")
+    advanced: SeasonAdvanced = Field(default_factory=SeasonAdvanced, title="詳細設定 (ふだんは変更しません)")
 
 
 # --- outcomes (persisted; paths and counts only) ---

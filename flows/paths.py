@@ -26,3 +26,8 @@ def intake_dir(now: dt.datetime | None = None) -> Path:
 
 def season_dir(admission_year: int, run_name: str) -> Path:
     return data_dir() / "seasons" / str(admission_year) / run_name
+
+
+def in_data_dir(path: Path) -> Path:
+    """A path from a start form: a relative one is inside the data folder (the form's choices are)."""
+    return path if path.is_absolute() else data_dir() / path

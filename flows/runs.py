@@ -6,6 +6,8 @@ here the same API calls are made directly, so a demo or a test needs no long-run
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from contextlib import suppress
 from typing import Any, cast
 from uuid import UUID
@@ -17,6 +19,8 @@ from prefect.deployments.runner import RunnerDeployment
 from prefect.exceptions import Pause
 from prefect.flow_engine import run_flow
 from prefect.flow_runs import resume_flow_run
+
+from flows.errors import RunTimeoutError
 
 
 def apply_deployment(flow: Flow[..., Any], name: str) -> UUID:
@@ -51,3 +55,31 @@ def answer_approval(flow_run_id: UUID, approved: bool, comment: str, approver: s
 
 def is_suspended(run: FlowRun) -> bool:
     return run.state is not None and run.state.type is StateType.PAUSED
+
+
+def runs_of(deployment_id: UUID) -> set[UUID]:
+    """The ids of every run of a deployment (e.g. to find the one a form in the UI just created)."""
+    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(
+            deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id])),
+            sort=FlowRunSort.ID_DESC,
+            limit=200,  # the server's page size; a run just created is among the newest
+        )
+    return {run.id for run in runs}
+
+
+def wait_for_run(
+    done: Callable[[], UUID | FlowRun | None], what: str, timeout_s: float = 60.0
+) -> UUID | FlowRun:
+    """Poll `done` until it returns something (a new run, a run in the state waited for)."""
+    deadline = time.monotonic() + timeout_s
+    while (found := done()) is None:
+        if time.monotonic() > deadline:
+            raise RunTimeoutError(
+                f"{what}: {timeout_s:.0f} 秒待っても変わりません / nothing changed within {timeout_s:.0f} s"
+            )
+        time.sleep(0.5)
+    return found

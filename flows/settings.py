@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -49,6 +49,18 @@ class FlowSettings(BaseModel):
             api_url=os.environ.get("PREFECT_API_URL", DEFAULT_API_URL),
             share_url=os.environ.get("BODX_SHARE_URL") or None,
         )
+
+    def explorer_path(self, path: Path) -> str | None:
+        r"""`path` as a Windows PC opens it from a file share (\\server\share\…), when share_url is a
+        file:// URL: browsers refuse file links on a web page, so staff paste this into Explorer or
+        Excel's Open dialog instead. None for an http(s) share (its link opens directly) or no share."""
+        if not self.share_url or not self.share_url.startswith("file:"):
+            return None
+        link = urlsplit(self.staff_link(path))
+        if not link.netloc and not link.path.startswith("//"):
+            return None  # file:///local/path: a folder on the server itself, not a share
+        unc = (link.netloc + link.path) if link.netloc else link.path.lstrip("/")
+        return "\\\\" + unquote(unc).replace("/", "\\")
 
     def staff_link(self, path: Path) -> str:
         """The address staff open `path` at: under share_url when set, else the file's own URI."""

@@ -5,7 +5,9 @@ preferred to the one it got. Example: "第1希望 N001 さくら保育園 1歳�
 The cut-off is the lowest priority (score + bonus there) among the children newly admitted to that
 class; a transfer child keeping its seat is not part of that competition. When the child's own figure
 is not below the cut-off, a short reason follows (tie broken by the tie-break order, sibling rule,
-staff exclusion).
+staff exclusion), and where staff can do something about it, the next step ("→ 次の手順: …"): ask the
+family about 別園可 when a sibling group kept together would fit apart, or whether this child may start
+alone; lift a staff exclusion in the workbook. These lines are for staff; letters word their own.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ def explain_outcome(
         key = (got, app.age_class)
         if key not in cutoff or points < cutoff[key]:
             cutoff[key] = points
+    fits_apart = _groups_fitting_apart(instance, assignments, cutoff, capacity)
     explanations: dict[str, tuple[ChoiceExplanation, ...]] = {}
     for app in instance.applications:
         got = assignments.get(app.id)
@@ -53,6 +56,7 @@ def explain_outcome(
             else:
                 body = f"最低内定指数 {low}、本児 {points}"
             reason = _reason(app, nursery, low, points, excluded)
+            reason += _next_step(app, nursery, low, points, excluded, fits_apart)
             # model_construct: every field is computed right here; validating ~100,000 lines at city
             # scale cost seconds.
             lines.append(
@@ -94,3 +98,67 @@ def _reason(
     if points == low:
         return "（同指数: 選考順位により不利）"
     return "（他の受入との調整による）"
+
+
+def _next_step(
+    app: InstanceApplication,
+    nursery: str,
+    low: int | None,
+    points: int,
+    excluded: set[tuple[str, str]],
+    fits_apart: set[str],
+) -> str:
+    """What staff can do about this preference, when the reason leaves them something to do ("" else)."""
+    if (app.id, nursery) in excluded:
+        return " → 次の手順: 除外をやめるときは、審査用ワークブックの調整欄を空にして再実行してください"
+    if not _blocked_by_siblings_together(app, low, points):
+        return ""
+    if app.sibling_group in fits_apart:
+        return (
+            " → 次の手順: 別々の園でもよいか（別園可）ご家庭に確認してください。"
+            "別園可なら、きょうだいそれぞれに内定の見込みがあります"
+        )
+    return " → 次の手順: 本児だけ先に入所してもよいか（別園可）ご家庭に確認してください"
+
+
+def _blocked_by_siblings_together(app: InstanceApplication, low: int | None, points: int) -> bool:
+    """At or above the cut-off (or no one admitted), yet not placed: held back by 同保同時."""
+    together = app.sibling_group is not None and app.sibling_condition is SiblingCondition.SAME_TOGETHER
+    return together and (low is None or points >= low)
+
+
+def _groups_fitting_apart(
+    instance: Instance,
+    assignments: Mapping[str, str | None],
+    cutoff: Mapping[tuple[str, int], int],
+    capacity: Mapping[str, Mapping[int, int]],
+) -> set[str]:
+    """同保同時 groups not all placed in which every child, on its own, would have a place at some
+    nursery it listed: a free seat in its class there, or a figure above that class's cut-off."""
+    placed: dict[tuple[str, int], int] = {}
+    for app in instance.applications:
+        got = assignments.get(app.id)
+        if got is not None and got != app.current_nursery:
+            placed[(got, app.age_class)] = placed.get((got, app.age_class), 0) + 1
+    members: dict[str, list[InstanceApplication]] = {}
+    for app in instance.applications:
+        if app.sibling_group is not None and app.sibling_condition is SiblingCondition.SAME_TOGETHER:
+            members.setdefault(app.sibling_group, []).append(app)
+
+    def alone(app: InstanceApplication) -> bool:
+        if assignments.get(app.id) is not None:
+            return True
+        for nursery in app.preferences:
+            seats = capacity.get(nursery, {}).get(app.age_class, 0)
+            key = (nursery, app.age_class)
+            if seats and (
+                placed.get(key, 0) < seats or app.score + app.bonus.get(nursery, 0) > cutoff.get(key, 0)
+            ):
+                return True
+        return False
+
+    return {
+        group
+        for group, children in members.items()
+        if any(assignments.get(c.id) is None for c in children) and all(alone(c) for c in children)
+    }

@@ -10,7 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -208,15 +208,29 @@ def read_batch(
     templates: Sequence[FormTemplate],
     settings: ReadSettings = ReadSettings(),
     workers: int | None = None,
+    on_file: Callable[[int, int], None] | None = None,
 ) -> list[PageReading]:
-    """Read many files on a process pool (default: one worker per core), in input order."""
+    """Read many files on a process pool (default: one worker per core), in input order.
+
+    `on_file(done, total)` is called as files finish (in input order), e.g. for a progress bar."""
     files = [str(s) for s in sources]
     workers = workers or os.cpu_count() or 1
     jobs = [(f, tuple(templates), settings) for f in files]
+    readings: list[PageReading] = []
+
+    def collect(done: int, pages: list[PageReading]) -> None:
+        readings.extend(pages)
+        if on_file is not None:
+            on_file(done, len(files))
+
     if workers <= 1 or len(files) <= 1:
-        return [page for job in jobs for page in _read_file_task(job)]
+        for done, job in enumerate(jobs, start=1):
+            collect(done, _read_file_task(job))
+        return readings
     # Fork is cheapest and works from any script; but a parent that already holds an ONNX Runtime session
     # (it read pages itself before) must not be forked, so then the workers come from a fork server.
     method = "forkserver" if rapid.engine_loaded() else "fork"
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
-        return [page for pages in pool.map(_read_file_task, jobs, chunksize=1) for page in pages]
+        for done, pages in enumerate(pool.map(_read_file_task, jobs, chunksize=1), start=1):
+            collect(done, pages)
+    return readings

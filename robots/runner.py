@@ -49,18 +49,31 @@ class RobotSettings:
             raise ValueError("workers and max_attempts must be at least 1 / 1以上にしてください")
 
 
+Progress = Callable[[int, int], None]  # (items settled so far, items to work on): for a progress bar
+
+
 @dataclass
 class _Tally:
     processed: int = 0
     entered: int = 0
     already: int = 0
     filled: int = 0
+    settled: int = 0  # items this run finished with, whatever the outcome (a bar's x of N)
+    total: int = 0
+    on_progress: Progress | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def count(self, name: str, add: bool = True) -> None:
         if add:
             with self.lock:
                 setattr(self, name, getattr(self, name) + 1)
+
+    def settle(self) -> None:
+        # Under the lock: with two browsers the callback is never called from both at once.
+        with self.lock:
+            self.settled += 1
+            if self.on_progress is not None:
+                self.on_progress(min(self.settled, self.total), self.total)
 
 
 class _Feed:
@@ -133,17 +146,19 @@ def run_robot(
     decisions: Iterable[Decision] = (),
     rejected: Iterable[RejectedDecision] = (),
     settings: RobotSettings | None = None,
+    on_progress: Progress | None = None,
 ) -> RunReport:
     """Enqueue `decisions` (already queued ones are kept), work through the queue, write the reports.
 
     `rejected` are items of the decisions file the record refused: they go to the staff report as
-    business errors. Safe to call again after a crash or a kill (interrupted items are checked on the
+    business errors. `on_progress(settled, total)` is called once at the start and after each item is
+    finished with (entered, found entered, or failed for good). Safe to call again after a crash or a kill (interrupted items are checked on the
     screen first), and while another run works on the same queue (items are leased, never shared).
     """
     settings = settings or RobotSettings()
     artifacts_dir.mkdir(parents=True, exist_ok=True)
     started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
-    tally = _Tally()
+    tally = _Tally(on_progress=on_progress)
     owner = new_owner()
     staff = StaffReportWriter(queue_path, artifacts_dir / STAFF_REPORT_NAME)
     with WorkQueue(queue_path) as queue, WorkQueue(queue_path, shared=True) as feed_queue:
@@ -155,6 +170,10 @@ def run_robot(
             )
         log.info("robot %s: %d queued (%d new)", recipe.name, len(queue.items()), added.added)
         staff.write()
+        to_work = len(queue.pending(settings.retry_application_errors))
+        tally.total = to_work if settings.limit is None else min(to_work, settings.limit)
+        if on_progress is not None:
+            on_progress(0, tally.total)
         if settings.dry_run:  # the queue is left as it was: no leases, no attempts
             take = partial(next, iter(queue.pending(settings.retry_application_errors)), None)
         else:
@@ -208,17 +227,19 @@ def _worker(run: _Run) -> None:
             screen = DecisionScreen(driver, run.recipe, run.base_url, run.credentials)
             _first_login(screen, settings)
             while (taken := run.feed.next()) is not None:
-                _work_on(run, taken[0], taken[1], screen, queue)
+                if _work_on(run, taken[0], taken[1], screen, queue):
+                    run.tally.settle()
                 run.staff.maybe_write()
     except BaseException as exc:  # handed to run_robot, which raises it in the caller's thread
         run.feed.fail(exc)
 
 
-def _work_on(run: _Run, item: WorkItem, first_attempt: int, screen: DecisionScreen, queue: WorkQueue) -> None:
+def _work_on(run: _Run, item: WorkItem, first_attempt: int, screen: DecisionScreen, queue: WorkQueue) -> bool:
+    """Work on one item; False when it was handed back to come again later (not finished with yet)."""
     ref, driver, settings = item.reference, screen.driver, run.settings
     decision = item.decision
     if decision is None:  # refused items are business errors, never handed out; be safe anyway
-        return
+        return True
     run.tally.count("processed", first_attempt == 1)
     for attempt in range(first_attempt, settings.max_attempts + 1):
         total = attempt
@@ -230,7 +251,7 @@ def _work_on(run: _Run, item: WorkItem, first_attempt: int, screen: DecisionScre
                     total = queue.start(ref, run.owner, settings.lease_s)
                 except QueueError:
                     log.warning("item %s: taken over by another run; left to it", mask(ref))
-                    return
+                    return True
         screen.blank()  # the recording starts from an empty work frame, not the previous child's page
         driver.start_trace()
         try:
@@ -249,24 +270,25 @@ def _work_on(run: _Run, item: WorkItem, first_attempt: int, screen: DecisionScre
             if not settings.dry_run:
                 queue.record_failure(ref, exc.message, shot, trace, state)
             if final:
-                return
+                return True
             _recover(screen, attempt, settings)
             if isinstance(exc, ScreenTimeout) and screen.save_clicked:
                 # No answer after saving: the system may still be storing it. The retry (which looks at
                 # the screen first) waits that long, or its check could miss a record about to appear;
                 # meanwhile this worker enters other items.
                 run.feed.later(item, attempt + 1, settings.unanswered_save_wait_s)
-                return
+                return False
             continue
         driver.stop_trace(None)
         if settings.dry_run:
             run.tally.count("filled", found is Found.NOT_ENTERED)
             run.tally.count("already", found is Found.ALREADY_ENTERED)
-            return
+            return True
         queue.finish_done(ref, _NOTES.get(found))
         run.tally.count("entered", found is Found.NOT_ENTERED)
         run.tally.count("already", found is not Found.NOT_ENTERED)
-        return
+        return True
+    return True
 
 
 _NOTES = {

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from sheets.deterministic import workbook_bytes
 from sheets.gcpause import pause_cyclic_gc
+from sheets.review_layout import protect_keeping_filters
 from sheets.review_model import ReviewInput, build_model
 from sheets.review_results import write_results_sheet
 from sheets.review_sheets import (
@@ -45,6 +46,9 @@ def write_review_workbook(data: ReviewInput, path: Path, *, overwrite: bool = Fa
         write_summary_sheet(workbook.create_sheet("集計"), model)
         write_issues_sheet(workbook.create_sheet("入力チェック"), data.issues)
         write_nursery_list_sheet(workbook.create_sheet("施設一覧"), model)
+        # The other sheets are read-only for staff (filters still work): decisions go in 結果一覧's 調整.
+        for sheet in workbook.worksheets[1:]:
+            protect_keeping_filters(sheet)
         payload = workbook_bytes(workbook, data.generated_at)
     write_atomically(path, payload)
     return path

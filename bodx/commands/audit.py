@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bodx.app import app
+from bodx.progress import working
 
 if TYPE_CHECKING:
     from audit import AuditEvent
@@ -62,7 +63,8 @@ def verify(
 
     try:
         heads = _server_heads(season_dir) if from_server else []
-        report = verify_season(season_dir, head, heads)
+        with working("監査ログの検証 / verifying the audit log"):
+            report = verify_season(season_dir, head, heads)
     except AuditError as exc:
         typer.echo(f"エラー / error: {exc}", err=True)
         raise typer.Exit(code=2) from exc
@@ -185,7 +187,8 @@ def replay(
     from matching.errors import MatchingError
 
     try:
-        done = replay_season(season_dir, seq)
+        with working("再計算 / replaying"):
+            done = replay_season(season_dir, seq)
     except (AuditError, MatchingError) as exc:
         typer.echo(f"エラー / error: {exc}", err=True)
         raise typer.Exit(code=2) from exc

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from bodx.app import app
+from bodx.progress import working
 
 city_app = typer.Typer(help="市のプロファイル (cities/<市>/) / city profiles", no_args_is_help=True)
 app.add_typer(city_app, name="city")
@@ -37,7 +38,8 @@ def check(
     Exit 0 when the profile has no error, 2 otherwise."""
     from cityprofile import check_city
 
-    report = check_city(profile, ledger=ledger, scans=tuple(scans or ()), base_url=base_url)
+    with working("市のプロファイルの検査 / checking the city profile"):
+        report = check_city(profile, ledger=ledger, scans=tuple(scans or ()), base_url=base_url)
     if as_json:
         typer.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=1))
     else:

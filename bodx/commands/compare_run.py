@@ -13,6 +13,7 @@ from pathlib import Path
 import typer
 
 from bodx.commands.options import fail, output_file
+from bodx.progress import working
 
 
 def run_compare(
@@ -35,7 +36,8 @@ def run_compare(
         output_file(out)
     try:
         loaded = load_instance(instance) if instance is not None else None
-        run = run_parallel(manual, result, loaded)
+        with working("照合 / comparing with the manual result"):
+            run = run_parallel(manual, result, loaded)
     except (MatchingError, SheetsError) as exc:
         raise fail(str(exc)) from exc
     typer.echo(f"手作業 / manual: {run.manual.describe()}", err=True)

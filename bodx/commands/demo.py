@@ -17,9 +17,18 @@ def demo(
     pages: Annotated[int, typer.Option(min=0, help="スキャン申込書の枚数 / scanned form pages")] = 4,
     runner: Annotated[str, typer.Option(help="OCR の実行方式: threads or dask")] = "threads",
     seed: Annotated[int, typer.Option(help="サンプルの乱数シード / sample seed")] = 2027,
+    ui: Annotated[
+        bool,
+        typer.Option(
+            help="UI の操作も行い画面を保存 (開始フォーム・差し戻し・承認) / also walk through the UI as staff do, "
+            "with screenshots (needs /usr/bin/chromium)"
+        ),
+    ] = True,
 ) -> None:
     """Start a local Prefect server if none answers, run 入所選考 on the samples (approval given
-    automatically), and print where to look: the UI, the workbook and the legacy system's entries."""
+    automatically), and print where to look: the UI, the workbook and the legacy system's entries. With
+    --ui (the default), a browser then starts two seasons from the start form, sends one back (差し戻し)
+    and approves the other, and saves a screenshot of every step in OUT/screenshots/."""
     from flows.settings import FlowSettings, apply_environment
 
     settings = FlowSettings.from_env()
@@ -68,3 +77,23 @@ def demo(
             f"DB {result.legacy_db}: {result.legacy_entries} entries"
         )
     typer.echo(f"作業フォルダ / work folder: {outcome.work_dir}")
+    if ui:
+        _walk_the_ui(out.resolve(), server.ui_url)
+
+
+def _walk_the_ui(out: Path, ui_url: str) -> None:
+    from flows.demo_ui import run_ui_demo
+
+    if not Path("/usr/bin/chromium").exists():
+        typer.echo("chromium がないため UI の操作は省きます / no chromium: UI walkthrough skipped", err=True)
+        return
+    typer.echo("UI の操作 (開始フォーム → 差し戻し → 承認) / walking through the UI …")
+    walk = run_ui_demo(out / "ui", ui_url, shots=out / "screenshots")
+    typer.echo(
+        f"差し戻した実行 / rejected run: {ui_url}runs/flow-run/{walk.rejected_run} ({walk.rejected_state})"
+    )
+    typer.echo(
+        f"承認した実行 / approved run: {ui_url}runs/flow-run/{walk.approved_run} ({walk.approved_state}), "
+        f"既存システムの登録 / legacy entries: {walk.legacy_entries}"
+    )
+    typer.echo(f"画面 {len(walk.screenshots)} 枚 / screenshots: {walk.index}")

@@ -20,15 +20,23 @@ def serve(
     legacy_url: Annotated[
         str, typer.Option(help="既存システムの URL (入所選考の既定値)")
     ] = "http://127.0.0.1:8765",
+    city: Annotated[
+        str | None,
+        typer.Option(
+            help="この市だけを開始フォームに出す (cities/ の名前かフォルダ) / offer only this city profile in the "
+            "start form (default: every complete bundled profile)"
+        ),
+    ] = None,
 ) -> None:
     """Register the deployments (nightly intake 02:00 Asia/Tokyo, 入所選考, single steps) on the local
-    Prefect server (started in the background if none answers) and execute their runs until Ctrl-C."""
+    Prefect server (started in the background if none answers) and execute their runs until Ctrl-C.
+    The start form of 入所選考 offers the ledgers and scan folders in the inbox as drop-downs."""
     from flows.settings import FlowSettings, apply_environment
 
     settings = FlowSettings.from_env()
     apply_environment(settings)  # before Prefect is imported
 
-    from flows.deployments import build_deployments, serve_deployments
+    from flows.deployments import SEASON_DEPLOYMENT, build_deployments, refresh_season_form, serve_deployments
     from flows.errors import FlowsError
     from flows.server import ensure_server
 
@@ -38,7 +46,12 @@ def serve(
         typer.echo(f"エラー / error: {exc}", err=True)
         raise typer.Exit(2) from exc
     typer.echo(f"Prefect UI: {server.ui_url}")
-    serve_deployments(build_deployments(settings, inbox=inbox, legacy_url=legacy_url))
+    from flows.form import city_choices
+
+    deployments = build_deployments(settings, inbox=inbox, legacy_url=legacy_url, city=city)
+    season = next(d for d in deployments if d.name == SEASON_DEPLOYMENT)
+    cities, folder = city_choices(city=city), inbox or settings.data_dir / "inbox"
+    serve_deployments(deployments, refresh=lambda: refresh_season_form(season, settings, folder, cities))
 
 
 @bench_app.command("flow")

@@ -11,6 +11,7 @@ import typer
 
 from bodx.app import app, bench_app
 from bodx.commands.audit import AuditLogOption, record_match
+from bodx.progress import working
 from bodx.timing import emit, median
 
 if TYPE_CHECKING:
@@ -70,7 +71,8 @@ def match(
     try:
         loaded = load_instance(instance)
         adjust = _read_adjustments(adjustments) if adjustments is not None else ()
-        result, stats = solve_with_stats(loaded, adjust, time_limit, workers=workers, exact=exact)
+        with working(f"最適化 (最長 {time_limit:g} 秒) / optimising"):
+            result, stats = solve_with_stats(loaded, adjust, time_limit, workers=workers, exact=exact)
     except MatchingError as exc:
         typer.echo(f"エラー / error: {exc}", err=True)
         raise typer.Exit(code=2) from exc
@@ -82,18 +84,18 @@ def match(
     save_result(result, out)  # atomic, 0600 in a folder created 0700
     record_match(audit_log, instance, adjustments, out, loaded, result, adjust, (time_limit, workers, exact))
     elapsed = time.perf_counter() - started
-    bound = "" if result.status != "feasible" else f" (proven lower bound {result.blocking_bound})"
+    bound = "" if result.status != "feasible" else f" (下限 / proven lower bound {result.blocking_bound})"
     typer.echo(
-        f"status {result.status}, placed {result.placed}/{len(result.assignments)} "
-        f"(deferred acceptance {stats.placed_da}), blocking {len(result.blocking)}{bound}, "
-        f"adjustment cost {result.adjustment_cost}, {elapsed:.2f} s → {out}"
+        f"状態 / status {result.status}, 内定 / placed {result.placed}/{len(result.assignments)} "
+        f"(受入保留方式 / deferred acceptance {stats.placed_da}), 阻止連合 / blocking {len(result.blocking)}{bound}, "
+        f"調整の費用 / adjustment cost {result.adjustment_cost}, {elapsed:.2f} 秒 / s → {out}"
     )
     if result.status == "feasible":
         typer.echo(f"注意 / note: {result.message}")
         for coalition in result.blocking[:50]:
             typer.echo(f"  阻止連合 / blocking: {', '.join(coalition.applicants)} → {coalition.nursery}")
         if len(result.blocking) > 50:
-            typer.echo(f"  … (+{len(result.blocking) - 50}; all in {out})")
+            typer.echo(f"  … (ほか / +{len(result.blocking) - 50}; すべて / all in {out})")
     if result.status == "infeasible":
         typer.echo(f"割当できません / infeasible: {result.message}", err=True)
         raise typer.Exit(code=3)

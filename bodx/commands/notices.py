@@ -11,6 +11,7 @@ import typer
 from bodx.app import app, bench_app
 from bodx.commands.audit import AuditLogOption, record_notices
 from bodx.commands.options import ApplicationsFile, NurseriesFile, fail, read_json_list
+from bodx.progress import working
 from bodx.timing import emit, median
 
 
@@ -53,7 +54,10 @@ def notices(
         letters = compose_letters(
             applications_list, nurseries_list, instance_data, result_data, folder.profile, round_id=round_id
         )
-        files = write_notices(letters, folder.profile, out, issued_on=issued_on, template_dir=folder.notices)
+        with working(f"通知書の印刷 {len(letters)} 世帯 / printing letters"):
+            files = write_notices(
+                letters, folder.profile, out, issued_on=issued_on, template_dir=folder.notices
+            )
         lists = write_nursery_lists(
             applications_list, nurseries_list, instance_data, result_data, out / "園別名簿",
             dt.datetime.combine(issued_on, dt.time(9)),

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bodx.app import app, bench_app, samples_app
+from bodx.progress import counting, working
 from bodx.timing import emit
 
 if TYPE_CHECKING:
@@ -51,8 +52,9 @@ def forms(
     """Generate filled, scan-degraded forms (JPEG, 300 dpi) with ground truth JSON beside each page."""
     from samples.forms.generate import STANDARD, generate_forms
 
-    pages = generate_forms(out, count, seed, templates=tuple(template or STANDARD), bad=bad)
-    typer.echo(f"書き出し / written: {len(pages)} pages (+ .json ground truth) in {out}")
+    with working("申込書の生成 / generating forms"):
+        pages = generate_forms(out, count, seed, templates=tuple(template or STANDARD), bad=bad)
+    typer.echo(f"書き出し / written: {len(pages)} 枚 / pages (+ 正解の .json / ground truth) → {out}")
 
 
 @bench_app.command("ocr")
@@ -139,20 +141,28 @@ def read(
             "--overwrite を付けてください / staff have started this review: apply it, choose another --out, "
             "or pass --overwrite"
         )
-    readings = read_batch(files, templates, workers=workers or None)
+    with counting("OCR 読み取り / reading scans", len(files), "ファイル / files") as advance:
+        readings = read_batch(files, templates, workers=workers or None, on_file=advance)
     out.mkdir(parents=True, exist_ok=True)
     save_readings(readings, out / "readings.json")
-    rows = write_review(readings, out / "review.xlsx")
+    with working("確認シートの作成 / writing review.xlsx"):
+        rows = write_review(readings, out / "review.xlsx")
     counts = Counter(r.status.value for r in readings)
-    typer.echo(f"pages: {len(readings)}; " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
+    typer.echo(
+        f"ページ / pages: {len(readings)}; " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+    )
     not_read = [r for r in readings if not r.status.was_read]
     for reading in not_read[:20]:
         typer.echo(
             f"  {Path(reading.source).name} p.{reading.page + 1}: {reading.status.value} — {reading.message}"
         )
     if len(not_read) > 20:
-        typer.echo(f"  … {len(not_read) - 20} more in review.xlsx")
-    typer.echo(f"確認 / rows to review: {rows} → {out / 'review.xlsx'} (set 確認 to 済 on each row)")
+        typer.echo(
+            f"  … ほか {len(not_read) - 20} 件は review.xlsx に / {len(not_read) - 20} more in review.xlsx"
+        )
+    typer.echo(
+        f"確認 / rows to review: {rows} → {out / 'review.xlsx'} (各行の確認を「済」に / set 確認 to 済 on each row)"
+    )
 
 
 @ocr_app.command("apply-review")
@@ -182,9 +192,10 @@ def apply_review(
         raise typer.BadParameter(
             f"--round-start は YYYY-MM-DD / --round-start must be YYYY-MM-DD: {exc}"
         ) from exc
-    readings, problems = read_review(load_readings(out / "readings.json"), out / "review.xlsx", templates)
-    save_readings(readings, out / "readings.json")
-    applications, issues = applications_from_readings(readings, templates, Context(round_start=first_day))
+    with working("確認結果の反映 / applying the review"):
+        readings, problems = read_review(load_readings(out / "readings.json"), out / "review.xlsx", templates)
+        save_readings(readings, out / "readings.json")
+        applications, issues = applications_from_readings(readings, templates, Context(round_start=first_day))
     write_text_atomically(
         out / "applications.json",
         json.dumps([a.model_dump(mode="json") for a in applications], ensure_ascii=False, indent=1),
@@ -198,7 +209,9 @@ def apply_review(
             indent=1,
         ),
     )
-    typer.echo(f"applications: {len(applications)}; issues: {len(issues) + len(problems)} → {out}")
+    typer.echo(
+        f"申込 / applications: {len(applications)}; 確認事項 / issues: {len(issues) + len(problems)} → {out}"
+    )
 
 
 template_app = typer.Typer(help="様式テンプレート / form templates", no_args_is_help=True)
@@ -225,9 +238,10 @@ def template_check(
     from ocr.loading import scan_files
     from ocr.template_check import check_folder, draw_blanks, try_samples
 
-    checked = check_folder(folder)
-    drawn = draw_blanks(checked.templates, out)
-    samples = try_samples(checked.templates, scan_files(scans or []), out) if checked.templates else []
+    with working("様式の検査 / checking the templates"):
+        checked = check_folder(folder)
+        drawn = draw_blanks(checked.templates, out)
+        samples = try_samples(checked.templates, scan_files(scans or []), out) if checked.templates else []
     if as_json:
         payload = {
             "templates": [t.id for t in checked.templates],

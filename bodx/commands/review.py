@@ -23,6 +23,7 @@ from bodx.commands.options import (
     read_json_list,
 )
 from bodx.commands.sheets import sheets_app
+from bodx.progress import working
 
 T = TypeVar("T")
 
@@ -64,7 +65,8 @@ def review(
         apps = tuple(parse_record(Application, item) for item in read_json_list(applications, "申込データ"))
         places = tuple(parse_record(Nursery, item) for item in read_json_list(nurseries, "施設データ"))
         loaded_rules = load_rules(rules)
-        priorities = tuple(score_applications(apps, loaded_rules, year))
+        with working("指数の計算 / scoring"):
+            priorities = tuple(score_applications(apps, loaded_rules, year))
         outcome = _checked(lambda: load_result(result), result, "結果ファイル / result file")
         listed = read_json_list(issues, "入力チェック") if issues is not None else []
         issue_rows = _checked(
@@ -94,7 +96,8 @@ def review(
             source_files=tuple(p for p in (applications, nurseries, rules, result, issues, adjustments) if p),
             points_scale=loaded_rules.scale,
         )
-        written = write_review_workbook(data, out, overwrite=overwrite)
+        with working("審査用ワークブックの作成 / writing the review workbook"):
+            written = write_review_workbook(data, out, overwrite=overwrite)
     except (MatchingError, SheetsError) as exc:
         raise fail(f"エラー / error: {exc}") from exc
     placed = sum(1 for nursery in outcome.assignments.values() if nursery is not None)

@@ -10,6 +10,7 @@ import typer
 
 from bodx.app import app, bench_app, samples_app
 from bodx.commands.audit import AuditLogOption, record_robot
+from bodx.progress import counting
 from bodx.timing import emit, median
 
 robot_app = typer.Typer(
@@ -106,16 +107,20 @@ def robot_run(
         batch = load_decisions(decisions) if decisions else DecisionFile([], [])
         for rejected in batch.rejected:  # each bad item on its own; the others are entered
             typer.echo(f"除外 / rejected: {rejected.message}", err=True)
-        report = run_robot(
-            load_recipe(recipe),
-            Credentials.from_env(),
-            base_url=base_url,
-            queue_path=queue,
-            artifacts_dir=artifacts,
-            decisions=batch.decisions,
-            rejected=batch.rejected,
-            settings=RobotSettings(max_attempts=max_attempts, dry_run=dry_run, trace=trace, workers=workers),
-        )
+        with counting("システム入力 / entering", len(batch.decisions), "件 / items") as advance:
+            report = run_robot(
+                load_recipe(recipe),
+                Credentials.from_env(),
+                base_url=base_url,
+                queue_path=queue,
+                artifacts_dir=artifacts,
+                decisions=batch.decisions,
+                rejected=batch.rejected,
+                settings=RobotSettings(
+                    max_attempts=max_attempts, dry_run=dry_run, trace=trace, workers=workers
+                ),
+                on_progress=advance,
+            )
     except RobotsError as exc:
         typer.echo(f"エラー / error: {exc}", err=True)
         raise typer.Exit(2) from exc

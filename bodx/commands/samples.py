@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from bodx.app import bench_app, samples_app
+from bodx.progress import working
 from bodx.timing import emit, median, timed
 
 
@@ -23,7 +24,8 @@ def city(
     from samples.citygen.summary import summarise, summary_lines
     from samples.citygen.write import write_city
 
-    generated, files = write_city(out, applicants, seed, year)
+    with working(f"合成データの生成 {applicants} 人 / generating the city"):
+        generated, files = write_city(out, applicants, seed, year)
     for line in summary_lines(summarise(generated)):
         typer.echo(line)
     typer.echo(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from bodx.app import app, bench_app
+from bodx.progress import working
 from bodx.timing import emit, median
 
 if TYPE_CHECKING:
@@ -77,32 +78,33 @@ def score(
     output_file(out)
     clock = {"start": time.perf_counter()}
     cpu = {"start": time.process_time()}
-    try:
-        apps = _read_records(applications, Application, "申込データ")
-        places = _read_records(nurseries, Nursery, "施設データ")
-        clock["read"] = time.perf_counter()
-        cpu["read"] = time.process_time()
-        folder = open_city(city_ref) if city_ref is not None else None
-        city = _profile(profile) if profile is not None else (folder.profile if folder else None)
-        rules_path = rules or (folder.rules if folder else None)
-        admission_year = year or (city.admission_year if city else None)
-        if rules_path is None or admission_year is None:
-            raise fail(
-                "--rules と --year、または --city を指定してください / give --rules and --year, or --city"
-            )
-        parsed = load_rules(rules_path, city)
-        staff = _read_staff_points(staff_points) if staff_points is not None else ()
-        scored = score_applications(apps, parsed, admission_year, staff)
-        clock["score"] = time.perf_counter()
-        cpu["score"] = time.process_time()
-        policy = SiblingPolicy.of(city) if city is not None else None
-        instance, stricter = instance_with_report(apps, places, scored, admission_year, policy)
-    except MatchingError as exc:
-        raise fail(str(exc)) from exc
-    except Exception as exc:
-        if type(exc).__module__.startswith("sheets"):
+    with working("指数の計算 / scoring"):
+        try:
+            apps = _read_records(applications, Application, "申込データ")
+            places = _read_records(nurseries, Nursery, "施設データ")
+            clock["read"] = time.perf_counter()
+            cpu["read"] = time.process_time()
+            folder = open_city(city_ref) if city_ref is not None else None
+            city = _profile(profile) if profile is not None else (folder.profile if folder else None)
+            rules_path = rules or (folder.rules if folder else None)
+            admission_year = year or (city.admission_year if city else None)
+            if rules_path is None or admission_year is None:
+                raise fail(
+                    "--rules と --year、または --city を指定してください / give --rules and --year, or --city"
+                )
+            parsed = load_rules(rules_path, city)
+            staff = _read_staff_points(staff_points) if staff_points is not None else ()
+            scored = score_applications(apps, parsed, admission_year, staff)
+            clock["score"] = time.perf_counter()
+            cpu["score"] = time.process_time()
+            policy = SiblingPolicy.of(city) if city is not None else None
+            instance, stricter = instance_with_report(apps, places, scored, admission_year, policy)
+        except MatchingError as exc:
             raise fail(str(exc)) from exc
-        raise
+        except Exception as exc:
+            if type(exc).__module__.startswith("sheets"):
+                raise fail(str(exc)) from exc
+            raise
     save_instance(instance, out)
     clock["write"] = time.perf_counter()
     cpu["write"] = time.process_time()

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from bodx.app import app, bench_app
+from bodx.progress import working
 from bodx.timing import emit, median, timed
 
 if TYPE_CHECKING:
@@ -62,13 +63,10 @@ def normalise(
         if nurseries is not None:
             known = tuple(Nursery.model_validate(item) for item in read_json_list(nurseries, "施設データ"))
         profile, mapping = _profile_and_mapping(city, mapping)
-        reading = read_ledger(
-            ledger,
-            load_mapping(mapping),
-            nurseries=known,
-            profile=profile,
-            round_id=round_id,
-        )
+        with working(f"台帳の読み取り / reading {ledger.name}"):
+            reading = read_ledger(
+                ledger, load_mapping(mapping), nurseries=known, profile=profile, round_id=round_id
+            )
         inputs = [ledger, mapping, *([nurseries] if nurseries else [])]  # never written over
         files = write_reading(reading, out, inputs=inputs, issues_format=fmt, overwrite=overwrite)
     except (SheetsError, MatchingError) as exc:

@@ -54,6 +54,7 @@ class BrowserOptions:
     executable_path: str = "/usr/bin/chromium"
     headless: bool = True
     trace: bool = True  # record a Playwright trace per item (kept only when the item fails)
+    viewport: tuple[int, int] | None = None  # (width, height) in CSS pixels; None: Playwright's 1280x720
 
 
 class BrowserSession:
@@ -77,7 +78,11 @@ class BrowserSession:
                     headless=self.options.headless,
                     args=list(CHROMIUM_ARGS),
                 )
-                self._context = self._browser.new_context(locale="ja-JP")
+                viewport = self.options.viewport
+                self._context = self._browser.new_context(
+                    locale="ja-JP",
+                    viewport={"width": viewport[0], "height": viewport[1]} if viewport else None,
+                )
                 self._new_page()
         except BaseException:
             self._manager.stop()  # no Playwright driver left behind when Chromium cannot start
@@ -166,6 +171,25 @@ class BrowserSession:
     def check(self, frame: str | None, selector: str, timeout_ms: int, what: str) -> None:
         with self._translated(what):
             self._frame(frame, timeout_ms).locator(selector).first.check(timeout=timeout_ms)
+
+    def press(self, frame: str | None, selector: str, key: str, timeout_ms: int, what: str) -> None:
+        """Focus the element and press `key` (e.g. ArrowDown opens a scripted drop-down list)."""
+        with self._translated(what):
+            self._frame(frame, timeout_ms).locator(selector).first.press(key, timeout=timeout_ms)
+
+    def pause(self, ms: int) -> None:
+        """Let the page work for `ms` (animations, a graph drawn after its data arrived)."""
+        with self._translated("待機 / pause"):
+            self.page.wait_for_timeout(ms)
+
+    def wait_visible(
+        self, frame: str | None, selector: str, timeout_ms: int, what: str, hidden: bool = False
+    ) -> None:
+        """Wait until the first element `selector` (any Playwright selector) is visible (or gone)."""
+        with self._translated(what):
+            self._frame(frame, timeout_ms).locator(selector).first.wait_for(
+                state="hidden" if hidden else "visible", timeout=timeout_ms
+            )
 
     def fill_form(self, frame: str | None, fields: Sequence[FormValue], timeout_ms: int) -> list[FormProblem]:
         """Set many fields in one round trip (value + input/change events, as Playwright's fill does).
@@ -320,9 +344,9 @@ class BrowserSession:
             return None
         return path
 
-    def screenshot(self, path: Path) -> Path | None:
+    def screenshot(self, path: Path, full_page: bool = True) -> Path | None:
         try:
-            self.page.screenshot(path=path, full_page=True, timeout=5000)
+            self.page.screenshot(path=path, full_page=full_page, timeout=5000)
         except PlaywrightError:
             log.warning("screenshot failed / スクリーンショットを撮れませんでした")
             return None

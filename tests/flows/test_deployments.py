@@ -21,6 +21,11 @@ def test_deployments_register_with_schedule_and_forms(prefect_harness: None, tmp
     settings = FlowSettings(
         project_dir=tmp_path, data_dir=tmp_path / "data", prefect_home=tmp_path, api_url="x"
     )
+    inbox = tmp_path / "data" / "inbox"
+    (inbox / "2027一次").mkdir(parents=True)
+    (inbox / "2027一次" / "page_0001.jpg").write_bytes(b"")
+    (inbox / "受付台帳.xlsx").write_bytes(b"")
+    (inbox / "~$受付台帳.xlsx").write_bytes(b"")  # Excel's lock file is no ledger
     deployments = build_deployments(settings, legacy_url="http://127.0.0.1:9")
     for deployment in deployments:
         deployment.apply()
@@ -37,12 +42,21 @@ def test_deployments_register_with_schedule_and_forms(prefect_harness: None, tmp
     assert getattr(schedule, "timezone", None) == "Asia/Tokyo"
     assert intake.parameters["params"]["scans_dir"] == str(tmp_path / "data" / "inbox")
     assert intake.entrypoint == "flows.intake.intake_flow"
-    # The UI draws the season form from this schema: a typed model with Japanese titles.
+    # The UI draws the season form from this schema: Japanese titles, required fields marked, the
+    # server's own choices as drop-downs, internal settings in a section of their own.
     schema = season.parameter_openapi_schema
     assert schema is not None
     definitions = schema.get("definitions") or schema.get("$defs") or {}
     season_fields = definitions["SeasonParams"]["properties"]
+    assert definitions["SeasonParams"]["required"] == ["city", "ledgers"]
+    assert season_fields["city"]["title"] == "市のプロファイル（必須）"
+    assert {"hinata", "kawabe"} <= set(season_fields["city"]["enum"])
+    assert season_fields["ledgers"]["items"]["enum"] == ["inbox/受付台帳.xlsx"]
+    assert season_fields["scans_dir"]["enum"] == ["inbox", "inbox/2027一次"]
+    assert "anyOf" not in season_fields["scans_dir"]  # no str / None switch for a clerk
     assert season_fields["admission_year"]["title"] == "入所年度"
-    assert season_fields["legacy_url"]["title"] == "既存システムの URL"
-    assert season.parameters["params"]["legacy_url"] == "http://127.0.0.1:9"
+    assert "一次" in season_fields["round"]["enum"]
+    advanced = definitions["SeasonAdvanced"]["properties"]
+    assert advanced["legacy_url"]["title"] == "既存システムの URL"
+    assert season.parameters["params"] == {"advanced": {"legacy_url": "http://127.0.0.1:9"}}
     assert not season.schedules

@@ -127,3 +127,21 @@ def test_multi_page_tiff_and_pdf(tmp_path: Path, batch: list, templates: tuple[F
     pages = read_batch([tiff], templates, workers=1)
     assert [p.template_id for p in pages] == [batch[0].template_id, batch[1].template_id]
     assert [p.page for p in pages] == [0, 1]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_batch_reports_each_file_as_it_finishes(
+    tmp_path: Path, templates: tuple[FormTemplate, ...], workers: int
+) -> None:
+    # Damaged files come back as file_error readings at once: the callback is what is tested here.
+    files = []
+    for n in range(3):
+        broken = tmp_path / f"broken{n}.png"
+        broken.write_bytes(b"not a png")
+        files.append(broken)
+    seen: list[tuple[int, int]] = []
+    pages = read_batch(
+        files, templates, workers=workers, on_file=lambda done, total: seen.append((done, total))
+    )
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+    assert [Path(p.source).name for p in pages] == ["broken0.png", "broken1.png", "broken2.png"]

@@ -220,3 +220,32 @@ def test_missing_browser_is_a_clear_error(legacy_app: AppFactory, robot) -> None
     children = seed_children(1)
     with legacy_app(children) as app, pytest.raises(BrowserFailure, match="browser start"):
         robot(app, [decision_for(children[0])], executable_path="/nonexistent/chromium")
+
+
+def test_progress_counts_every_item_finished_with_whatever_its_outcome(
+    legacy_app: AppFactory, tmp_path: Path
+) -> None:
+    from robots.credentials import Credentials
+    from robots.recipe import load_recipe
+    from robots.runner import RobotSettings, run_robot
+
+    children = seed_children(3)
+    decisions = [
+        decision_for(children[0]),
+        decision_for(children[1], nursery_id="N999"),
+        decision_for(children[2]),
+    ]
+    seen: list[tuple[int, int]] = []
+    with legacy_app(children) as app:
+        report = run_robot(
+            load_recipe("legacy-classic"),
+            Credentials.of(USER, PASSWORD),
+            base_url=app.base_url,
+            queue_path=tmp_path / "queue.db",
+            artifacts_dir=tmp_path / "artifacts",
+            decisions=decisions,
+            settings=RobotSettings(retry_pause_s=0.0, trace=False),
+            on_progress=lambda done, total: seen.append((done, total)),
+        )
+    assert report.counts[State.DONE] == 2 and report.counts[State.BUSINESS_ERROR] == 1
+    assert seen == [(0, 3), (1, 3), (2, 3), (3, 3)]  # the business error is finished with too

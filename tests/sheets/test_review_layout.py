@@ -86,6 +86,14 @@ def test_input_columns_next_to_outcome_unlocked_on_protected_sheet(workbook: Pat
     assert [c.value for c in sheet[1] if c.fill.fgColor.rgb.endswith("FFF2CC")] == INPUTS  # marked as input
 
 
+def test_every_other_sheet_is_read_only_with_filters_allowed(workbook: Path) -> None:
+    book = load_workbook(workbook)
+    for sheet in book.worksheets[1:]:
+        assert sheet.protection.sheet and not sheet.protection.autoFilter, sheet.title
+        unlocked = [c.coordinate for row in sheet.iter_rows() for c in row if not c.protection.locked]
+        assert not unlocked, (sheet.title, unlocked[:5])
+
+
 def test_waiting_rows_highlighted(scored: ReviewInput, workbook: Path) -> None:
     sheet = load_workbook(workbook)["結果一覧"]
     result_letter = get_letter(_columns(sheet)["結果"])
