@@ -67,7 +67,7 @@ def test_kawabe_season_from_its_profile(tmp_path: Path, monkeypatch: pytest.Monk
     assert {a.desired_start for a in applications} == {city.profile.round().first_day}
 
     instance_path, result_path = tmp_path / "city.json", tmp_path / "result.json"
-    scored = _bodx(
+    _bodx(
         "score", "--applications", str(records / "applications.json"), "--nurseries", str(records / "nurseries.json"),
         "--city", "kawabe", "--out", str(instance_path),
     )  # fmt: skip
@@ -76,7 +76,9 @@ def test_kawabe_season_from_its_profile(tmp_path: Path, monkeypatch: pytest.Monk
     # Every sibling group is matched under the condition its application states (all seven are modelled).
     stated = {a.id: a.sibling_condition for a in applications if len(a.children) > 1}
     carried = {app.sibling_group: app.sibling_condition for app in instance.applications if app.sibling_group}
-    assert stated and all(carried[group] is (condition or city.profile.sibling_default) for group, condition in stated.items())
+    assert stated and all(
+        carried[group] is (condition or city.profile.sibling_default) for group, condition in stated.items()
+    )
     assert len(set(carried.values())) > 2, "the sample ledger states several conditions"
     assert set(result.assignments) == {a.id for a in instance.applications}
 
