@@ -20,6 +20,7 @@ from flows.settings import FlowSettings
 NIGHTLY_INTAKE_CRON = "0 2 * * *"
 TIMEZONE = "Asia/Tokyo"
 SEASON_DEPLOYMENT = "入所選考"
+ROUND_DEPLOYMENT = "二次調整"  # any round after the first (二次, 三次 …) of a season
 INTAKE_DEPLOYMENT = "nightly-intake"
 SAMPLE_LEGACY_URL = "http://127.0.0.1:8765"  # `bodx samples legacy-app` default
 
@@ -45,6 +46,7 @@ def build_deployments(
     from flows.entry import entry_flow
     from flows.intake import intake_flow
     from flows.normalise import normalise_flow
+    from flows.rounds import next_round_flow
     from flows.season import season_flow
 
     inbox = inbox or settings.data_dir / "inbox"
@@ -67,6 +69,15 @@ def build_deployments(
             parameters={"params": season_defaults.model_dump(mode="json")},
             description="入所選考を開始します。承認待ちで一時停止し、承認後に入力します / the admission season",
             tags=["season"],
+        ),
+        _deployment(
+            next_round_flow,
+            ROUND_DEPLOYMENT,
+            # The season folder is the staff's to give; the legacy system is the same as for 入所選考.
+            parameters={"params": {"legacy_url": legacy_url}},
+            description="二次調整 (三次以降も): 承諾した内定を固定し、辞退・取消で空いた席を選考します。"
+            "入所選考の作業フォルダを指定してください / the next round of a season",
+            tags=["season", "round"],
         ),
         _deployment(normalise_flow, "normalise", tags=["step"]),
         _deployment(admission_flow, "admission", tags=["step"]),

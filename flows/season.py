@@ -36,6 +36,8 @@ from flows.params import (
 from flows.paths import JST, season_dir
 from flows.preflight import preflight
 from flows.profile import default_recipe, ledger_sources
+from flows.round_params import CloseRoundParams
+from flows.round_steps import close_round_flow
 from matching.errors import MatchingError
 
 SEASON_REPORT_KEY = "season-report"
@@ -155,6 +157,22 @@ def season_flow(params: SeasonParams) -> SeasonOutcome | State[SeasonOutcome]:
                 result=admission.result,
                 round=params.round,
                 out_dir=work_dir / "notices",
+            )
+        )
+        # What a later round (二次調整) needs: round.json and the responses workbook (回答記録).
+        close_round_flow(
+            CloseRoundParams(
+                season_dir=work_dir,
+                folder=work_dir,
+                round_id=city.profile.round(params.round).id,
+                sequence=1,
+                city=params.city,
+                admission_year=year,
+                rules=params.rules or city.rules,
+                applications=records.applications,
+                nurseries=records.nurseries,
+                instance=admission.instance,
+                result=admission.result,
             )
         )
         entry = entry_flow(

@@ -17,6 +17,9 @@ def demo(
     pages: Annotated[int, typer.Option(min=0, help="スキャン申込書の枚数 / scanned form pages")] = 4,
     runner: Annotated[str, typer.Option(help="OCR の実行方式: threads or dask")] = "threads",
     seed: Annotated[int, typer.Option(help="サンプルの乱数シード / sample seed")] = 2027,
+    second_round: Annotated[
+        bool, typer.Option(help="二次調整も実行する / also run the second round (回答記録 → 二次調整)")
+    ] = True,
 ) -> None:
     """Start a local Prefect server if none answers, run 入所選考 on the samples (approval given
     automatically), and print where to look: the UI, the workbook and the legacy system's entries."""
@@ -68,3 +71,35 @@ def demo(
             f"DB {result.legacy_db}: {result.legacy_entries} entries"
         )
     typer.echo(f"作業フォルダ / work folder: {outcome.work_dir}")
+    if second_round and outcome.approved:
+        _second_round(outcome.work_dir, result.legacy_db, out.resolve(), seed, server.ui_url)
+
+
+def _second_round(season: Path, legacy_db: Path, out: Path, seed: int, ui_url: str) -> None:
+    """二次調整 on the season just run: answers typed into its 回答記録, new applicants, approval."""
+    from flows.demo_rounds import run_round_demo
+
+    demo = run_round_demo(season, legacy_db, out / "round2", seed=seed)
+    typer.echo(f"二次調整の実行 / second round: {demo.state}")
+    typer.echo(f"Prefect UI: {ui_url}runs/flow-run/{demo.flow_run_id}")
+    answers = ", ".join(f"{kind} {count}" for kind, count in sorted(demo.answers.items()))
+    typer.echo(f"回答記録に記入 / answers typed: {answers}; 新規申込 / new applicants: {demo.new_applicants}")
+    if demo.outcome is None:
+        typer.echo(
+            "二次調整が完了しませんでした。UI のログを確認してください / the round did not complete", err=True
+        )
+        raise typer.Exit(1)
+    round_ = demo.outcome
+    typer.echo(
+        f"内定 / placed: {round_.placed}, 保留 / waitlisted: {round_.waitlisted}, "
+        f"結果が変わった児童 / outcome changed: {round_.changed}"
+    )
+    typer.echo(f"変更報告 / change report: {round_.report}")
+    if round_.entry is not None:
+        typer.echo(
+            f"既存システムへの入力 / entered: {round_.entry.entered} / {round_.entry.decisions} "
+            f"(登録済み {round_.entry.already_entered}, 失敗 failed {round_.entry.failed}); "
+            f"DB: {demo.legacy_entries} entries"
+        )
+    if round_.responses_next is not None:
+        typer.echo(f"三次のための回答記録 / responses for the next round: {round_.responses_next}")
