@@ -93,6 +93,7 @@ def plan_round(
         previous.applications, new_applications, competing_ids, kept_ids, set(left_out), issues
     )
     competing = _competing_records(records, competing_ids)
+    issues.extend(_split_siblings(records, competing))
     base = tuple(nurseries) if nurseries is not None else previous.nurseries
     _check_nurseries(base, kept, competing)
     seats = _class_seats(base, kept, released, issues)
@@ -245,6 +246,26 @@ def _competing_records(records: Iterable[Application], competing: set[str]) -> t
             app if len(children) == len(app.children) else app.model_copy(update={"children": children})
         )
     return tuple(chosen)
+
+
+def _split_siblings(records: Iterable[Application], competing: Sequence[Application]) -> list[RoundIssue]:
+    """A sibling application only part of which competes: the rest holds a seat or stays out, so the
+    children left are placed on their own (the family's together condition cannot hold any more)."""
+    full = {a.id: a for a in records}
+    issues = []
+    for app in competing:
+        whole = full[app.id]
+        if whole.is_sibling_group and len(app.children) < len(whole.children) and not whole.allow_split:
+            issues.append(
+                RoundIssue(
+                    severity="warning",
+                    application_id=app.id,
+                    message=f"きょうだい {len(whole.children)} 人のうち {len(app.children)} 人だけが選考に残りました。"
+                    "同じ園の条件はこの回では付けられません。家庭の意向を確認してください / only part of a sibling "
+                    "application competes: it is placed without the together condition",
+                )
+            )
+    return issues
 
 
 def _check_nurseries(

@@ -340,3 +340,30 @@ def test_the_next_round_comes_from_the_city_profile() -> None:
         next_round(profile, "二次")
     with pytest.raises(RoundError, match="ありません"):
         next_round(profile, "三次")
+
+
+def test_part_of_a_sibling_application_competing_is_reported() -> None:
+    twins = person("R1", "C1", ("A", "B"), high=True, children=("C1", "C2"))
+    state = first_round([twins], [nursery("A", 2), nursery("B", 0)])
+    assert state.result.assignments == {"C1": "A", "C2": "A"}
+    plan = plan_round(state, [accept("C1"), decline("C2", readmit=True)], (), round_id="二次")
+    assert [a.children[0].id for a in plan.competing] == ["C2"]
+    assert any(i.application_id == "R1" and "きょうだい" in i.message for i in plan.issues)
+    solved = solve_round(plan, rules(), time_limit=10)
+    assert solved.check.ok and solved.result.assignments == {"C2": None}  # A excluded (declined), B: none
+
+
+def test_a_round_follows_only_an_approved_round(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from matching.round_files import RoundManifest, latest_round, save_manifest
+
+    with pytest.raises(RoundError, match=r"round\.json"):
+        latest_round(tmp_path)
+    manifest = RoundManifest(
+        sequence=1, round_id="一次", city="hinata", admission_year=2027, rules="rules.toml",
+        applications="a.json", nurseries="n.json", instance="i.json", result="r.json",
+    )  # fmt: skip
+    save_manifest(tmp_path, manifest)
+    with pytest.raises(RoundError, match="承認されていません"):
+        latest_round(tmp_path)
+    save_manifest(tmp_path, manifest.model_copy(update={"approved": True}))
+    assert latest_round(tmp_path)[1].round_id == "一次"

@@ -230,3 +230,16 @@ def test_the_change_report_workbook(state: RoundState, tmp_path: Path) -> None:
     assert "個人情報取扱注意" in book["変更一覧"].oddFooter.left.text
     summary = {row[0]: row[1] for row in book["集計"].iter_rows(values_only=True)}
     assert summary["検証 (確定した席を固定して)"] == "問題なし / ok"
+
+
+def test_a_hostile_workbook_is_refused_before_reading(state: RoundState, tmp_path: Path) -> None:
+    from sheets.errors import WorkbookRefusedError
+    from tests.hostile import make
+
+    bomb = make.xlsx_bomb(tmp_path / "回答記録.xlsx", 300)  # 300 MB of sheet in a few hundred KB
+    with pytest.raises(WorkbookRefusedError):
+        _read(bomb, state)
+    fake = tmp_path / "回答記録.xls"
+    fake.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)  # an old .xls / encrypted file
+    with pytest.raises(WorkbookRefusedError):
+        _read(fake, state)
