@@ -93,6 +93,11 @@ def change_report(previous: RoundState, plan: RoundPlan, solution: RoundSolution
     competing = {a.id: a for a in solution.instance.applications}
     result = solution.result
     seats = {(s.nursery, s.age_class): s for s in plan.seats}
+    withdrawn = set(plan.withdrawn)
+    # Children of the previous round who are in neither instance now (declined, withdrawn …).
+    ages_before = {a.id: a.age_class for a in previous.instance.applications} | {
+        h.child_id: h.age_class for h in holdings_after(previous)
+    }
     rows: list[ChildChange] = []
     ids = list(dict.fromkeys([*before, *competing]))
     for child_id in ids:
@@ -120,7 +125,7 @@ def change_report(previous: RoundState, plan: RoundPlan, solution: RoundSolution
             release = released[child_id]
             after, seat = release.state.value, None
             reason = f"{release.state.value}: {release.holding.nursery} の席を返しました (再選考の指定なし)"
-        elif child_id in plan.withdrawn:
+        elif child_id in withdrawn:
             after, seat, reason = WITHDRAWN, None, "申込の取下げ"
         else:
             after, seat, reason = DROPPED, None, "申込の変更でこの児童は選考の対象から外れました"
@@ -128,7 +133,7 @@ def change_report(previous: RoundState, plan: RoundPlan, solution: RoundSolution
             ChildChange(
                 child_id=child_id,
                 application_id=app_id,
-                age_class=classes.get(child_id, _age_of(previous, child_id)),
+                age_class=classes[child_id] if child_id in classes else ages_before[child_id],
                 before=was,
                 after=after,
                 changed=was == NEW or seat != was_seat,
@@ -201,13 +206,6 @@ def _release_prefix(release: Release | None) -> str:
     return f"{release.state.value} ({nursery}) のあと職員の指定で再選考。"
 
 
-def _age_of(previous: RoundState, child_id: str) -> int:
-    for holding in previous.holdings:
-        if holding.child_id == child_id:
-            return holding.age_class
-    return next((a.age_class for a in previous.instance.applications if a.id == child_id), 0)
-
-
 def _nursery_rows(
     plan: RoundPlan, solution: RoundSolution, names: Mapping[str, str]
 ) -> tuple[NurseryChange, ...]:
@@ -244,6 +242,9 @@ def _nursery_rows(
 def _against_fixed(solution: RoundSolution, holdings: tuple[Holding, ...]) -> tuple[FixedCoalition, ...]:
     combined: Instance = solution.combined
     entries = {a.id: a for a in combined.applications}
+    at: dict[str, list[Holding]] = {}
+    for holding in holdings:
+        at.setdefault(holding.nursery, []).append(holding)
     rows = []
     for coalition in solution.check.against_fixed:
         members = [entries[c] for c in coalition.applicants if c in entries]
@@ -252,11 +253,8 @@ def _against_fixed(solution: RoundSolution, holdings: tuple[Holding, ...]) -> tu
         ages = {m.age_class for m in members}
         fixed = tuple(
             h.child_id
-            for h in holdings
-            if h.nursery == nursery
-            and h.age_class in ages
-            and worst is not None
-            and entries[h.child_id].priority_key(nursery) > worst
+            for h in at.get(nursery, ())
+            if h.age_class in ages and worst is not None and entries[h.child_id].priority_key(nursery) > worst
         )
         rows.append(FixedCoalition(applicants=coalition.applicants, nursery=nursery, fixed=fixed))
     return tuple(rows)
