@@ -14,8 +14,8 @@ from uuid import UUID
 
 from flows.demo import APPROVAL_COMMENT, APPROVER, DEMO_PASSWORD, DEMO_USER
 from flows.params import SeasonLedger
+from flows.round_close import RESPONSES_FILE
 from flows.round_params import NextRoundParams, RoundOutcome
-from flows.round_steps import RESPONSES_FILE
 from matching.records import Nursery
 from samples.legacy_app import LegacyAppConfig, SeedChild, read_entries, running_legacy_app
 from samples.rounds import answer_responses, new_applicants, write_new_applicants_ledger

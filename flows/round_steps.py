@@ -7,26 +7,22 @@ them from their outcomes instead of running them again; the work is done by libr
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from prefect import flow, get_run_logger
 
 from cityprofile import open_city
-from flows.artifacts import publish_markdown, publish_nursery_tables, publish_summary, publish_table
-from flows.audit_trail import record_export
+from flows.artifacts import publish_nursery_tables, publish_summary, publish_table
 from flows.errors import StepInputError
 from flows.handoff import load_models, save_models
 from flows.intake import intake_flow
 from flows.normalise import normalise_flow
 from flows.params import IntakeParams, NormaliseParams
-from flows.paths import JST
 from flows.profile import ledger_sources
 from flows.report import placements_by_nursery, summarise, summary_markdown
 from flows.round_audit import record_round_match, record_round_plan
+from flows.round_close import RESPONSES_FILE, now
 from flows.round_params import (
-    CloseRoundOutcome,
-    CloseRoundParams,
     NextRoundParams,
     RoundAdmissionOutcome,
     RoundAdmissionParams,
@@ -36,15 +32,12 @@ from matching.errors import RoundError
 from matching.files import write_text_atomically
 from matching.records import Application, Nursery
 from matching.round_files import (
-    RoundManifest,
     latest_round,
     load_state,
     manifests,
-    relative,
     round_folder,
     save_exclusions,
     save_holdings,
-    save_manifest,
 )
 from matching.round_plan import plan_round
 from matching.round_report import ChangeReport, change_report
@@ -54,55 +47,8 @@ from matching.scoring import load_rules
 from matching.scoring.build import SiblingPolicy
 from sheets.adjustments import read_adjustments
 from sheets.issues import LedgerIssue
-from sheets.responses import read_responses, write_round_responses
+from sheets.responses import read_responses
 from sheets.round_outputs import write_round_outputs
-
-RESPONSES_FILE = Path("回答") / "回答記録.xlsx"
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(JST).replace(tzinfo=None, microsecond=0)
-
-
-@flow(name="close-round", description="承認された選考回を記録し、回答記録を作ります", persist_result=True)
-def close_round_flow(params: CloseRoundParams) -> CloseRoundOutcome:
-    """round.json for the next round, and the responses workbook staff fill in (承諾 / 辞退 / 面接 / 取消)."""
-    season = params.season_dir
-
-    def name(path: Path | None) -> str | None:
-        return relative(season, path) if path is not None else None
-
-    manifest = RoundManifest(
-        sequence=params.sequence,
-        round_id=params.round_id,
-        city=params.city,
-        admission_year=params.admission_year,
-        rules=str(params.rules.resolve()),
-        applications=relative(season, params.applications),
-        nurseries=relative(season, params.nurseries),
-        instance=relative(season, params.instance),
-        result=relative(season, params.result),
-        holdings=name(params.holdings),
-        exclusions=name(params.exclusions),
-        responses=relative(season, params.folder / RESPONSES_FILE),
-        approved=True,
-    )
-    state = load_state(season, manifest)
-    responses = write_round_responses(params.folder / RESPONSES_FILE, state, _now())
-    saved = save_manifest(params.folder, manifest)
-    held, waiting = len(holdings_after(state)), len(waiting_after(state))
-    record_export(
-        responses, f"{params.round_id} 回答記録 / responses workbook", f"内定 {held} 人, 保留 {waiting} 人"
-    )
-    publish_markdown(
-        f"# 回答記録 / responses workbook ({params.round_id})\n\n- 内定・確保 / holding a seat: **{held}**\n"
-        f"- 保留 / waiting: **{waiting}**\n- ファイル / file: `{responses}`\n\n"
-        "承諾・辞退・面接結果・取消を記入し、「二次調整」を実行してください / fill in the answers, then start the "
-        "next round",
-        key="round-responses",
-        description="次の回のための回答記録 / responses workbook for the next round",
-    )
-    return CloseRoundOutcome(manifest=saved, responses=responses, held=held, waiting=waiting)
 
 
 @flow(name="round-plan", description="回答記録と新しい申込から次の選考回を準備します", persist_result=True)
@@ -258,7 +204,7 @@ def round_admission_flow(params: RoundAdmissionParams) -> RoundAdmissionOutcome:
         reading_issues=load_models(LedgerIssue, params.responses_issues),
         points_scale=rules.scale,
         source_files=tuple(p for p in (params.plan, params.adjustments_from) if p),
-        stamp=_now(),
+        stamp=now(),
     )
     record_round_match(files, solution, staff, params.time_limit, plan.round_id)
     summary = summarise(solution.instance, solution.result)

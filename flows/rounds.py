@@ -31,8 +31,9 @@ from flows.notices import notices_flow
 from flows.params import EntryParams, NoticesParams
 from flows.paths import JST
 from flows.profile import default_recipe
+from flows.round_close import close_round_flow
 from flows.round_params import CloseRoundParams, NextRoundParams, RoundAdmissionParams, RoundOutcome
-from flows.round_steps import close_round_flow, round_admission_flow, round_plan_flow
+from flows.round_steps import round_admission_flow, round_plan_flow
 from flows.season import REJECTED_STATE
 from matching.errors import MatchingError
 from matching.round_files import latest_round, manifests

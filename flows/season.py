@@ -36,8 +36,8 @@ from flows.params import (
 from flows.paths import JST, season_dir
 from flows.preflight import preflight
 from flows.profile import default_recipe, ledger_sources
+from flows.round_close import close_round_flow
 from flows.round_params import CloseRoundParams
-from flows.round_steps import close_round_flow
 from matching.errors import MatchingError
 
 SEASON_REPORT_KEY = "season-report"
