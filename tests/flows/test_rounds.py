@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from typer.testing import CliRunner
 
+import bodx.commands.rounds  # noqa: F401 - registers the commands
 from audit import SeasonLog, child_history, verify_season
+from bodx.app import app
 from flows.demo import run_demo
 from flows.demo_rounds import run_round_demo
 from flows.params import ScaleOut
@@ -109,6 +112,14 @@ def test_a_second_round_keeps_accepted_placements_and_enters_the_new_ones(
         "export",  # next 回答記録
         "robot",
     ]
+    # Any number of rounds by the same mechanism: the next one (三次) follows the approved 二次 folder.
+    preview = CliRunner().invoke(app, ["round", "next", str(season), "--out", str(tmp_path / "三次")])
+    assert preview.exit_code == 0, preview.output
+    assert "二次 → 三次: optimal" in preview.output and "check: ok" in preview.output
+    third = json.loads((tmp_path / "三次" / "変更報告.json").read_text(encoding="utf-8"))
+    # Nobody answered the 二次 回答記録 yet: round 1's unanswered seats and every 二次 内定 are kept as they are.
+    still_open = sum(1 for h in kept if not h.accepted) + outcome.placed
+    assert third["counts"]["回答待ち / pending"] == still_open
     child = next(r.child_id for r in declined)
     history = [line.action for line in child_history(season, child)]
     assert "round" in history and history.count("approval") == 2

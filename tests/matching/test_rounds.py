@@ -335,11 +335,11 @@ def test_a_nursery_missing_from_a_new_list_is_refused() -> None:
 
 def test_the_next_round_comes_from_the_city_profile() -> None:
     profile = open_city("hinata").profile
-    assert next_round(profile, "一次").id == "二次"
+    assert next_round(profile, "一次").id == "二次" and next_round(profile, "二次").id == "三次"
     with pytest.raises(RoundError, match="次の選考回がありません"):
-        next_round(profile, "二次")
-    with pytest.raises(RoundError, match="ありません"):
         next_round(profile, "三次")
+    with pytest.raises(RoundError, match="ありません"):
+        next_round(profile, "四次")
 
 
 def test_part_of_a_sibling_application_competing_is_reported() -> None:
