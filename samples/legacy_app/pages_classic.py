@@ -106,7 +106,7 @@ def entry(child: SeedChild, values: dict[str, str], error: str = "", view: bool 
     err = f'<div id="errmsg" class="error"><font color="red">{escape(error)}</font></div>' if error else ""
     form_id, title = ("view", "入所決定照会 (登録済)") if view else ("entry", "入所決定入力")
     # 照会 links to the change form (変更): the same entry form, saved as the child's latest record.
-    change = f'/entry?{urlencode({"uketsuke": child.uketsuke, "child": child.child_id})}'
+    change = f"/entry?{urlencode({'uketsuke': child.uketsuke, 'child': child.child_id})}"
     save = (
         f'<a id="back" href="/search">戻る</a> <a id="change" href="{escape(change)}">変更</a>'
         if view
