@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bodx.commands.city",
     "bodx.commands.audit",
     "bodx.commands.notices",
+    "bodx.commands.rounds",
 )
 
 

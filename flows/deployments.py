@@ -26,6 +26,7 @@ from flows.settings import FlowSettings
 NIGHTLY_INTAKE_CRON = "0 2 * * *"
 TIMEZONE = "Asia/Tokyo"
 SEASON_DEPLOYMENT = "入所選考"
+ROUND_DEPLOYMENT = "二次調整"  # any round after the first (二次, 三次 …) of a season
 INTAKE_DEPLOYMENT = "nightly-intake"
 SAMPLE_LEGACY_URL = "http://127.0.0.1:8765"  # `bodx samples legacy-app` default
 REFRESH_SECONDS = 60.0  # a ledger put in the inbox shows in the start form within a minute
@@ -100,6 +101,7 @@ def build_deployments(
     from flows.entry import entry_flow
     from flows.intake import intake_flow
     from flows.normalise import normalise_flow
+    from flows.rounds import next_round_flow
 
     inbox = inbox or settings.data_dir / "inbox"
     # The nightly intake reads this folder: it must exist from the first night (personal data: 0700).
@@ -115,6 +117,15 @@ def build_deployments(
             tags=["ocr", "nightly"],
         ),
         season_deployment(settings, inbox, legacy_url, city_choices(city=city)),
+        _deployment(
+            next_round_flow,
+            ROUND_DEPLOYMENT,
+            # The season folder is the staff's to give; the legacy system is the same as for 入所選考.
+            parameters={"params": {"legacy_url": legacy_url}},
+            description="二次調整 (三次以降も): 承諾した内定を固定し、辞退・取消で空いた席を選考します。"
+            "入所選考の作業フォルダを指定してください / the next round of a season",
+            tags=["season", "round"],
+        ),
         _deployment(normalise_flow, "normalise", tags=["step"]),
         _deployment(admission_flow, "admission", tags=["step"]),
         _deployment(approval_flow, "approval", tags=["step"]),

@@ -15,7 +15,7 @@ from flows.params import EntryOutcome, EntryParams
 from flows.policy import IO_RETRIES, IO_RETRY_DELAY_SECONDS
 from matching.records import Application, Nursery
 from matching.result import load_result
-from robots.decisions import Decision, decisions_from_result, save_decisions
+from robots.decisions import Decision, decisions_from_result, latest_decisions, save_decisions
 from robots.recipe import load_recipe
 from robots.report import RunReport
 from robots.runner import run_robot
@@ -33,6 +33,7 @@ def prepare_decisions(params: EntryParams) -> tuple[list[Decision], Path]:
         load_result(params.result),
         load_models(Application, params.applications),
         load_models(Nursery, params.nurseries),
+        entered_before=latest_decisions(p for p in params.entered_before if p.is_file()),
     )
     params.out_dir.mkdir(parents=True, exist_ok=True)
     path = params.out_dir / "decisions.json"

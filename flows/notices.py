@@ -15,6 +15,7 @@ from flows.paths import JST
 from matching.instance import load_instance
 from matching.records import Application, Nursery
 from matching.result import load_result
+from matching.rounds import RoundLetters
 from notices import compose_letters, write_notices
 from sheets.nursery_lists import write_nursery_lists
 
@@ -25,7 +26,20 @@ def notices_flow(params: NoticesParams) -> NoticesOutcome:
     applications = load_models(Application, params.applications)
     nurseries = load_models(Nursery, params.nurseries)
     instance, result = load_instance(params.instance), load_result(params.result)
-    letters = compose_letters(applications, nurseries, instance, result, city.profile, round_id=params.round)
+    # A later round: accepted placements get 決定, unanswered ones no line (matching.rounds.RoundLetters).
+    choice = (
+        RoundLetters.model_validate_json(params.round_letters.read_bytes()) if params.round_letters else None
+    )
+    letters = compose_letters(
+        applications,
+        nurseries,
+        instance,
+        result,
+        city.profile,
+        round_id=params.round,
+        decided=choice.decided if choice else (),
+        omit=choice.omit if choice else (),
+    )
     now = dt.datetime.now(JST)
     issued = params.issued_on or now.date()
     files = write_notices(letters, city.profile, params.out_dir, issued_on=issued, template_dir=city.notices)

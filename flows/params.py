@@ -124,6 +124,11 @@ class EntryParams(_Params):
         "BODX_ROBOT_USER / BODX_ROBOT_PASSWORD",
     )
     out_dir: Path = Field(title="出力フォルダ", description="decisions, work queue, robot report")
+    entered_before: tuple[Path, ...] = Field(
+        (),
+        title="前の回の決定 (二次調整)",
+        description="earlier rounds' decisions.json, oldest first: a record still showing one is changed",
+    )
 
 
 class ApprovalParams(_Params):
@@ -262,6 +267,11 @@ class NoticesParams(_Params):
     instance: Path = Field(title="インスタンス (instance.json)")
     result: Path = Field(title="承認された選考結果 (result.json)")
     round: str | None = Field(None, title="選考回")
+    round_letters: Path | None = Field(
+        None,
+        title="二次以降: 決定通知・通知しない児童",
+        description="letters.json written by the 二次調整 flow",
+    )
     issued_on: dt.date | None = Field(None, title="通知日", description="空欄: 今日")
     out_dir: Path = Field(title="出力フォルダ")
 

@@ -39,6 +39,8 @@ from flows.paths import JST, in_data_dir, season_dir
 from flows.preflight import preflight
 from flows.profile import default_recipe, ledger_sources
 from flows.report import nursery_table, placements_by_nursery, summarise
+from flows.round_close import close_round_flow
+from flows.round_params import CloseRoundParams
 from matching.errors import MatchingError
 from matching.instance import load_instance
 from matching.result import load_result
@@ -209,6 +211,22 @@ def season_flow(params: SeasonParams) -> SeasonOutcome | State[SeasonOutcome]:
                 result=admission.result,
                 round=params.round,
                 out_dir=work_dir / "notices",
+            )
+        )
+        # What a later round (二次調整) needs: round.json and the responses workbook (回答記録).
+        close_round_flow(
+            CloseRoundParams(
+                season_dir=work_dir,
+                folder=work_dir,
+                round_id=city.profile.round(params.round).id,
+                sequence=1,
+                city=params.city,
+                admission_year=year,
+                rules=advanced.rules or city.rules,
+                applications=records.applications,
+                nurseries=records.nurseries,
+                instance=admission.instance,
+                result=admission.result,
             )
         )
         entry = entry_flow(

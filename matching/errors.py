@@ -29,3 +29,7 @@ class SolverError(MatchingError):
 
 class ProfileError(MatchingError):
     """A city profile (city.toml or a file it names) is malformed or inconsistent."""
+
+
+class RoundError(MatchingError):
+    """The next selection round (二次, 三次 …) cannot be built from the previous one and the responses."""

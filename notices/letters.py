@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from matching.instance import Instance, InstanceApplication
 from matching.profile import CityProfile
@@ -18,6 +18,7 @@ from matching.records import AGE_CLASS_LABELS, Application, Nursery, SiblingCond
 from matching.result import ChoiceExplanation, MatchResult
 
 PLACED, WAITING, STAYING = "内定", "保留", "在籍継続"
+DECIDED = "決定"  # a later round: the family accepted the 内定 (承諾), the placement is decided
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class ChildNotice:
     child_id: str
     name: str
     age_class: str  # 1歳児
-    outcome: str  # 内定 / 保留 / 在籍継続 (a transfer that keeps its seat)
+    outcome: str  # 内定 / 決定 / 保留 / 在籍継続 (a transfer that keeps its seat)
     nursery: str  # the placed nursery's name ("" when waiting)
     start_date: dt.date
     reasons: tuple[str, ...] = ()  # for 保留 (and a transfer not granted): one line per preference
@@ -44,15 +45,19 @@ class Letter:
 
     @property
     def kind(self) -> str:
-        placed = any(c.outcome == PLACED for c in self.children)
-        waiting = any(c.outcome != PLACED for c in self.children)
+        if all(c.outcome == DECIDED for c in self.children):
+            return DECIDED
+        placed = any(c.outcome in (PLACED, DECIDED) for c in self.children)
+        waiting = any(c.outcome not in (PLACED, DECIDED) for c in self.children)
         return "内定・保留" if placed and waiting else (PLACED if placed else WAITING)
 
     @property
     def title(self) -> str:
-        return {PLACED: "保育所等利用内定通知書", WAITING: "保育所等利用保留通知書"}.get(
-            self.kind, "保育所等利用内定・保留通知書"
-        )
+        return {
+            PLACED: "保育所等利用内定通知書",
+            WAITING: "保育所等利用保留通知書",
+            DECIDED: "保育所等利用決定通知書",
+        }.get(self.kind, "保育所等利用内定・保留通知書")
 
 
 def compose_letters(
@@ -63,8 +68,14 @@ def compose_letters(
     profile: CityProfile,
     *,
     round_id: str | None = None,
+    decided: Collection[str] = (),
+    omit: Collection[str] = (),
 ) -> list[Letter]:
-    """Every household's letter, in print order (postal code, then 受付番号), numbered from 1."""
+    """Every household's letter, in print order (postal code, then 受付番号), numbered from 1.
+
+    Later rounds (二次 …): children in `decided` accepted their placement and get 決定 there; children in
+    `omit` (a 内定 not answered yet: nothing new to tell) get no line, and a household with nothing else
+    no letter."""
     names = {n.id: n.name for n in nurseries} | {n.id: n.name for n in instance.nurseries}
     children = {a.id: a for a in instance.applications}
     seats = {(n.id, age): count for n in instance.nurseries for age, count in n.capacity.items()}
@@ -75,7 +86,11 @@ def compose_letters(
         notices = tuple(
             _child_notice(child.id, child.name, app, children[child.id], result, names, positions, seats)
             for child in app.children
-            if child.id in children
+            if child.id in children and child.id not in omit
+        )
+        notices = tuple(
+            replace(n, outcome=DECIDED) if n.child_id in decided and n.outcome == PLACED else n
+            for n in notices
         )
         if notices:
             drafts.append((app, notices))
@@ -83,7 +98,7 @@ def compose_letters(
     letters = []
     for number, (app, notices) in enumerate(drafts, start=1):
         own_steps: tuple[str, ...] = ()
-        if any(n.outcome != PLACED for n in notices):  # next steps are for the children still waiting
+        if any(n.outcome not in (PLACED, DECIDED) for n in notices):  # next steps: for children still waiting
             sibling = _sibling_step(app, profile.sibling_default)
             own_steps = (*steps, sibling) if sibling else steps
         letters.append(

@@ -22,6 +22,18 @@ class Outcome(StrEnum):
     WAIT = "保留"
 
 
+class Replaced(BaseModel):
+    """What an earlier round entered for the child (二次調整 …): the registered record a later decision
+    may change, and only while the screen still shows exactly this."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    outcome: Outcome
+    nursery_id: str | None = None
+    nursery_name: str | None = None
+    start_date: dt.date | None = None
+
+
 class Decision(BaseModel):
     """What the robot enters for one child. `reference` is the queue's unique key.
 
@@ -42,10 +54,19 @@ class Decision(BaseModel):
     start_date: dt.date | None = Field(default=None, description="入所(予定)年月日, on any outcome")
     remarks: str | None = Field(default=None, max_length=2000, description="備考")
     extra: dict[str, str] = Field(default_factory=dict, description="other values a screen asks for")
+    replaces: Replaced | None = Field(
+        default=None, description="an earlier round's decision the registered record may still show"
+    )
 
     @property
     def reference(self) -> str:
         return f"{self.application_id}/{self.child_id}"
+
+    def previous(self) -> Decision | None:
+        """The decision an earlier round entered for this child, as a decision (None: first entry)."""
+        if self.replaces is None:
+            return None
+        return self.model_copy(update={**dict(self.replaces), "replaces": None})
 
     def value_of(self, source: str) -> object:
         """The value a recipe's `source` names: a field, or `extra.<name>` (missing extra: None)."""
@@ -74,12 +95,15 @@ def decisions_from_result(
     applications: Sequence[Application],
     nurseries: Sequence[Nursery] | Mapping[str, str],
     start_dates: Mapping[str, dt.date] | None = None,
+    entered_before: Mapping[str, Decision] | None = None,
 ) -> list[Decision]:
     """One decision per child of `applications`, in application order.
 
     A child assigned to a nursery gets 内定 there from its application's desired start (or
     `start_dates[child_id]`); an unassigned child, and a transfer request that keeps its current
     nursery, gets 保留 with the same date (a screen that does not want it leaves it out in its recipe). A child the result does not mention is an error: the result belongs to another run.
+    `entered_before`: per child, what an earlier round entered (二次調整 …); a decision that differs from
+    it `replaces` it, so a recipe with a change form (registered.change) may change that record.
     """
     names = nurseries if isinstance(nurseries, Mapping) else {n.id: n.name for n in nurseries}
     missing = [c.id for a in applications for c in a.children if c.id not in result.assignments]
@@ -124,7 +148,35 @@ def decisions_from_result(
                     start_date=start,
                 )
             )
-    return decisions
+    return [_replacing(d, (entered_before or {}).get(d.child_id)) for d in decisions]
+
+
+def _replacing(decision: Decision, before: Decision | None) -> Decision:
+    if before is None or before.application_id != decision.application_id:
+        return decision
+    same = (before.outcome, before.nursery_id, before.start_date) == (
+        decision.outcome,
+        decision.nursery_id,
+        decision.start_date,
+    )
+    if same:
+        return decision
+    replaced = Replaced(
+        outcome=before.outcome,
+        nursery_id=before.nursery_id,
+        nursery_name=before.nursery_name,
+        start_date=before.start_date,
+    )
+    return decision.model_copy(update={"replaces": replaced})
+
+
+def latest_decisions(paths: Iterable[Path]) -> dict[str, Decision]:
+    """Per child, the last decision of the decisions files in order (earlier rounds first)."""
+    latest: dict[str, Decision] = {}
+    for path in paths:
+        for decision in load_decisions(path).decisions:
+            latest[decision.child_id] = decision
+    return latest
 
 
 def load_decisions(path: Path) -> DecisionFile:

@@ -22,7 +22,7 @@ from robots.convert import CONVERTERS
 from robots.decisions import Decision, Outcome
 from robots.errors import RecipeError
 
-DECISION_FIELDS = frozenset(Decision.model_fields) - {"extra"}
+DECISION_FIELDS = frozenset(Decision.model_fields) - {"extra", "replaces"}
 EXTRA_PREFIX = "extra."
 BUNDLED = ("legacy-classic", "legacy-modern", "legacy-kawabe")
 TITLE = "レシピが不正です / invalid recipe"
@@ -98,6 +98,12 @@ class RegisteredSpec(_Spec):
 
     open: str | None = Field(default=None, description="what to click to show it (template); omitted: shown")
     ready: str = Field(description="selector once the registered values are shown")
+    change: str | None = Field(
+        default=None,
+        description="what opens the change form (変更) of the registered record (template); omitted: a "
+        "registered record is never changed. Used only for a decision that `replaces` an earlier round's, "
+        "while the record still shows exactly that one",
+    )
 
 
 class FieldSpec(_Spec):
@@ -184,6 +190,7 @@ class Recipe(_Spec):
         texts = [self.search.value, self.search.entered, self.search.url or "", *self.search.inputs.values()]
         texts += [self.search.row or "", self.search.open or ""]
         texts += [self.registered.open or "" if self.registered else ""]
+        texts += [self.registered.change or "" if self.registered else ""]
         texts += [f.selector for f in self.fields] + [f.read or "" for f in self.fields]
         for text in texts:
             for _, name, _, _ in string.Formatter().parse(text):

@@ -281,17 +281,20 @@ def _work_on(run: _Run, item: WorkItem, first_attempt: int, screen: DecisionScre
             continue
         driver.stop_trace(None)
         if settings.dry_run:
-            run.tally.count("filled", found is Found.NOT_ENTERED)
+            run.tally.count("filled", found in _WRITTEN)
             run.tally.count("already", found is Found.ALREADY_ENTERED)
             return True
         queue.finish_done(ref, _NOTES.get(found))
-        run.tally.count("entered", found is Found.NOT_ENTERED)
-        run.tally.count("already", found is not Found.NOT_ENTERED)
+        run.tally.count("entered", found in _WRITTEN)
+        run.tally.count("already", found not in _WRITTEN)
         return True
     return True
 
 
+_WRITTEN = (Found.NOT_ENTERED, Found.CHANGED)
 _NOTES = {
+    Found.CHANGED: "前の回の決定で登録済みだったため変更画面で今回の決定に変更 / the earlier round's record "
+    "changed to this decision",
     Found.ALREADY_ENTERED: "画面で登録済みを確認し、内容が決定と一致 / found entered on the screen, same values",
     Found.ALREADY_UNCHECKED: "画面で登録済みを確認 (レシピに照会画面がなく内容は未照合) / found entered; "
     "not compared (the recipe has no [registered] view)",

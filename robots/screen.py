@@ -27,6 +27,7 @@ class Found(Enum):
     NOT_ENTERED = "not_entered"
     ALREADY_ENTERED = "already_entered"  # registered before, and the screen shows the decided values
     ALREADY_UNCHECKED = "already_unchecked"  # registered before; the recipe has no view to compare
+    CHANGED = "changed"  # registered by an earlier round with its decision: changed to this one
 
 
 class DecisionScreen:
@@ -91,7 +92,7 @@ class DecisionScreen:
             self.open_search()
             found = self.find(decision)
         if found is not Found.NOT_ENTERED:
-            return self.check_registered(decision)
+            return self.check_registered(decision, dry_run)
         if self.recipe.search.open:
             self.open_form(decision)
         self.fill(decision)
@@ -163,8 +164,10 @@ class DecisionScreen:
         ]
         self._set_fields(values)
 
-    def check_registered(self, decision: Decision) -> Found:
-        """Read the registered record back; a value that differs from the decision is a business error."""
+    def check_registered(self, decision: Decision, dry_run: bool = False) -> Found:
+        """Read the registered record back; a value that differs from the decision is a business error,
+        unless the decision replaces an earlier round's, the record still shows exactly that one and the
+        recipe has a change form: then the record is changed (and read back on any retry)."""
         view = self.recipe.registered
         if view is None:
             return Found.ALREADY_UNCHECKED
@@ -172,24 +175,43 @@ class DecisionScreen:
         if view.open:
             self._click(self._work, self._fill_in(view.open, decision), "登録内容を開く / open the record")
         self._expect({"ready": (view.ready, None)}, t, "登録内容 / registered record")
+        differing = self._differing(decision)
+        if not differing:
+            return Found.ALREADY_ENTERED
+        previous = decision.previous()
+        if previous is not None and view.change:
+            if self._differing(previous):
+                raise BusinessError(
+                    f"登録済みの内容が今回の決定とも前の回の決定とも異なります ({', '.join(differing)})。画面で確認して"
+                    "ください / the registered record shows neither this decision nor the earlier round's"
+                )
+            self._click(
+                self._work, self._fill_in(view.change, decision), "変更画面を開く / open the change form"
+            )
+            self._expect({"form": (self.recipe.search.form_ready, None)}, t, "変更画面 / change form")
+            self.fill(decision)
+            if not dry_run:
+                self.save()
+            return Found.CHANGED
+        raise BusinessError(
+            f"登録済みの内容が決定と異なります ({', '.join(differing)})。画面で確認してください / the "
+            f"registered record differs from the decision in: {', '.join(differing)}"
+        )
+
+    def _differing(self, decision: Decision) -> list[str]:
+        """Labels of the compared fields whose registered value is not the decision's."""
         fields = [spec for spec in self.fields_for(decision) if spec.compare]
         accepted = [self._accepted_forms(spec, decision) for spec in fields]
         reads = [
             (spec.kind, self._fill_in(spec.read or spec.selector, decision, forms[0]))
             for spec, forms in zip(fields, accepted, strict=True)
         ]
-        shown = self.driver.read_values(self._work, reads, t)
-        differing = [
+        shown = self.driver.read_values(self._work, reads, self.recipe.timeout_ms)
+        return [
             spec.label
             for spec, forms, seen in zip(fields, accepted, shown, strict=True)
             if not self._shows(spec, forms, seen)
         ]
-        if differing:
-            raise BusinessError(
-                f"登録済みの内容が決定と異なります ({', '.join(differing)})。画面で確認してください / the "
-                f"registered record differs from the decision in: {', '.join(differing)}"
-            )
-        return Found.ALREADY_ENTERED
 
     def save(self) -> None:
         spec = self.recipe.save

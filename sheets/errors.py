@@ -29,3 +29,7 @@ class AdjustmentsReadError(SheetsError):
 
 class ReviewInputError(SheetsError):
     """The records given to the review workbook writer do not fit together (unknown child or nursery)."""
+
+
+class ResponsesReadError(SheetsError):
+    """A responses workbook (回答記録) cannot be read at all: not one, or written for another round."""

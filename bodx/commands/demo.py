@@ -24,9 +24,13 @@ def demo(
             "with screenshots (needs /usr/bin/chromium)"
         ),
     ] = True,
+    second_round: Annotated[
+        bool, typer.Option(help="二次調整も実行する / also run the second round (回答記録 → 二次調整)")
+    ] = True,
 ) -> None:
     """Start a local Prefect server if none answers, run 入所選考 on the samples (approval given
     automatically), and print where to look: the UI, the workbook and the legacy system's entries. With
+    --second-round (the default), answers are typed into the season's 回答記録 and 二次調整 runs on it. With
     --ui (the default), a browser then starts two seasons from the start form, sends one back (差し戻し)
     and approves the other, and saves a screenshot of every step in OUT/screenshots/."""
     from flows.settings import FlowSettings, apply_environment
@@ -77,8 +81,40 @@ def demo(
             f"DB {result.legacy_db}: {result.legacy_entries} entries"
         )
     typer.echo(f"作業フォルダ / work folder: {outcome.work_dir}")
+    if second_round and outcome.approved:
+        _second_round(outcome.work_dir, result.legacy_db, out.resolve(), seed, server.ui_url)
     if ui:
         _walk_the_ui(out.resolve(), server.ui_url)
+
+
+def _second_round(season: Path, legacy_db: Path, out: Path, seed: int, ui_url: str) -> None:
+    """二次調整 on the season just run: answers typed into its 回答記録, new applicants, approval."""
+    from flows.demo_rounds import run_round_demo
+
+    demo = run_round_demo(season, legacy_db, out / "round2", seed=seed)
+    typer.echo(f"二次調整の実行 / second round: {demo.state}")
+    typer.echo(f"Prefect UI: {ui_url}runs/flow-run/{demo.flow_run_id}")
+    answers = ", ".join(f"{kind} {count}" for kind, count in sorted(demo.answers.items()))
+    typer.echo(f"回答記録に記入 / answers typed: {answers}; 新規申込 / new applicants: {demo.new_applicants}")
+    if demo.outcome is None:
+        typer.echo(
+            "二次調整が完了しませんでした。UI のログを確認してください / the round did not complete", err=True
+        )
+        raise typer.Exit(1)
+    round_ = demo.outcome
+    typer.echo(
+        f"内定 / placed: {round_.placed}, 保留 / waitlisted: {round_.waitlisted}, "
+        f"結果が変わった児童 / outcome changed: {round_.changed}"
+    )
+    typer.echo(f"変更報告 / change report: {round_.report}")
+    if round_.entry is not None:
+        typer.echo(
+            f"既存システムへの入力 / entered: {round_.entry.entered} / {round_.entry.decisions} "
+            f"(登録済み {round_.entry.already_entered}, 失敗 failed {round_.entry.failed}); "
+            f"DB: {demo.legacy_entries} entries"
+        )
+    if round_.responses_next is not None:
+        typer.echo(f"三次のための回答記録 / responses for the next round: {round_.responses_next}")
 
 
 def _walk_the_ui(out: Path, ui_url: str) -> None:

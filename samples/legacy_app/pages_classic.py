@@ -6,6 +6,7 @@ Every function returns HTML text; the server encodes it as cp932 (Windows Shift_
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import urlencode
 
 from samples.legacy_app.rules import date_to_wareki
 from samples.legacy_app.store import Entry, SeedChild
@@ -104,8 +105,10 @@ def entry(child: SeedChild, values: dict[str, str], error: str = "", view: bool 
     kinds = "".join(option("nyusho_kbn", v, lbl) for v, lbl in (("01", "新規"), ("02", "転園")))
     err = f'<div id="errmsg" class="error"><font color="red">{escape(error)}</font></div>' if error else ""
     form_id, title = ("view", "入所決定照会 (登録済)") if view else ("entry", "入所決定入力")
+    # 照会 links to the change form (変更): the same entry form, saved as the child's latest record.
+    change = f"/entry?{urlencode({'uketsuke': child.uketsuke, 'child': child.child_id})}"
     save = (
-        '<a id="back" href="/search">戻る</a>'
+        f'<a id="back" href="/search">戻る</a> <a id="change" href="{escape(change)}">変更</a>'
         if view
         else '<input type="button" id="btn-save" value="登録" '
         "onclick=\"if (confirm('登録してよろしいですか？')) { document.entry.submit(); }\">"

@@ -5,7 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from flows.deployments import INTAKE_DEPLOYMENT, SEASON_DEPLOYMENT, build_deployments, next_admission_year
+from flows.deployments import (
+    INTAKE_DEPLOYMENT,
+    ROUND_DEPLOYMENT,
+    SEASON_DEPLOYMENT,
+    build_deployments,
+    next_admission_year,
+)
 from flows.settings import FlowSettings
 
 
@@ -32,6 +38,7 @@ def test_deployments_register_with_schedule_and_forms(prefect_harness: None, tmp
     with get_client(sync_client=True) as client:
         intake = client.read_deployment_by_name(f"intake/{INTAKE_DEPLOYMENT}")
         season = client.read_deployment_by_name(f"season/{SEASON_DEPLOYMENT}")
+        rounds = client.read_deployment_by_name(f"next-round/{ROUND_DEPLOYMENT}")
         steps = [
             client.read_deployment_by_name(f"{name}/{name}")
             for name in ("normalise", "admission", "approval", "entry")
@@ -60,3 +67,10 @@ def test_deployments_register_with_schedule_and_forms(prefect_harness: None, tmp
     assert advanced["legacy_url"]["title"] == "既存システムの URL"
     assert season.parameters["params"] == {"advanced": {"legacy_url": "http://127.0.0.1:9"}}
     assert not season.schedules
+    # 二次調整: the season folder is the one field staff must give; the legacy system comes pre-filled.
+    assert rounds.entrypoint == "flows.rounds.next_round_flow" and not rounds.schedules
+    round_schema = rounds.parameter_openapi_schema or {}
+    round_fields = (round_schema.get("definitions") or round_schema.get("$defs") or {})["NextRoundParams"]
+    assert round_fields["properties"]["season_dir"]["title"] == "入所選考の作業フォルダ"
+    assert round_fields["required"] == ["season_dir", "legacy_url"]
+    assert rounds.parameters["params"] == {"legacy_url": "http://127.0.0.1:9"}

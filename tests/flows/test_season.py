@@ -85,16 +85,19 @@ def test_season_approved_enters_every_decision(prefect_harness: None, tmp_path: 
         "export",
         "approval",
         "export",  # the letters, mail-merge data and name lists
+        "export",  # the 回答記録 for the next round (二次調整)
         "robot",
     ]
     assert entries[6]["approval"]["approver"] == APPROVER
     assert any(f["path"].startswith("notices/letters/") for f in entries[7]["files"])
-    assert {item["child_id"] for item in entries[8]["robot"]} == set(children)
+    assert entries[8]["files"][0]["path"] == "回答/回答記録.xlsx"
+    assert {item["child_id"] for item in entries[9]["robot"]} == set(children)
     child = next(iter(children))
     assert [line.action for line in child_history(outcome.work_dir, child)] == [
         "admission",
         "export",
         "approval",
+        "export",
         "export",
         "robot",
     ]
