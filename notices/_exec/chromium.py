@@ -55,7 +55,7 @@ class PdfPrinter:
         self._sessions: list[str] = []
         self._lock = threading.Lock()
         self._next_id = 0
-        self._answers: dict[int, Future[dict[str, Any]]] = {}
+        self._answers: dict[int, tuple[str | None, Future[dict[str, Any]]]] = {}  # by id: (session, answer)
         # "load" of a navigation, by (session, loader): awaited, or already seen before anyone waited.
         self._loads: dict[tuple[str, str], Future[dict[str, Any]]] = {}
         self._loaded: set[tuple[str, str]] = set()
@@ -153,6 +153,7 @@ class PdfPrinter:
         session: str = self._call("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True})[
             "sessionId"
         ]
+        self._call("Inspector.enable", session=session)  # tells when the tab's renderer crashes
         self._call("Page.enable", session=session)
         self._call("Page.setLifecycleEventsEnabled", {"enabled": True}, session)
         return session
@@ -168,7 +169,7 @@ class PdfPrinter:
             message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
             if session is not None:
                 message["sessionId"] = session
-            self._answers[self._next_id] = answer
+            self._answers[self._next_id] = (session, answer)
             try:
                 self._commands.write(json.dumps(message).encode("utf-8") + b"\0")
             except OSError as exc:
@@ -208,7 +209,7 @@ class PdfPrinter:
                     parts.append(rest)
         with self._lock:
             self._closed = f"終了コード / exit code {self._process.poll()}"
-            waiting = [*self._answers.values(), *self._loads.values()]
+            waiting = [answer for _, answer in self._answers.values()] + list(self._loads.values())
             self._answers.clear()
             self._loads.clear()
         for future in waiting:
@@ -218,10 +219,14 @@ class PdfPrinter:
                 )
 
     def _dispatch(self, message: dict[str, Any]) -> None:
+        method = message.get("method")
+        if method in ("Inspector.targetCrashed", "Target.detachedFromTarget"):
+            self._fail_tab(message.get("sessionId") or message.get("params", {}).get("sessionId"))
+            return
         with self._lock:
             future = None  # other events are not needed
             if "id" in message:
-                future = self._answers.pop(message["id"], None)
+                future = self._answers.pop(message["id"], (None, None))[1]
             elif message.get("method") == "Page.lifecycleEvent" and message["params"].get("name") == "load":
                 key = (message.get("sessionId", ""), message["params"].get("loaderId", ""))
                 future = self._loads.pop(key, None)
@@ -229,3 +234,14 @@ class PdfPrinter:
                     self._loaded.add(key)
         if future is not None:
             future.set_result(message)
+
+    def _fail_tab(self, session: str | None) -> None:
+        """The tab's renderer is gone: what waits for it fails now instead of at the time-out."""
+        with self._lock:
+            waiting = [i for i, (owner, _) in self._answers.items() if owner == session]
+            futures = [self._answers.pop(i)[1] for i in waiting]
+            futures += [self._loads.pop(key) for key in list(self._loads) if key[0] == session]
+        for future in futures:
+            future.set_exception(
+                RenderError("chromium のタブが異常終了しました / chromium's tab crashed while printing")
+            )
