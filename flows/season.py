@@ -155,6 +155,7 @@ def season_flow(params: SeasonParams) -> SeasonOutcome | State[SeasonOutcome]:
                 result=admission.result,
                 round=params.round,
                 out_dir=work_dir / "notices",
+                previews_dir=params.notice_previews,
             )
         )
         entry = entry_flow(

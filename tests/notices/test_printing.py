@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 import notices.render
 from matching.instance import Instance
 from matching.records import Application, Nursery
 from matching.result import MatchResult
-from notices import compose_letters, write_notices
+from notices import compose_letters, write_notices, write_previews
 from notices._exec import chromium
-from notices._exec.pdf import page_texts
+from notices._exec.pdf import first_page_png, page_texts
 from notices.errors import RenderError
 from tests.notices.test_letters import PROFILE, YEAR, season  # noqa: F401 - the notices tests' small season
 
@@ -61,3 +63,23 @@ def test_without_chromium_the_message_says_how_to_install_it(
     monkeypatch.setattr(chromium.shutil, "which", lambda _: None)
     with pytest.raises(RenderError, match="make setup"):
         write_notices(compose_letters(*season, PROFILE), PROFILE, tmp_path / "out", issued_on=ISSUED)
+
+
+@pytest.mark.slow
+def test_previews_draw_the_first_letter_of_each_kind(season: Season, tmp_path: Path) -> None:  # noqa: F811
+    letters = compose_letters(*season, PROFILE)
+    files = write_notices(letters, PROFILE, tmp_path / "notices", issued_on=ISSUED)
+    (tmp_path / "shots").mkdir()
+    (tmp_path / "shots" / "notice_horyu.png").write_bytes(b"an earlier run's image")
+    shots = write_previews(letters, files, tmp_path / "shots")
+    # In print order R-2 (保留) comes first and R-1 is the only 内定.
+    assert set(shots) == {"内定", "保留"}
+    for kind, app_id in (("内定", "R-1"), ("保留", "R-2")):
+        png = shots[kind].read_bytes()
+        assert png == first_page_png(files.letters[app_id], 100)
+        image = Image.open(io.BytesIO(png))
+        assert image.format == "PNG" and image.size == (827, 1170)  # A4 at 100 dpi
+        assert image.getextrema() == (0, 255)  # black text on a white page (greyscale)
+    only_waiting = [letter for letter in letters if letter.kind == "保留"]
+    assert set(write_previews(only_waiting, files, tmp_path / "shots")) == {"保留"}
+    assert not (tmp_path / "shots" / "notice_naitei.png").exists()  # no stale image of another run
