@@ -36,6 +36,7 @@ class _Object:
     refs: tuple[int, ...]  # object numbers referred to, in order
     stream: bytes  # "stream … endstream" as written, or b""
     page_node: bool  # a /Page or /Pages dictionary
+    plain: bytes | None  # what follows "N 0 obj" when nothing in it is renumbered (most glyphs)
 
 
 class PrintedPdf:
@@ -48,6 +49,7 @@ class PrintedPdf:
         self._data = data
         self._bounds = self._cross_references()
         self._objects: dict[int, _Object] = {}
+        self._reachable: dict[int, tuple[int, ...]] = {}  # object → it and all it refers to
         self.pages = self._page_tree(self._root())
 
     def _cross_references(self) -> dict[int, tuple[int, int]]:
@@ -105,7 +107,8 @@ class PrintedPdf:
             last = match.end()
         texts.append(head[last:])
         page_node = bool(_PAGE.search(head) or _PAGES.search(head))
-        found = _Object(head, tuple(texts), tuple(refs), data, page_node)
+        plain = None if refs else head + data + b"\nendobj\n"
+        found = _Object(head, tuple(texts), tuple(refs), data, page_node, plain)
         self._objects[number] = found
         return found
 
@@ -136,25 +139,41 @@ class PrintedPdf:
 
     def objects_of(self, page: int) -> list[int]:
         """`page` and every object it refers to, directly or not (not its /Parent), page first."""
+        entry = self._object(page)
         order, seen = [page], {page}
+        for index, ref in enumerate(entry.refs):
+            if _PARENT.search(entry.texts[index]):
+                continue
+            for number in self._reach(ref):  # the fonts of one batch are shared: walked once
+                if number not in seen:
+                    seen.add(number)
+                    order.append(number)
+        return order
+
+    def _reach(self, start: int) -> tuple[int, ...]:
+        found = self._reachable.get(start)
+        if found is not None:
+            return found
+        order, seen = [start], {start}
         for number in order:  # grows while it is walked
             entry = self._object(number)
-            for index, ref in enumerate(entry.refs):
-                if number == page and _PARENT.search(entry.texts[index]):
-                    continue
+            if entry.page_node:
+                raise UnsupportedPdf("a page refers to another page")
+            for ref in entry.refs:
                 if ref not in seen:
                     seen.add(ref)
                     order.append(ref)
-        if any(self._object(number).page_node for number in order[1:]):
-            raise UnsupportedPdf("a page refers to another page")
-        return order
+        self._reachable[start] = found = tuple(order)
+        return found
 
     def copy(self, number: int, new: dict[int, int], parent: int | None) -> bytes:
         """Object `number` written as `new[number]`, its references renumbered by `new`.
 
         For a page, `parent` replaces its /Parent.
         """
-        entry = self._object(number)
+        entry = self._objects[number]  # read by objects_of
+        if entry.plain is not None:
+            return b"%d 0 obj%s" % (new[number], entry.plain)
         parts = [b"%d 0 obj" % new[number], entry.texts[0]]
         for index, ref in enumerate(entry.refs):
             is_parent = parent is not None and _PARENT.search(entry.texts[index]) is not None
@@ -186,16 +205,13 @@ class PdfBuilder:
         fresh = [n for n in source.objects_of(page) if n not in numbers]
         # Numbers first (an object may refer to one copied after it), then the copies.
         base = 3 + len(self._offsets)
-        for index, number in enumerate(fresh):
-            numbers[number] = base + index
+        numbers.update(zip(fresh, range(base, base + len(fresh)), strict=True))
         self._pages.append(numbers[page])
-        for number in fresh:
-            self._offsets.append(self._size)
-            self._put(source.copy(number, numbers, self._PAGES if number == page else None))
-
-    def _put(self, chunk: bytes) -> None:
-        self._chunks.append(chunk)
-        self._size += len(chunk)
+        copies = [source.copy(n, numbers, self._PAGES if n == page else None) for n in fresh]
+        ends = list(itertools.accumulate(map(len, copies), initial=self._size))
+        self._offsets += ends[:-1]
+        self._size = ends[-1]
+        self._chunks += copies
 
     def finish(self) -> bytes:
         """The PDF's bytes: header, the copied objects, the page tree, the catalog and the table."""

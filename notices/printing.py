@@ -48,12 +48,13 @@ def print_batches(batches: Sequence[Batch], letters_dir: Path, workers: int) -> 
             finally:
                 tabs.put(tab)
 
-        printed = [printing.submit(print_in_a_free_tab, batch) for batch in batches]
+        # Consumed in order, each let go once split (its PDF is then held by the combined one only).
+        printed = deque(printing.submit(print_in_a_free_tab, batch) for batch in batches)
         try:
             with ThreadPoolExecutor(WRITERS) as writing:
                 waiting: deque[list[tuple[str, Future[Path]]]] = deque()
-                for batch, future in zip(batches, printed, strict=True):
-                    pdf = future.result()
+                for batch in batches:
+                    pdf = printed.popleft().result()
                     pages = _households(pdf, len(batch.households))
                     combined.add(pdf)
                     while len(waiting) >= IN_FLIGHT:
