@@ -5,7 +5,7 @@ letters, so :class:`PdfPrinter` starts it once and prints every batch through th
 over a pipe (`--remote-debugging-pipe`: no port is opened). Each tab has a browser context of its own,
 so tabs print in parallel in their own renderer processes. The print options are those of
 `--print-to-pdf --no-pdf-header-footer --disable-pdf-tagging`: the page size and margins come from the
-template's CSS, and no structure tree is built (half the file, a quarter of chromium's time).
+template's CSS, and no structure tree is built (the file 60 % smaller, chromium 20 % faster).
 The Noto CJK fonts installed with the system render Japanese.
 """
 
