@@ -67,14 +67,21 @@ def prepare_samples(out: Path, applicants: int, pages: int, seed: int, year: int
 
 
 def season_parameters(
-    samples: DemoSamples, year: int, legacy_url: str, work_dir: Path, scale: ScaleOut
+    samples: DemoSamples,
+    year: int,
+    legacy_url: str,
+    work_dir: Path,
+    scale: ScaleOut,
+    previews: Path | None = None,
 ) -> SeasonParams:
     return SeasonParams(
         admission_year=year,
         scans_dir=samples.scans,
         city="hinata",
         ledgers=(samples.ledger,),
-        advanced=SeasonAdvanced(legacy_url=legacy_url, time_limit=30.0, work_dir=work_dir, scale=scale),
+        advanced=SeasonAdvanced(
+            legacy_url=legacy_url, time_limit=30.0, work_dir=work_dir, scale=scale, notice_previews=previews
+        ),
     )
 
 
@@ -115,8 +122,9 @@ def run_demo(
     )
     os.environ["BODX_ROBOT_USER"], os.environ["BODX_ROBOT_PASSWORD"] = DEMO_USER, DEMO_PASSWORD
     with running_legacy_app(config) as legacy:
+        # The samples are synthetic: one 内定 and one 保留 letter are drawn into `out` as PNG.
         params = season_parameters(
-            samples, year, legacy.base_url, out / "season", scale or ScaleOut(runner="threads")
+            samples, year, legacy.base_url, out / "season", scale or ScaleOut(runner="threads"), out
         )
         deployment_id = apply_deployment(season_flow, DEMO_DEPLOYMENT)
         run_id = start_run(deployment_id, {"params": params.model_dump(mode="json")})

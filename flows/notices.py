@@ -16,7 +16,7 @@ from matching.instance import load_instance
 from matching.records import Application, Nursery
 from matching.result import load_result
 from matching.rounds import RoundLetters
-from notices import compose_letters, write_notices
+from notices import compose_letters, write_notices, write_previews
 from sheets.nursery_lists import write_nursery_lists
 
 
@@ -43,6 +43,9 @@ def notices_flow(params: NoticesParams) -> NoticesOutcome:
     now = dt.datetime.now(JST)
     issued = params.issued_on or now.date()
     files = write_notices(letters, city.profile, params.out_dir, issued_on=issued, template_dir=city.notices)
+    if params.previews_dir is not None:  # the demo's screenshots (synthetic data only)
+        previews = write_previews(letters, files, params.previews_dir)
+        get_run_logger().info("見本画像 %d 枚 / previews written", len(previews))
     lists = write_nursery_lists(
         applications,
         nurseries,

@@ -179,6 +179,11 @@ class SeasonAdvanced(_Params):
         description="空欄: データフォルダの seasons/年度/実行ID / empty: a folder per run under the data folder",
     )
     scale: ScaleOut = Field(default_factory=ScaleOut, title="並列実行 / scale-out")
+    notice_previews: Path | None = Field(
+        None,
+        title="通知書の見本画像 (デモ用)",
+        description="合成データのデモだけ: 内定・保留の通知書を1通ずつ PNG でこのフォルダに。実データでは空欄 / demo only",
+    )
 
 
 class SeasonParams(_Params):
@@ -274,6 +279,11 @@ class NoticesParams(_Params):
     )
     issued_on: dt.date | None = Field(None, title="通知日", description="空欄: 今日")
     out_dir: Path = Field(title="出力フォルダ")
+    previews_dir: Path | None = Field(
+        None,
+        title="見本画像の出力先 (デモ用)",
+        description="合成データのデモだけ: 内定・保留の通知書を1通ずつ PNG に。実データでは空欄 / demo only",
+    )
 
 
 class NoticesOutcome(_Params):

@@ -211,6 +211,7 @@ def season_flow(params: SeasonParams) -> SeasonOutcome | State[SeasonOutcome]:
                 result=admission.result,
                 round=params.round,
                 out_dir=work_dir / "notices",
+                previews_dir=advanced.notice_previews,
             )
         )
         # What a later round (二次調整) needs: round.json and the responses workbook (回答記録).

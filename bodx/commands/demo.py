@@ -42,6 +42,7 @@ def demo(
     from flows.errors import FlowsError
     from flows.params import ScaleOut
     from flows.server import ensure_server
+    from notices.previews import PREVIEWS
 
     if runner not in ("threads", "dask"):
         raise typer.BadParameter("--runner は threads か dask / threads or dask")
@@ -80,6 +81,11 @@ def demo(
             f"{outcome.entry.decisions} (失敗 failed {outcome.entry.failed}); "
             f"DB {result.legacy_db}: {result.legacy_entries} entries"
         )
+    if outcome.notices is not None:
+        typer.echo(f"通知書 / letters: {outcome.notices.letters} 世帯, {outcome.notices.combined}")
+        shown = [str(out.resolve() / name) for name in PREVIEWS.values() if (out.resolve() / name).exists()]
+        if shown:
+            typer.echo(f"通知書の見本 / letter previews: {', '.join(shown)}")
     typer.echo(f"作業フォルダ / work folder: {outcome.work_dir}")
     if second_round and outcome.approved:
         _second_round(outcome.work_dir, result.legacy_db, out.resolve(), seed, server.ui_url)

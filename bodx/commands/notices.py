@@ -96,6 +96,9 @@ def bench_notices(
         "compose_seconds": median([r["compose_seconds"] for r in runs]),
         "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
         "chromium_peak_rss_mb": max(r["chromium_peak_rss_mb"] for r in runs),
+        "python_cpu_seconds": median([r["python_cpu_seconds"] for r in runs]),
+        "chromium_cpu_seconds": median([r["chromium_cpu_seconds"] for r in runs]),
+        "load_average": [r["load_average"] for r in runs],
         "target_seconds": 120,
     }
     emit(
@@ -103,7 +106,9 @@ def bench_notices(
         as_json,
         [
             f"notices: {payload['households']} households, median {payload['median_seconds']} s "
-            f"(target ≤ 120 s), peak RSS {payload['peak_rss_mb']} MB (chromium {payload['chromium_peak_rss_mb']} MB)"
+            f"(target ≤ 120 s), peak RSS {payload['peak_rss_mb']} MB (chromium {payload['chromium_peak_rss_mb']} MB)",
+            f"CPU: Python {payload['python_cpu_seconds']} s, chromium {payload['chromium_cpu_seconds']} s; "
+            f"load average (1 min, before/after each run) {payload['load_average']}",
         ],
     )
 

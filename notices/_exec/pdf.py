@@ -1,16 +1,19 @@
-"""Split and join PDFs with pypdfium2 (the notices' only use of it)."""
+"""Count, split, join and draw PDFs with pypdfium2 (the notices' only use of it).
+
+Splitting a batch into households is normally done by :mod:`notices.pdf_pages`, which copies a page's
+objects as they are; :func:`split_pages` here is its fallback for a PDF of another shape.
+"""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 from pathlib import Path
 
 import pypdfium2 as pdfium
 
 
-def page_count(path: Path) -> int:
-    document = pdfium.PdfDocument(str(path))
+def page_count(pdf: bytes) -> int:
+    document = pdfium.PdfDocument(pdf)
     try:
         return len(document)
     finally:
@@ -23,19 +26,24 @@ def _bytes(document: pdfium.PdfDocument) -> bytes:
     return buffer.getvalue()
 
 
-def join(parts: Sequence[Path]) -> bytes:
-    """`parts` one after another, as one PDF."""
-    combined = pdfium.PdfDocument.new()
-    try:
-        for part in parts:
-            source = pdfium.PdfDocument(str(part))
-            try:
-                combined.import_pages(source)
-            finally:
-                source.close()
-        return _bytes(combined)
-    finally:
-        combined.close()
+class PdfJoiner:
+    """PDFs added one after another, as one PDF (each part's shared fonts are copied once)."""
+
+    def __init__(self) -> None:
+        self._combined = pdfium.PdfDocument.new()
+
+    def add(self, pdf: bytes) -> None:
+        source = pdfium.PdfDocument(pdf)
+        try:
+            self._combined.import_pages(source)
+        finally:
+            source.close()
+
+    def finish(self) -> bytes:
+        try:
+            return _bytes(self._combined)
+        finally:
+            self._combined.close()
 
 
 def split_pages(pdf: bytes) -> list[bytes]:
@@ -53,6 +61,22 @@ def split_pages(pdf: bytes) -> list[bytes]:
         return pages
     finally:
         source.close()
+
+
+def first_page_png(pdf: Path, dpi: int) -> bytes:
+    """The first page of `pdf` drawn at `dpi` as PNG bytes (greyscale: the letters are black on white)."""
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        page = document[0]
+        try:
+            image = page.render(scale=dpi / 72, grayscale=True).to_pil()
+        finally:
+            page.close()
+    finally:
+        document.close()
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
 
 
 def page_texts(path: Path) -> list[str]:

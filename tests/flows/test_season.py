@@ -6,17 +6,21 @@ enters every decision.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from PIL import Image
 
 from audit import SeasonLog, child_history, verify_season
 from flows.demo import APPROVER, run_demo
 from flows.params import ScaleOut
 from matching.instance import load_instance
 from matching.result import load_result
+from notices._exec.pdf import first_page_png
 from samples.legacy_app import read_entries
 
 pytestmark = pytest.mark.slow
@@ -70,6 +74,16 @@ def test_season_approved_enters_every_decision(prefect_harness: None, tmp_path: 
     assert outcome.notices is not None and outcome.notices.combined.exists()
     assert outcome.notices.letters == len(list((outcome.work_dir / "notices" / "letters").glob("*.pdf"))) > 0
     assert outcome.notices.letters <= len(households) and approval["approver"] == APPROVER
+    # The demo's data are synthetic: the first 内定 and the first 保留 letter are drawn into its folder.
+    merge = (outcome.work_dir / "notices" / "差込データ.csv").read_bytes().decode("utf-8-sig")
+    first: dict[str, str] = {}
+    for row in csv.DictReader(io.StringIO(merge)):
+        first.setdefault(row["区分"], row["受付番号"])
+    for kind, name in (("内定", "notice_naitei.png"), ("保留", "notice_horyu.png")):
+        letter = outcome.work_dir / "notices" / "letters" / f"{first[kind]}.pdf"
+        image = Image.open(tmp_path / name)
+        assert image.format == "PNG" and image.size == (827, 1170)  # A4 at 100 dpi
+        assert (tmp_path / name).read_bytes() == first_page_png(letter, 100)
 
     # The season's audit log: every step once (the resumed run did not record the early steps again),
     # the approval with its approver, the robot's outcome per child; nothing changed since.
