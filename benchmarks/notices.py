@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.fresh import run_module
+from benchmarks.fresh import own_peak_rss_mb, run_module
 
 CITY = "hinata"
 _PR_SET_CHILD_SUBREAPER = 36
@@ -104,7 +104,9 @@ def measure(households: int, seed: int, out: Path) -> dict[str, Any]:
         "compose_seconds": round(composed, 2),
         "seconds": round(seconds, 2),
         "letters_per_second": round(files.count / seconds, 1),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": own_peak_rss_mb(),
+        # Largest finished child (chromium's processes): an upper bound, as a child's ru_maxrss starts
+        # from this process's size at the moment it was started (see benchmarks.fresh.own_peak_rss_mb).
         "chromium_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
         "python_cpu_seconds": round(_cpu(resource.RUSAGE_SELF) - python_before, 1),
         "chromium_cpu_seconds": round(_cpu(resource.RUSAGE_CHILDREN) - chromium_before, 1),
