@@ -35,7 +35,7 @@ def test_choices_list_the_inbox_and_earlier_seasons_newest_first(tmp_path: Path)
     (earlier / "review.xlsx").write_bytes(b"")
     choices = form_choices(data, inbox, ["hinata"])
     assert choices.cities == (("hinata", "ひなた市"),)
-    assert [r[1] for r in choices.rounds] == ["一次", "二次"]
+    assert [r[1] for r in choices.rounds] == ["一次", "二次", "三次"]
     assert choices.scan_folders == ("inbox", "inbox/batch")  # folders holding scans (and the inbox)
     assert choices.workbooks == ("inbox/batch/new.xlsx", "inbox/old.xlsx")
     assert choices.earlier_workbooks == ("seasons/2027/ab12cd34/admission/review.xlsx",)
