@@ -26,8 +26,10 @@ def _append_many(root: str, writer: str, count: int, big: bool) -> None:
         )
 
 
-def _fork() -> multiprocessing.context.ForkContext:
-    return multiprocessing.get_context("fork")
+def _fork() -> multiprocessing.context.SpawnContext:
+    """Writers in fresh interpreters: forked from a pytest process that has already run Prefect flows
+    (with their threads), a child could inherit a held lock and exit 1 (seen in the full suite)."""
+    return multiprocessing.get_context("spawn")
 
 
 def test_two_processes_appending_keep_one_chain(season: Season) -> None:

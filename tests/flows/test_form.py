@@ -53,7 +53,7 @@ def test_the_schema_marks_required_fields_and_offers_the_choices(tmp_path: Path)
     assert season["ledgers"]["items"]["enum"] == ["inbox/a.xlsx"]
     assert season["ledgers"]["minItems"] == 1
     assert season["manual_result"]["enum"] == ["inbox/a.xlsx"]
-    assert season["round"]["enum"] == ["一次", "二次", "r1", "r2"]
+    assert season["round"]["enum"] == ["一次", "二次", "三次", "r1", "r2"]
     assert "r1 = 令和9年度 4月入所 一斉受付 (kawabe)" in season["round"]["description"]
     for model in definitions.values():
         for name, prop in model["properties"].items():

@@ -102,11 +102,11 @@ def test_a_round_the_profile_does_not_have_is_named(tmp_path: Path, monkeypatch:
     params = SeasonParams(
         city="hinata",
         ledgers=(_ledger(tmp_path),),
-        round="三次",
+        round="四次",
         advanced=SeasonAdvanced(legacy_url=DEAD_URL),
     )
     problems = season_problems(params)
-    assert any("三次" in p and "一次" in p for p in problems)
+    assert any("四次" in p and "一次" in p for p in problems)
 
 
 def test_secret_blocks_give_the_robot_its_login_without_environment_variables(
