@@ -132,7 +132,7 @@ def judge(instance: Instance, assignments: Mapping[str, str | None]) -> dict[str
     }
 
 
-def _ours(
+def run_ours(
     city: Path, instance: Instance, out: Path, settings: Settings
 ) -> tuple[dict[str, Any], dict[str, str | None]]:
     from matching.result import load_result
@@ -148,7 +148,7 @@ def _ours(
     return figures, result.assignments
 
 
-def _chilmai(instance: Instance, work: Path, settings: Settings) -> dict[str, Any]:
+def run_chilmai(instance: Instance, work: Path, settings: Settings) -> dict[str, Any]:
     files = to_chilmai(instance)
     (work / "children.csv").write_bytes(files.children_csv)
     (work / "daycares.csv").write_bytes(files.daycares_csv)
@@ -194,8 +194,8 @@ def compare(size: int, settings: Settings) -> dict[str, Any]:
     instance = load_instance(city)
     with tempfile.TemporaryDirectory(prefix="bodx-chilmai-") as tmp:  # 0700: holds the city's CSV files
         work = Path(tmp)
-        ours, ours_assignments = _ours(city, instance, work / "ours-result.json", settings)
-        theirs = _chilmai(instance, work, settings)
+        ours, ours_assignments = run_ours(city, instance, work / "ours-result.json", settings)
+        theirs = run_chilmai(instance, work, settings)
     row: dict[str, Any] = {
         "applicants": len(instance.applications),
         "nurseries": len(instance.nurseries),

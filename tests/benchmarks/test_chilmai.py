@@ -5,12 +5,13 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from benchmarks.chilmai import Settings, chilmai_python, compare, judge
+from benchmarks.chilmai import Settings, chilmai_python, compare, judge, run_chilmai
 from benchmarks.chilmai_format import (
     PATTERN_OF,
     ConversionError,
@@ -195,3 +196,19 @@ def test_harness_on_a_small_city_judges_both_results(tmp_path: Path) -> None:
         assert 0 < side["placed"] <= 300
         assert side["wall_seconds"] > 0 and side["cpu_seconds"] > 0
     assert 0 <= row["same_outcome"] <= 300
+
+
+def test_a_chilmai_run_that_fails_or_overruns_is_reported_not_raised(tmp_path: Path) -> None:
+    """No ChilmAI needed: an empty checkout makes the runner crash on import; a tiny timeout kills it."""
+    empty = tmp_path / "not-chilmai"
+    empty.mkdir()
+    crashed = tmp_path / "crashed"
+    crashed.mkdir()
+    settings = Settings(checkout=empty, python=Path(sys.executable), timeout=120.0, cache=tmp_path)
+    row = run_chilmai(_tiny(), crashed, settings)
+    assert row["status"] == "crashed" and "chilmai" in row["message"]
+    assert "blocking" not in row  # nothing to judge
+    killed = tmp_path / "killed"
+    killed.mkdir()
+    row = run_chilmai(_tiny(), killed, Settings(checkout=empty, python=Path(sys.executable), timeout=0.01))
+    assert row["status"] == "killed" and row["process_wall_seconds"] >= 0.01
