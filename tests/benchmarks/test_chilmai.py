@@ -212,3 +212,30 @@ def test_a_chilmai_run_that_fails_or_overruns_is_reported_not_raised(tmp_path: P
     killed.mkdir()
     row = run_chilmai(_tiny(), killed, Settings(checkout=empty, python=Path(sys.executable), timeout=0.01))
     assert row["status"] == "killed" and row["process_wall_seconds"] >= 0.01
+
+
+@pytest.mark.skipif(not CHECKOUT, reason="set BODX_CHILMAI_CHECKOUT to a ChilmAI checkout to run ChilmAI")
+def test_chilmai_lowest_sibling_threshold_leaves_a_coalition_our_definition_counts(tmp_path: Path) -> None:
+    """Two seats; twins A (first in line) and B (last) apply together (同保同時), X is between them. By
+    ChilmAI's rule the twins cannot block X (X is above B, the lower twin, and 1 + 2 > 2 seats), while the
+    twins placed would be blocked by X (only A is above X): it places X alone. By Hall's condition the
+    twins fit (A takes a seat above X, B the free one), so our checker counts their coalition."""
+    checkout = Path(str(CHECKOUT))
+    child = {"age_class": 1, "preferences": ["N1"], "tiebreak": 1}
+    twins = {"sibling_group": "G", "sibling_condition": "同保同時"}
+    instance = Instance.model_validate(
+        {
+            "admission_year": 2027,
+            "nurseries": [{"id": "N1", "name": "一園", "capacity": {"1": 2}}],
+            "applications": [
+                {**child, **twins, "id": "A", "score": 30},
+                {**child, **twins, "id": "B", "score": 10},
+                {**child, "id": "X", "score": 20},
+            ],
+        }
+    )
+    settings = Settings(checkout=checkout, python=chilmai_python(checkout), time_limit=10.0, timeout=300.0)
+    row = run_chilmai(instance, tmp_path, settings)
+    assert row["status"] == "optimal", row.get("message")
+    assert row["placed"] == 1 and row["checker_ok"]
+    assert row["blocking"] == 1 and row["blocking_by_kind"] == {"同保同時": 1}
