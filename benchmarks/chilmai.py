@@ -77,6 +77,7 @@ class Settings:
     time_limit: float = 60.0  # ours end to end; ChilmAI's max_time_seconds per attempt
     workers: int = 1  # ours (as `bodx bench match`)
     chilmai_workers: int = 2
+    chilmai_time_limit: float | None = None  # ChilmAI's max_time_seconds when not time_limit
     timeout: float = 1800.0  # wall seconds before ChilmAI's process is killed
     density: float = 0.15
     transfers: float = 0.05
@@ -159,7 +160,9 @@ def run_chilmai(instance: Instance, work: Path, settings: Settings) -> dict[str,
     command = [str(settings.python), str(RUNNER), str(settings.checkout), str(work)]
     own_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # ChilmAI's interpreter, not ours
     done, wall, cpu = _run(
-        [*command, str(settings.time_limit), str(settings.chilmai_workers)], settings.timeout, own_env
+        [*command, str(settings.chilmai_time_limit or settings.time_limit), str(settings.chilmai_workers)],
+        settings.timeout,
+        own_env,
     )
     figures: dict[str, Any] = {
         "households": files.households,
@@ -168,6 +171,7 @@ def run_chilmai(instance: Instance, work: Path, settings: Settings) -> dict[str,
         "process_wall_seconds": wall,
         "process_cpu_seconds": cpu,
         "workers": settings.chilmai_workers,
+        "time_limit": settings.chilmai_time_limit or settings.time_limit,
     }
     if done is None:
         return {**figures, "status": "killed", "message": f"no result within {settings.timeout:g} s (killed)"}

@@ -42,6 +42,11 @@ def _status_of(exc: BaseException) -> str:
     name = getattr(code, "name", "") or ""
     if isinstance(exc, ValueError) and type(exc).__name__ == "ValueError":
         return "invalid_input"
+    cause = exc.__cause__.args[0] if exc.__cause__ is not None and exc.__cause__.args else None
+    if name == "SOLVER_UNEXPECTED_STATUS" and cause == 0:
+        # CP-SAT's UNKNOWN: the time limit passed before any assignment with zero blocking (by
+        # ChilmAI's definition) was found; ChilmAI gives up at once (it retries only FEASIBLE).
+        return "no_solution_in_time"
     return {
         "SOLVER_INFEASIBLE": "infeasible",
         "SOLVER_TIMEOUT": "timeout",

@@ -25,8 +25,12 @@ def _interpreter(python: Path | None, checkout: Path) -> Path:
 
 
 def _line(side: str, figures: dict[str, Any]) -> str:
-    if "blocking" not in figures:
-        return f"    {side:<8} {figures['status']}: {figures.get('message')}"
+    if "blocking" not in figures:  # no assignment to judge
+        first = str(figures.get("message") or "").splitlines()[:1]
+        return (
+            f"    {side:<8} {figures['status']}: {first[0] if first else ''} (process "
+            f"{figures['process_wall_seconds']} s wall / {figures['process_cpu_seconds']} s CPU)"
+        )
     kinds = ", ".join(f"{k} {v}" for k, v in figures["blocking_by_kind"].items()) or "none"
     problems = f"{figures['violations']} violations" + (
         f" (e.g. {figures['violation_examples'][0]})" if figures["violations"] else ""
@@ -37,6 +41,7 @@ def _line(side: str, figures: dict[str, Any]) -> str:
         f"{figures['cpu_seconds']} s CPU (process {figures['process_wall_seconds']} s / "
         f"{figures['process_cpu_seconds']} s CPU), peak RSS {figures['peak_rss_mb']} MB, "
         f"{figures['workers']} workers"
+        + (f", time limit {figures['time_limit']:g} s" if "time_limit" in figures else "")
     )
 
 
@@ -58,6 +63,9 @@ def bench_chilmai(
     ] = 60.0,
     workers: Annotated[int, typer.Option(min=1, help="our CP-SAT workers")] = 1,
     chilmai_workers: Annotated[int, typer.Option(min=1, help="ChilmAI's CP-SAT workers (it fixes 8)")] = 2,
+    chilmai_time_limit: Annotated[
+        float | None, typer.Option(min=0.1, help="ChilmAI's max_time_seconds (default: --time-limit)")
+    ] = None,
     timeout: Annotated[
         float, typer.Option(min=1.0, help="wall seconds before ChilmAI's run is killed")
     ] = 1800.0,
@@ -83,6 +91,7 @@ def bench_chilmai(
         time_limit=time_limit,
         workers=workers,
         chilmai_workers=chilmai_workers,
+        chilmai_time_limit=chilmai_time_limit,
         timeout=timeout,
         cache=cache,
     )
