@@ -42,7 +42,13 @@ The two engines do not optimise the same thing, so the figures are not a race:
   combination lists.
 - Time limits differ in kind: ours is end to end; ChilmAI's `max_time_seconds` is per CP-SAT attempt
   and it retries once with ten times the limit, so the harness also kills it after `timeout` seconds.
-  ChilmAI fixes 8 CP-SAT workers; the runner sets them to `chilmai_workers` (default 2).
+  ChilmAI fixes 8 CP-SAT workers; the runner sets them to `chilmai_workers` (default 2). When CP-SAT
+  finds no zero-blocking assignment before the limit (status UNKNOWN), ChilmAI stops with an error
+  and no assignment (reported here as `no_solution_in_time`); `chilmai_time_limit` gives it longer.
+- Cost. ChilmAI builds its model in Python and finds each child by a linear search over all children
+  (`get_agent`, `next(c for c in children if c.id == …)` in CP_agents.py), for every family, outcome,
+  nursery and age class, and builds it again to verify the result: its build time grows about with the
+  square of the number of children, while CP-SAT's own search is a small part of its time.
 """
 
 from __future__ import annotations
