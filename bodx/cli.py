@@ -15,6 +15,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bodx.commands.robots",
     "bodx.commands.scoring",
     "bodx.commands.match",
+    "bodx.commands.bench_chilmai",
     "bodx.commands.sheets",
     "bodx.commands.review",
     "bodx.commands.bench_all",
