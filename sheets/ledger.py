@@ -21,6 +21,7 @@ from matching.profile import CityProfile
 from matching.records import DEFAULT_WEEKS_PER_MONTH, Application, Nursery, parse_record
 from sheets.assemble import Grouper, Reporter, SheetRows
 from sheets.build import HeldApplication, RecordBuilder
+from sheets.build_shares import build_applications
 from sheets.converters import Failure, build_converters, capacity_converter, nursery_index
 from sheets.errors import LedgerFormatError
 from sheets.gcpause import pause_cyclic_gc
@@ -175,7 +176,7 @@ def _read(
             required=frozenset(mapping.ledger.required),
             admission_year_of=admission_year_of,
         )
-        applications = [a for a in (builder.build(d) for d in grouper.drafts.values()) if a is not None]
+        applications = build_applications(builder, list(grouper.drafts.values()))
     issues.extend(reporter.issues)
     return LedgerReading(
         applications=tuple(applications),
