@@ -69,6 +69,16 @@ DEFAULT_LIMITS = WorkbookLimits()
 
 def check_workbook(path: Path, limits: WorkbookLimits = DEFAULT_LIMITS) -> None:
     """Raise :class:`WorkbookRefusedError` unless `path` is a plausible, unencrypted, bounded .xlsx."""
+    _check(path, limits, keep=False)
+
+
+def read_checked_parts(path: Path, limits: WorkbookLimits = DEFAULT_LIMITS) -> dict[str, bytes]:
+    """:func:`check_workbook`, keeping the XML parts it inflated (bounded by the same limits), so that
+    the reader (``XlsxBook(path, parts)``) does not inflate a 170 MB worksheet a second time."""
+    return _check(path, limits, keep=True)
+
+
+def _check(path: Path, limits: WorkbookLimits, *, keep: bool) -> dict[str, bytes]:
     name = path.name
     if not path.is_file():
         raise WorkbookRefusedError(f"{name}: ファイルがありません / file not found")
@@ -98,7 +108,7 @@ def check_workbook(path: Path, limits: WorkbookLimits = DEFAULT_LIMITS) -> None:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
             _check_entries(name, entries, limits)
-            _measure_entries(name, archive, entries, limits)
+            return _measure_entries(name, archive, entries, limits, keep)
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
@@ -148,19 +158,24 @@ def _check_ratio(name: str, part: str, inflated: int, compressed: int, limits: W
 
 
 def _measure_entries(
-    name: str, archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], limits: WorkbookLimits
-) -> None:
-    """Inflate every part in bounded chunks, counting the bytes (and a worksheet's rows) that come out.
+    name: str, archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], limits: WorkbookLimits, keep: bool
+) -> dict[str, bytes]:
+    """Inflate every part in bounded chunks, counting the bytes (and a worksheet's rows) that come out;
+    with `keep`, the XML parts' bytes (a reader's input) once the whole file has passed.
 
     zipfile stops at the size the directory declares and then checks the CRC, so a part declaring less
     than it holds fails its CRC here; a part declaring more is measured as it really is.
     """
     total = 0
+    kept: dict[str, bytes] = {}
     for entry in entries:
         inflated = rows = 0
         is_sheet = bool(_WORKSHEET_PART.match(entry.filename))
+        pieces: list[bytes] | None = [] if keep and entry.filename.endswith((".xml", ".rels")) else None
         with archive.open(entry) as stream:
             while chunk := stream.read(_CHUNK):
+                if pieces is not None:
+                    pieces.append(chunk)
                 inflated += len(chunk)
                 total += len(chunk)
                 if inflated > limits.max_entry_bytes:
@@ -188,14 +203,16 @@ def _measure_entries(
                                 limits.max_rows,
                             )
                         )
+        if pieces is not None:
+            kept[entry.filename] = b"".join(pieces)
+    return kept
 
 
 def open_book(path: Path, limits: WorkbookLimits = DEFAULT_LIMITS) -> XlsxBook:
     """The checked workbook for the fast values-only reader (use as a context manager)."""
     from sheets.xlsx_stream import XlsxBook
 
-    check_workbook(path, limits)
-    return XlsxBook(path)
+    return XlsxBook(path, read_checked_parts(path, limits))
 
 
 def open_workbook(path: Path, limits: WorkbookLimits = DEFAULT_LIMITS, **options: Any) -> Workbook:
@@ -245,6 +262,7 @@ __all__ = [
     "open_book",
     "open_workbook",
     "private_directory",
+    "read_checked_parts",
     "write_all_atomically",
     "write_atomically",
     "write_text_atomically",

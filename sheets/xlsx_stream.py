@@ -108,8 +108,15 @@ class _SheetCache:
 class XlsxBook:
     """Sheet names and row iteration of one .xlsx file (values only)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, parts: dict[str, bytes] | None = None) -> None:
+        """`parts`: inflated parts already read (sheets.safety.read_checked_parts), used instead of
+        inflating them again; the book takes them over (each is removed once decoded)."""
         self.path = path
+        self._parts = {} if parts is None else parts
+        # What row_chunks found besides the rows, so that a 170 MB sheet is inflated and decoded once:
+        # its merged ranges, and its XML up to the rows (where the column widths and hidden flags are).
+        self._merges: dict[str, tuple[Merge, ...]] = {}
+        self._heads: dict[str, str] = {}
         try:
             self._zip = zipfile.ZipFile(path)
             workbook = self._text("xl/workbook.xml")
@@ -143,7 +150,8 @@ class XlsxBook:
         return tuple(self._sheet_paths)
 
     def _text(self, member: str) -> str:
-        return self._zip.read(member).decode("utf-8")
+        data = self._parts.pop(member, None)  # read once: dropped as soon as it is decoded
+        return (self._zip.read(member) if data is None else data).decode("utf-8")
 
     def _relationships(self, member: str) -> dict[str, str]:
         try:
@@ -185,30 +193,13 @@ class XlsxBook:
         return frozenset(ids)
 
     def merges(self, sheet: str) -> tuple[Merge, ...]:
-        text = self._sheet_xml(sheet)
-        start = text.find("mergeCells")
-        if start < 0:
-            return ()
-        return tuple(
-            Merge(int(r1), column_index(c1), int(r2), column_index(c2))
-            for c1, r1, c2, r2 in _MERGE.findall(text, start)
-        )
+        found = self._merges.get(sheet)
+        return _merges(self._sheet_xml(sheet)) if found is None else found
 
     def hidden_columns(self, sheet: str) -> frozenset[int]:
         """0-based indices of the columns hidden in Excel (`<col hidden="1">`)."""
-        text = self._sheet_xml(sheet)
-        start, end = text.find("<cols"), text.find("<sheetData")
-        if start < 0 or (end >= 0 and start > end):
-            start = text.find(":cols")
-            if start < 0 or (end >= 0 and start > end):
-                return frozenset()
-        hidden: set[int] = set()
-        for attrs in _COL.findall(text, start, end if end >= 0 else len(text)):
-            values = dict(_ATTR.findall(attrs))
-            if values.get("hidden") in ("1", "true"):
-                first, last = int(values.get("min", "0")), int(values.get("max", "0"))
-                hidden.update(range(first - 1, min(last, 16_384)))
-        return frozenset(hidden)
+        head = self._heads.get(sheet)
+        return _hidden_columns(self._sheet_xml(sheet) if head is None else head)
 
     def _sheet_xml(self, sheet: str) -> str:
         try:
@@ -225,6 +216,9 @@ class XlsxBook:
     def row_chunks(self, sheet: str) -> RowChunks:
         """The sheet's rows as undecoded XML pieces: cheap to cut into parts for parallel decoding."""
         text = self._sheet_xml(sheet)
+        self._merges[sheet] = _merges(text)
+        data = text.find("<sheetData")
+        self._heads[sheet] = text if data < 0 else text[:data]
         match = _ROOT_PREFIX.search(text)
         prefix = f"{match.group(1)}:" if match and match.group(1) else ""
         start = text.find(f"<{prefix}sheetData")
@@ -328,6 +322,31 @@ class XlsxBook:
             except OverflowError:
                 return number
         return int(number) if number.is_integer() and "." not in raw and "E" not in raw.upper() else number
+
+
+def _merges(text: str) -> tuple[Merge, ...]:
+    start = text.find("mergeCells")
+    if start < 0:
+        return ()
+    return tuple(
+        Merge(int(r1), column_index(c1), int(r2), column_index(c2))
+        for c1, r1, c2, r2 in _MERGE.findall(text, start)
+    )
+
+
+def _hidden_columns(text: str) -> frozenset[int]:
+    start, end = text.find("<cols"), text.find("<sheetData")
+    if start < 0 or (end >= 0 and start > end):
+        start = text.find(":cols")
+        if start < 0 or (end >= 0 and start > end):
+            return frozenset()
+    hidden: set[int] = set()
+    for attrs in _COL.findall(text, start, end if end >= 0 else len(text)):
+        values = dict(_ATTR.findall(attrs))
+        if values.get("hidden") in ("1", "true"):
+            first, last = int(values.get("min", "0")), int(values.get("max", "0"))
+            hidden.update(range(first - 1, min(last, 16_384)))
+    return frozenset(hidden)
 
 
 def _row_number(head: str, fallback: int) -> int:
