@@ -79,6 +79,7 @@ class Merge:
 
 _MISSING = object()
 _MAX_COLUMNS = 16_384  # Excel's last column, XFD
+_CACHE_LIMIT = 200_000  # decoded cells remembered per sheet part: unique names would only grow it
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ class _SheetCache:
 
     columns: dict[str, int] = field(default_factory=dict)
     kinds: dict[str, tuple[dict[str, object], str, bool]] = field(default_factory=dict)
+    tails: dict[str, object] = field(default_factory=dict)  # what follows r="…" -> the cell's value
 
 
 class XlsxBook:
@@ -244,21 +246,46 @@ class XlsxBook:
                 yield number, values
 
     def _cells(self, chunks: list[str], close: str, cache: _SheetCache) -> list[CellValue]:
-        # The hot loop of the reader (millions of cells): plain str methods and dict look-ups only.
+        # The hot loop of the reader (millions of cells): plain str methods and dict look-ups only. The
+        # usual cell, <c r="B7" …>…</c>, is looked up by what follows its reference: a ledger repeats
+        # the same marks, dates and nursery names down its columns.
         values: list[CellValue] = []
-        columns = cache.columns
-        kinds = cache.kinds
+        columns = cache.columns  # clean column letters (A … XFD) only
+        tails = cache.tails
         next_column = 0  # cells without r="…" follow the previous one
         for chunk in chunks:
+            if chunk.startswith(' r="'):
+                quote = chunk.find('"', 4)
+                column = columns.get(chunk[4:quote].rstrip("0123456789")) if quote > 4 else None
+                if column is not None:
+                    next_column = column + 1
+                    tail = chunk[quote + 1 :]
+                    value = tails.get(tail, _MISSING)
+                    if value is _MISSING:
+                        attr_end = chunk.find(">")
+                        value = self._cell_value(chunk, attr_end, close, cache, chunk[quote + 1 : attr_end])
+                        if len(tails) < _CACHE_LIMIT and attr_end > quote:
+                            tails[tail] = value  # the value depends on the tail alone
+                    if value is None:
+                        continue
+                    if len(values) < column:
+                        values.extend([None] * (column - len(values)))
+                    values.append(value)  # type: ignore[arg-type]
+                    continue
             if chunk[:1] not in (" ", ">", "/"):
                 continue  # not a cell: a tag that merely starts with "c"
             attr_end = chunk.find(">")
             if chunk.startswith(' r="'):
                 quote = chunk.find('"', 4)
                 letters = chunk[4:quote].rstrip("0123456789")
-                column = columns.get(letters)
-                if column is None:
-                    column = columns[letters] = column_index(letters)
+                column = column_index(letters)
+                if (
+                    0 <= column < _MAX_COLUMNS
+                    and letters.isascii()
+                    and letters.isalpha()
+                    and letters.isupper()
+                ):
+                    columns[letters] = column
                 rest = chunk[quote + 1 : attr_end]
             else:
                 found = dict(_ATTR.findall(chunk[:attr_end]))
@@ -268,25 +295,32 @@ class XlsxBook:
             next_column = column + 1
             if not 0 <= column < _MAX_COLUMNS:
                 continue  # a damaged or hostile reference (r="ZZZZZZZZ1") must not allocate a huge row
-            if chunk[attr_end - 1] == "/":
-                continue  # <c r="B5" s="1"/>: formatted but empty
-            decoded = kinds.get(rest)
-            if decoded is None:
-                found = dict(_ATTR.findall(rest))
-                decoded = kinds[rest] = ({}, found.get("t", "n"), found.get("s", "0") in self._date_styles)
-            body = chunk[attr_end + 1 : chunk.find(close)]
-            known = decoded[0]
-            value = known.get(body, _MISSING)
-            if value is _MISSING:
-                value = self._decode(decoded[1], decoded[2], body)
-                if len(known) < 200_000:  # unique names would only grow the cache
-                    known[body] = value
+            value = self._cell_value(chunk, attr_end, close, cache, rest)
             if value is None:
                 continue
             if len(values) < column:
                 values.extend([None] * (column - len(values)))
-            values.append(value)  # type: ignore[arg-type]
+            values.append(value)
         return values
+
+    def _cell_value(self, chunk: str, attr_end: int, close: str, cache: _SheetCache, rest: str) -> CellValue:
+        """One cell's value from its XML piece (after the `<c`): `rest` is its attributes but `r`,
+        `attr_end` where its start tag ends."""
+        if chunk[attr_end - 1] == "/":
+            return None  # <c r="B5" s="1"/>: formatted but empty
+        kinds = cache.kinds
+        decoded = kinds.get(rest)
+        if decoded is None:
+            found = dict(_ATTR.findall(rest))
+            decoded = kinds[rest] = ({}, found.get("t", "n"), found.get("s", "0") in self._date_styles)
+        body = chunk[attr_end + 1 : chunk.find(close)]
+        known = decoded[0]
+        value = known.get(body, _MISSING)
+        if value is _MISSING:
+            value = self._decode(decoded[1], decoded[2], body)
+            if len(known) < _CACHE_LIMIT:  # unique names would only grow the cache
+                known[body] = value
+        return value  # type: ignore[return-value]
 
     def _decode(self, kind: str, is_date: bool, body: str) -> CellValue:
         if kind == "inlineStr":
