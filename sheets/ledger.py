@@ -101,7 +101,7 @@ def _default_start(
 
 def _read(
     path: Path,
-    parts: dict[str, bytes],
+    parts: dict[str, bytearray],
     mapping: LedgerMapping,
     nurseries: Sequence[Nursery],
     profile: CityProfile | None,

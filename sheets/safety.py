@@ -76,13 +76,13 @@ def check_workbook(path: Path, limits: WorkbookLimits = DEFAULT_LIMITS) -> None:
     _check(path, limits, keep=False)
 
 
-def read_checked_parts(path: Path, limits: WorkbookLimits = DEFAULT_LIMITS) -> dict[str, bytes]:
+def read_checked_parts(path: Path, limits: WorkbookLimits = DEFAULT_LIMITS) -> dict[str, bytearray]:
     """:func:`check_workbook`, keeping the XML parts it inflated (bounded by the same limits), so that
     the reader (``XlsxBook(path, parts)``) does not inflate a 170 MB worksheet a second time."""
     return _check(path, limits, keep=True)
 
 
-def _check(path: Path, limits: WorkbookLimits, *, keep: bool) -> dict[str, bytes]:
+def _check(path: Path, limits: WorkbookLimits, *, keep: bool) -> dict[str, bytearray]:
     name = path.name
     if not path.is_file():
         raise WorkbookRefusedError(f"{name}: ファイルがありません / file not found")
@@ -163,7 +163,7 @@ def _check_ratio(name: str, part: str, inflated: int, compressed: int, limits: W
 
 def _measure_entries(
     name: str, archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], limits: WorkbookLimits, keep: bool
-) -> dict[str, bytes]:
+) -> dict[str, bytearray]:
     """Inflate every part in bounded chunks, counting the bytes (and a worksheet's rows) that come out;
     with `keep`, the XML parts' bytes (a reader's input) once the whole file has passed.
 
@@ -171,15 +171,16 @@ def _measure_entries(
     than it holds fails its CRC here; a part declaring more is measured as it really is.
     """
     total = 0
-    kept: dict[str, bytes] = {}
+    kept: dict[str, bytearray] = {}
     for entry in entries:
         inflated = rows = 0
         is_sheet = bool(_WORKSHEET_PART.match(entry.filename))
-        pieces: list[bytes] | None = [] if keep and entry.filename.endswith((".xml", ".rels")) else None
+        # Grown in place (no second copy of a 170 MB sheet when it is complete).
+        kept_part = bytearray() if keep and entry.filename.endswith((".xml", ".rels")) else None
         with archive.open(entry) as stream:
             while chunk := stream.read(_CHUNK):
-                if pieces is not None:
-                    pieces.append(chunk)
+                if kept_part is not None:
+                    kept_part += chunk
                 inflated += len(chunk)
                 total += len(chunk)
                 if inflated > limits.max_entry_bytes:
@@ -207,8 +208,8 @@ def _measure_entries(
                                 limits.max_rows,
                             )
                         )
-        if pieces is not None:
-            kept[entry.filename] = b"".join(pieces)
+        if kept_part is not None:
+            kept[entry.filename] = kept_part
     return kept
 
 

@@ -111,7 +111,7 @@ class _SheetCache:
 class XlsxBook:
     """Sheet names and row iteration of one .xlsx file (values only)."""
 
-    def __init__(self, path: Path, parts: dict[str, bytes] | None = None) -> None:
+    def __init__(self, path: Path, parts: dict[str, bytearray] | None = None) -> None:
         """`parts`: inflated parts already read (sheets.safety.read_checked_parts), used instead of
         inflating them again; the book takes them over (each is removed once decoded)."""
         self.path = path
