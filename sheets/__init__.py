@@ -20,10 +20,11 @@ Speed (`bodx bench sheets`: the generated 100,000-row ledger, the review workboo
 
 - A ledger's workbook is inflated once: the safety check keeps the XML parts it measured
   (`sheets.safety.read_checked_parts`), and a worksheet's XML is decoded once for its rows, merged ranges
-  and columns. Rows are decoded by the project's own reader (`sheets.xlsx_stream`), half of them in a
-  forked worker (`sheets.forked`). python-calamine 0.9.1 was measured against it on that ledger, all rows
-  in one process: 2.4-2.5 s against 2.9 s; it would still be the whole decoding on one core, where the
-  own reader shares it, and it cannot tell a formula saved without its value from an empty cell. Kept.
+  and columns. Rows are decoded by the project's own reader (`sheets.xlsx_stream`, `sheets.xlsx_cells`),
+  half of them in a forked worker (`sheets.forked`). python-calamine 0.9.1 was measured against it on
+  that ledger, all rows in one process: 2.4-2.5 s against 2.9 s; it would still be the whole decoding
+  on one core, where the own reader shares it, and it cannot tell a formula saved without its value
+  from an empty cell. Kept.
 - Records are prepared (guardians, hours, preferences, origins) in forked workers in parts and validated
   here in draft order as each part arrives (`sheets.build_shares`), which is the one-process reading
   exactly. Validation (pydantic) is what remains on this core; origins are built, not validated (their

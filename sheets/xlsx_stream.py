@@ -7,8 +7,10 @@ and a cache of decoded cell bodies: a ledger repeats the same marks, dates and n
 of times. It understands what every producer writes (shared and inline strings, rich text runs with
 furigana, formulas' cached values, booleans, errors, date number formats, the 1904 date system,
 namespace prefixes, merged ranges) and nothing else: no formulas are evaluated, no macros touched.
+Rows are decoded by sheets.xlsx_cells.RowDecoder.
 
-Callers must run :func:`sheets.safety.check_workbook` first (size, zip bomb, encryption checks).
+Callers must run :func:`sheets.safety.check_workbook` first (size, zip bomb, encryption checks), or
+:func:`sheets.safety.read_checked_parts` and pass the parts it kept.
 """
 
 from __future__ import annotations
