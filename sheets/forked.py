@@ -23,8 +23,9 @@ _JOB: Callable[[int], Any] | None = None
 
 
 def process_count() -> int:
-    """How many processes (this one included) may share the work: 1 when forking is not possible."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    """How many processes (this one included) may share the work: 1 when forking is not possible, or
+    not allowed (a daemonic process, such as a Dask worker, may not have children)."""
+    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
         return 1
     return max(1, min(os.cpu_count() or 1, MAX_PROCESSES))
 

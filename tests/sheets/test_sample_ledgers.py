@@ -132,3 +132,22 @@ def test_parallel_reading_gives_the_same_result(tmp_path: Path, monkeypatch: pyt
     assert len(pools) == 2, "the big-sheet paths (worker processes) were not taken"
     assert parallel == serial
     assert plain(parallel.applications) == city.applications
+
+
+def _count_in_daemon(queue: Any) -> None:
+    import sheets.forked
+
+    sheets.forked.os.cpu_count = lambda: 2  # type: ignore[assignment]  # two cores even on a one-core runner
+    queue.put(sheets.forked.process_count())
+
+
+def test_a_daemonic_process_reads_on_its_own_core() -> None:
+    """A daemonic process (a Dask worker) may not fork workers: the reader then does all the work itself."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    process = context.Process(target=_count_in_daemon, args=(queue,), daemon=True)
+    process.start()
+    assert queue.get(timeout=30) == 1
+    process.join(timeout=30)
