@@ -11,31 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from matching.errors import InvalidRecordError
-from matching.records import AdjustmentFlag, Application, Origin, parse_record
+from matching.records import CONDITION_OF_ALLOW_SPLIT, AdjustmentFlag, Application, Origin, parse_record
 from sheets.assemble import Draft, Reporter, Row
 from sheets.cells import FORMULA_TRIGGERS
 from sheets.guardians import GuardianReader, Problem
-from sheets.header import MAX_PREFERENCES, HeaderLayout
+from sheets.header import MAX_PREFERENCES
 from sheets.issues import Severity
-from sheets.xlsx_stream import column_letters
+from sheets.layout_plan import LayoutPlan
 
 _PREFERENCE_KEYS = tuple((rank, f"preference:{rank}") for rank in range(1, MAX_PREFERENCES + 1))
 _PHONE_KEYS = tuple(f"phone:{n}" for n in range(1, 5))
 _FLAG_KEYS = tuple((flag.value, f"flag:{flag.value}") for flag in AdjustmentFlag)
-_TEXT_KEYS = ("child_name", "remarks", "address")  # formula-looking text here is reported
-_PATHS = {
-    "application_id": "id", "received_on": "received_on", "desired_start": "desired_start",
-    "household_number": "household.number",
-    "address": "household.address", "postal_code": "household.postal_code", "remarks": "remarks",
-    "income_levy_yen": "household.income_levy_yen", "sibling_condition": "sibling_condition",
-    "flags": "household.flags", "siblings_enrolled_at": "household.siblings_enrolled_at",
-}  # fmt: skip
-
-
-_CHILD_FIELD = {"child_name": "name", "child_id": "id"}
 _HOUSEHOLD_VALUES = (
     ("household_number", "number"), ("income_levy_yen", "income_levy_yen"),
     ("siblings_enrolled_at", "siblings_enrolled_at"), ("postal_code", "postal_code"), ("address", "address"),
@@ -48,27 +36,6 @@ _CHILD_VALUES = (
 )
 
 
-@lru_cache(maxsize=512)
-def field_path(key: str) -> str:
-    """The record's field path of a row value key: `guardian.name:1` -> `household.guardians.1.name` (by
-    guardian slot), `preference:2` -> `preferences.1` (by rank), `fact.household:x` -> `household.facts.x`."""
-    name, _, rest = key.partition(":")
-    if name.startswith("guardian."):
-        return f"household.guardians.{rest}.{name.removeprefix('guardian.')}"
-    if name == "preference":
-        return f"preferences.{int(rest) - 1}"
-    if name == "phone":
-        return f"household.phones.{int(rest) - 1}"
-    if name == "flag":
-        return "household.flags"
-    if name == "fact.household":
-        return f"household.facts.{rest}"
-    if name == "fact.guardian":
-        fact, _, slot = rest.partition(":")
-        return f"household.guardians.{slot}.facts.{fact}"
-    return _PATHS.get(key, key)
-
-
 @dataclass(frozen=True)
 class HeldApplication:
     """An application the ledger states but the records cannot hold yet; staff fix the cells and re-read."""
@@ -77,35 +44,6 @@ class HeldApplication:
     sheet: str
     rows: tuple[int, ...]
     reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class _LayoutPlan:
-    """What a sheet's columns give, worked out once per sheet: a ledger has 100,000 rows and one layout."""
-
-    app_cells: tuple[tuple[str, str, str], ...]  # (value key, record path, column letters)
-    child_cells: tuple[tuple[str, str, str], ...]  # (value key, child field, column letters)
-    text_keys: tuple[str, ...]  # free text checked for formula-like values
-    household_facts: tuple[tuple[str, str], ...]  # (value key, fact name)
-    child_facts: tuple[tuple[str, str], ...]
-    guardian_facts: tuple[tuple[str, str, int], ...]  # (value key, fact name, guardian slot)
-    columns: dict[str, int]  # value key -> column
-
-    @classmethod
-    def of(cls, layout: HeaderLayout) -> _LayoutPlan:
-        keys = [(b.ref.value_key, column_letters(b.column), b.ref) for b in layout.bindings]
-        child = {"child_name", "birth_date", "kana", "sex", "child_id", "current_nursery"}
-        return cls(
-            app_cells=tuple(
-                (k, field_path(k), c) for k, c, r in keys if k not in child and r.field != "fact.child"
-            ),
-            child_cells=tuple((k, _CHILD_FIELD.get(k, k), c) for k, c, _r in keys if k in child),
-            text_keys=tuple(k for k, _c, r in keys if k in _TEXT_KEYS or r.field == "guardian.name"),
-            household_facts=tuple((k, r.key) for k, _c, r in keys if r.field == "fact.household"),
-            child_facts=tuple((k, r.key) for k, _c, r in keys if r.field == "fact.child"),
-            guardian_facts=tuple((k, r.key, r.index) for k, _c, r in keys if r.field == "fact.guardian"),
-            columns={b.ref.value_key: b.column for b in layout.bindings},
-        )
 
 
 class RecordBuilder:
@@ -129,12 +67,13 @@ class RecordBuilder:
         self._year_of = admission_year_of
         self.held: list[HeldApplication] = []
         self._child_owner: dict[str, str] = {}
-        self._plans: dict[int, _LayoutPlan] = {}
+        self._plans: dict[int, LayoutPlan] = {}
+        self._origin_places: dict[str, tuple[str, str | None]] = {}
 
-    def _plan(self, row: Row) -> _LayoutPlan:
+    def _plan(self, row: Row) -> LayoutPlan:
         found = self._plans.get(id(row.layout))
         if found is None:
-            found = self._plans[id(row.layout)] = _LayoutPlan.of(row.layout)
+            found = self._plans[id(row.layout)] = LayoutPlan.of(row.layout)
         return found
 
     def _at(
@@ -147,6 +86,12 @@ class RecordBuilder:
         return None if key is None else self._plan(row).columns.get(key)
 
     def build(self, draft: Draft) -> Application | None:
+        record = self.prepare(draft)
+        return None if record is None else self.finish(draft, record)
+
+    def prepare(self, draft: Draft) -> dict[str, object] | None:
+        """The record of one draft, ready for validation; None when it is held (issues reported). Changes
+        nothing other drafts depend on, so drafts can be prepared in worker processes (sheets.forked)."""
         first = draft.first
         values = draft.values
         blocking: list[tuple[Row, Problem]] = []
@@ -187,12 +132,13 @@ class RecordBuilder:
             self._hold(draft, blocking)
             return None
         plan = self._plan(first)
-        for slot, guardian in read:
-            facts = {
-                name: values[key] for key, name, at in plan.guardian_facts if at == slot and key in values
-            }
-            if facts:
-                guardian["facts"] = facts
+        if plan.guardian_facts:
+            for slot, guardian in read:
+                facts = {
+                    name: values[key] for key, name, at in plan.guardian_facts if at == slot and key in values
+                }
+                if facts:
+                    guardian["facts"] = facts
         household: dict[str, object] = {"guardians": guardians}
         for key, field in _HOUSEHOLD_VALUES:  # only what the ledger has: absent fields validate faster
             if key in values:
@@ -203,35 +149,43 @@ class RecordBuilder:
         phones = [values[k] for k in _PHONE_KEYS if k in values]
         if phones:
             household["phones"] = phones
-        facts = {name: values[key] for key, name in plan.household_facts if key in values}
-        if facts:
-            household["facts"] = facts
+        if plan.household_facts:
+            facts = {name: values[key] for key, name in plan.household_facts if key in values}
+            if facts:
+                household["facts"] = facts
         record: dict[str, object] = {
             "id": draft.application_id,
             "household": household,
             "children": children,
             "preferences": preferences,
             "desired_start": start,
-            "origin": self._origin(draft),
         }
         for key in ("received_on", "sibling_condition", "remarks"):
             if key in values:
                 record[key] = values[key]
-        if "sibling_condition" not in record:
-            # No condition stated: the 別園可 mark (absent = not allowed) as records have always read it.
-            record["allow_split"] = bool(values.get("allow_split", False))
+        if "sibling_condition" not in record and len(children) > 1:
+            # No condition stated: the 別園可 mark (absent = not allowed) as records have always read it
+            # (what Application's allow_split conversion does, without its copy of the record per row).
+            record["sibling_condition"] = CONDITION_OF_ALLOW_SPLIT[bool(values.get("allow_split", False))]
+        return record
+
+    def finish(self, draft: Draft, record: dict[str, object]) -> Application | None:
+        """Validate a prepared record, in draft order: a child id seen in an earlier application holds it."""
+        first = draft.first
+        record["origin"] = self._origin(draft)
         try:
             application = parse_record(Application, record)
         except InvalidRecordError as exc:
             self._hold(draft, [(first, (first.number, None, str(exc)))])
             return None
-        clash = next((c.id for c in application.children if c.id in self._child_owner), None)
+        owners = self._child_owner
+        clash = next((c.id for c in application.children if c.id in owners), None)
         if clash is not None:
             self._hold(draft, [(first, (first.number, None, f"児童番号 {clash} は受付番号 "
-                                        f"{self._child_owner[clash]} にもあります / duplicate child id"))])  # fmt: skip
+                                        f"{owners[clash]} にもあります / duplicate child id"))])  # fmt: skip
             return None
         for child in application.children:
-            self._child_owner[child.id] = application.id
+            owners[child.id] = application.id
         return application
 
     def _preferences(self, draft: Draft) -> list[object]:
@@ -346,12 +300,24 @@ class RecordBuilder:
         }
         for index, row in enumerate(draft.rows):
             number = str(row.number)
-            for key, name, letters in self._plan(row).child_cells:
-                if key in row.values:
-                    fields[f"children.{index}.{name}"] = letters + number
-        # Validated construction: pydantic-core's validator is faster here than model_construct.
-        rows = tuple(r.number for r in draft.rows)
-        return Origin(file=self.reporter.file, sheet=first.sheet, rows=rows, fields=fields)
+            row_values = row.values
+            for key, path, letters in self._plan(row).child_paths(index):
+                if key in row_values:
+                    fields[path] = letters + number
+        file, sheet = self._origin_place(first.sheet)
+        # Built, not validated: validating its two dozen cells cost more than the rest of the record.
+        # Paths and cell names are made here (no whitespace, all str); the file and sheet name are the
+        # validated ones, so the record is the one validation gives.
+        return Origin.model_construct(
+            file=file, sheet=sheet, rows=tuple(r.number for r in draft.rows), fields=fields
+        )
+
+    def _origin_place(self, sheet: str) -> tuple[str, str | None]:
+        found = self._origin_places.get(sheet)
+        if found is None:
+            place = Origin.model_validate({"file": self.reporter.file, "sheet": sheet})
+            found = self._origin_places[sheet] = (place.file, place.sheet)
+        return found
 
 
 def _flags(values: dict[str, object]) -> set[str]:

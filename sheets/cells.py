@@ -19,8 +19,16 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
+# The first characters of what needs a guard: one set look-up clears almost every value.
+_GUARDED_FIRST = frozenset(text[0] for text in (*FORMULA_TRIGGERS, *ERROR_CODES))
+
+
 def needs_text_guard(value: object) -> bool:
-    return isinstance(value, str) and (value.startswith(FORMULA_TRIGGERS) or value in ERROR_CODES)
+    return (
+        isinstance(value, str)
+        and value[:1] in _GUARDED_FIRST
+        and (value.startswith(FORMULA_TRIGGERS) or value in ERROR_CODES)
+    )
 
 
 def text_cell(sheet: WriteOnlyWorksheet, value: str) -> WriteOnlyCell:

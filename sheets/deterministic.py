@@ -10,19 +10,22 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
 from matching.files import write_atomically
+from sheets.xlsx_rows import RowWriter, with_rows
 
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
 
 
-def workbook_bytes(workbook: Workbook, stamp: dt.datetime) -> bytes:
-    """Serialise `workbook` with `stamp` as its created/modified time and fixed zip entry times.
+def workbook_bytes(workbook: Workbook, stamp: dt.datetime, rows: Sequence[RowWriter] = ()) -> bytes:
+    """Serialise `workbook` with `stamp` as its created/modified time and fixed zip entry times; the
+    rows of `rows` (sheets.xlsx_rows) go into their sheets.
 
     openpyxl writes into an uncompressed archive here so that each part is deflated once (by the
     rewrite below), not twice: same bytes as saving normally and rewriting, in about 2/3 of the time.
@@ -30,11 +33,12 @@ def workbook_bytes(workbook: Workbook, stamp: dt.datetime) -> bytes:
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
         ExcelWriter(workbook, archive).save()
-    return restamp_zip(raw.getvalue(), stamp)
+    return restamp_zip(raw.getvalue(), stamp, {writer.sheet.path[1:]: writer for writer in rows})
 
 
-def restamp_zip(data: bytes, stamp: dt.datetime) -> bytes:
-    """Rewrite an .xlsx archive with `stamp` in docProps/core.xml and fixed zip entry times."""
+def restamp_zip(data: bytes, stamp: dt.datetime, rows: Mapping[str, RowWriter] | None = None) -> bytes:
+    """Rewrite an .xlsx archive with `stamp` in docProps/core.xml and fixed zip entry times (and the
+    rows of `rows` in the worksheet parts it names)."""
     iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -42,6 +46,8 @@ def restamp_zip(data: bytes, stamp: dt.datetime) -> bytes:
             part = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 part = _CORE_TIMES.sub(rb"\g<1>" + iso + rb"\g<2>", part)
+            elif rows and info.filename in rows:
+                part = with_rows(part, rows[info.filename])
             fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16

@@ -21,6 +21,7 @@ from matching.profile import CityProfile
 from matching.records import DEFAULT_WEEKS_PER_MONTH, Application, Nursery, parse_record
 from sheets.assemble import Grouper, Reporter, SheetRows
 from sheets.build import HeldApplication, RecordBuilder
+from sheets.build_shares import build_applications
 from sheets.converters import Failure, build_converters, capacity_converter, nursery_index
 from sheets.errors import LedgerFormatError
 from sheets.gcpause import pause_cyclic_gc
@@ -29,7 +30,7 @@ from sheets.header import HeaderLayout, application_vocabulary, find_header, nur
 from sheets.issues import LedgerIssue, Severity, issue_sort_key, raw_preview
 from sheets.mapping import LedgerMapping
 from sheets.rows import parse_sheet_rows, plan_for
-from sheets.safety import DEFAULT_LIMITS, WorkbookLimits, check_workbook
+from sheets.safety import DEFAULT_LIMITS, WorkbookLimits, read_checked_parts
 from sheets.values import normalise_text
 from sheets.xlsx_stream import CellValue, RowChunks, XlsxBook, column_letters
 
@@ -70,14 +71,14 @@ def read_ledger(
     those found on the ledger's own nursery sheet, for resolving the names staff wrote."""
     if limits is DEFAULT_LIMITS and profile is not None:  # a city's [limits] table, when it has one
         limits = WorkbookLimits.from_limits(profile.limits)
-    check_workbook(path, limits)
+    parts = read_checked_parts(path, limits)
     if mapping.fact_columns and profile is None:
         raise LedgerFormatError(
             f"{path.name}: 対応表に [fact_columns] があります。市のプロファイル (--city) を指定してください / "
             "the mapping fills declared facts: give the city profile"
         )
     with pause_cyclic_gc():
-        return _read(path, mapping, nurseries, profile, _default_start(mapping, profile, round_id))
+        return _read(path, parts, mapping, nurseries, profile, _default_start(mapping, profile, round_id))
 
 
 def _default_start(
@@ -100,13 +101,14 @@ def _default_start(
 
 def _read(
     path: Path,
+    parts: dict[str, bytearray],
     mapping: LedgerMapping,
     nurseries: Sequence[Nursery],
     profile: CityProfile | None,
     default_start: dt.date | None,
 ) -> LedgerReading:
     issues: list[LedgerIssue] = []
-    with XlsxBook(path) as book:
+    with XlsxBook(path, parts) as book:  # takes the parts over: each is dropped once decoded
         sheet_chunks = {sheet: book.row_chunks(sheet) for sheet in book.sheet_names}
         headers = {sheet: _header_rows(book, chunks, mapping) for sheet, chunks in sheet_chunks.items()}
         nursery_sheet = _nursery_sheet(book, mapping, headers)
@@ -175,7 +177,7 @@ def _read(
             required=frozenset(mapping.ledger.required),
             admission_year_of=admission_year_of,
         )
-        applications = [a for a in (builder.build(d) for d in grouper.drafts.values()) if a is not None]
+        applications = build_applications(builder, list(grouper.drafts.values()))
     issues.extend(reporter.issues)
     return LedgerReading(
         applications=tuple(applications),

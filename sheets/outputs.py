@@ -19,6 +19,7 @@ from sheets.issues import LedgerIssue, Severity
 from sheets.ledger import LedgerReading
 from sheets.review_sheets import write_issues_sheet
 from sheets.safety import ensure_writable_output, private_directory, write_all_atomically
+from sheets.xlsx_rows import RowWriter
 
 ISSUES_STAMP = dt.datetime(2000, 1, 1)
 
@@ -81,6 +82,8 @@ ISSUE_SHEETS = ((Severity.ERROR, "エラー"), (Severity.WARNING, "警告"), (Se
 def issues_workbook_bytes(issues: Sequence[LedgerIssue]) -> bytes:
     """One sheet per severity (エラー, 警告, 情報), each in ledger order: staff fix the errors first."""
     workbook = Workbook(write_only=True)
+    sheets = []
     for severity, title in ISSUE_SHEETS:
-        write_issues_sheet(workbook.create_sheet(title), [i for i in issues if i.severity is severity])
-    return workbook_bytes(workbook, ISSUES_STAMP)
+        sheets.append(RowWriter(workbook.create_sheet(title)))
+        write_issues_sheet(sheets[-1], [i for i in issues if i.severity is severity])
+    return workbook_bytes(workbook, ISSUES_STAMP, sheets)

@@ -141,5 +141,8 @@ def _input_sheet(
     for row in rows:
         fixed = list(row[:first_input])
         given = list(row[first_input:])
-        typed = [cell(given[i] if i < len(given) else None) for i in range(len(labels) - first_input)]
+        # StyledCells make values for a RowWriter; this sheet is appended by openpyxl, so each becomes its Cell.
+        typed = [
+            cell(given[i] if i < len(given) else None).cell(sheet) for i in range(len(labels) - first_input)
+        ]
         sheet.append([*safe_row(sheet, fixed), *typed])

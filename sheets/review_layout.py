@@ -6,7 +6,6 @@ Write-only sheets need all of this before the first row is appended.
 
 from __future__ import annotations
 
-import copy
 import functools
 import math
 from collections.abc import Sequence
@@ -16,7 +15,8 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Border, PatternFill, Protection, Side
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from sheets.cells import WRAP, needs_text_guard, text_cell
+from sheets.cells import WRAP, needs_text_guard
+from sheets.xlsx_rows import Styled
 from sheets.xlsx_stream import column_letters
 
 CONFIDENTIAL = "個人情報取扱注意"
@@ -68,13 +68,10 @@ def text_lines(text: str, width: float) -> int:
     return total
 
 
-def fit_row_height(sheet: WriteOnlyWorksheet, row_number: int, lines: int) -> None:
-    """Give row `row_number` (1-based, not yet appended) room for `lines` lines; one-line rows keep the
-    default height (no entry)."""
-    if lines > 1:
-        # The write-only writer only merges this mapping into the <row> attributes; a shared plain dict
-        # per height instead of a RowDimension per row keeps 30,000 rows fast.
-        sheet.row_dimensions[row_number] = _row_height_attributes(lines)
+def row_height(lines: int) -> dict[str, str] | None:
+    """The row attributes giving a row room for `lines` lines (RowWriter.append's `height`); one-line
+    rows keep the default height (None)."""
+    return _row_height_attributes(lines) if lines > 1 else None
 
 
 @functools.cache
@@ -83,8 +80,9 @@ def _row_height_attributes(lines: int) -> dict[str, str]:
 
 
 class StyledCells:
-    """Cells of one style, built once per sheet and copied: setting fill, border, protection or
-    alignment per cell costs seconds at 30,000 rows. Text is guarded like every other cell."""
+    """Cells of one style, built once per sheet: setting fill, border, protection or alignment per
+    cell costs seconds at 30,000 rows. Text is guarded like every other cell. The cells are for a
+    RowWriter (sheets.xlsx_rows.Styled: the value with this style, no Cell made per value)."""
 
     def __init__(self, sheet: WriteOnlyWorksheet, **style: object) -> None:
         self.sheet = sheet
@@ -93,13 +91,8 @@ class StyledCells:
             setattr(template, name, value)
         self._style = template._style
 
-    def __call__(self, value: object) -> WriteOnlyCell:
-        if isinstance(value, str) and needs_text_guard(value):
-            cell = text_cell(self.sheet, value)
-        else:
-            cell = WriteOnlyCell(self.sheet, value=value)
-        cell._style = copy.copy(self._style)
-        return cell
+    def __call__(self, value: object) -> Styled:
+        return Styled(value, self._style, isinstance(value, str) and needs_text_guard(value))
 
 
 def input_cells(sheet: WriteOnlyWorksheet) -> StyledCells:

@@ -22,16 +22,17 @@ from sheets.adjustments import (
 from sheets.cells import header_row, safe_row
 from sheets.review_layout import (
     INPUT_FILL,
-    fit_row_height,
     highlight_rows,
     input_cells,
     prepare_sheet,
     protect_keeping_filters,
+    row_height,
     text_lines,
     wrapped_cells,
 )
 from sheets.review_model import ChildRow, ReviewModel, rank_label
 from sheets.review_sheets import NURSERY_LIST_COLUMNS
+from sheets.xlsx_rows import RowWriter
 from sheets.xlsx_stream import column_letters
 
 # The staff's input columns sit right after the outcome they adjust (readers find every column by its
@@ -69,8 +70,9 @@ _BREAKDOWN_WIDTH = dict(RESULT_COLUMNS)["指数内訳"]
 _prepare = prepare_sheet
 
 
-def write_results_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel, nursery_list_rows: int) -> None:
+def write_results_sheet(out: RowWriter, model: ReviewModel, nursery_list_rows: int) -> None:
     """Every child; 保留 rows tinted; protected so only the 調整 input columns take typing."""
+    sheet = out.sheet
     rows = model.rows
     prepare_sheet(sheet, RESULT_COLUMNS, len(rows))
     _adjustment_validations(sheet, len(rows), nursery_list_rows)
@@ -81,16 +83,14 @@ def write_results_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel, nursery_l
     for cell in header:
         if cell.value in INPUT_HEADERS:
             cell.fill = INPUT_FILL  # the header says "fill in here" too (the cell itself stays locked)
-    sheet.append(header)
-    for number, row in enumerate(rows, start=2):
+    out.append(header)
+    for row in rows:
         priority = row.priority
         application = row.application
         rank_class, points = model.rank_and_points(priority) if priority else (None, None)
         adjustment = row.adjustment
         breakdown = _breakdown_text(model, row)
-        if breakdown:
-            fit_row_height(sheet, number, text_lines(breakdown, _BREAKDOWN_WIDTH))
-        sheet.append(
+        out.append(
             [
                 *safe_row(
                     sheet,
@@ -134,7 +134,8 @@ def write_results_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel, nursery_l
                         "、".join(c.id for c in application.children if c.id != row.child.id) or None,
                     ],
                 ),
-            ]
+            ],
+            row_height(text_lines(breakdown, _BREAKDOWN_WIDTH)) if breakdown else None,
         )
 
 

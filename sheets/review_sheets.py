@@ -10,18 +10,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-
 from matching.records import AGE_CLASS_LABELS, AGE_CLASSES
 from sheets.cells import header_row, safe_row
 from sheets.issues import LedgerIssue
 from sheets.review_layout import (
-    fit_row_height,
     prepare_sheet,
+    row_height,
     text_lines,
     wrapped_cells,
 )
 from sheets.review_model import ChildRow, ReviewModel, nursery_choice, rank_label
+from sheets.xlsx_rows import RowWriter
 
 PER_NURSERY_COLUMNS = (
     ("施設番号", 10),
@@ -37,7 +36,7 @@ PER_NURSERY_COLUMNS = (
 )
 
 
-def write_per_nursery_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel) -> None:
+def write_per_nursery_sheet(out: RowWriter, model: ReviewModel) -> None:
     """One row per placed child (filters and printing work per child); a class nobody was placed in
     still gets one row so its free seats show. The class's counts repeat on each of its rows."""
     placed: dict[tuple[str, int], list[ChildRow]] = defaultdict(list)
@@ -64,10 +63,11 @@ def write_per_nursery_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel) -> No
             )
             if not children:
                 lines.append([*counts, None, None, None, None])
+    sheet = out.sheet
     prepare_sheet(sheet, PER_NURSERY_COLUMNS, len(lines), freeze="C2")
-    sheet.append(header_row(sheet, [label for label, _ in PER_NURSERY_COLUMNS]))
+    out.append(header_row(sheet, [label for label, _ in PER_NURSERY_COLUMNS]))
     for line in lines:
-        sheet.append(safe_row(sheet, line))
+        out.append(safe_row(sheet, line))
 
 
 WAITLIST_COLUMNS = (
@@ -83,13 +83,14 @@ WAITLIST_COLUMNS = (
 _EXPLANATION_WIDTH = dict(WAITLIST_COLUMNS)["保留の理由（希望園ごと）"]
 
 
-def write_waitlist_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel) -> None:
+def write_waitlist_sheet(out: RowWriter, model: ReviewModel) -> None:
+    sheet = out.sheet
     waiting = [row for row in model.rows if row.assigned is None]
     prepare_sheet(sheet, WAITLIST_COLUMNS, len(waiting))
-    sheet.append(header_row(sheet, [label for label, _ in WAITLIST_COLUMNS]))
+    out.append(header_row(sheet, [label for label, _ in WAITLIST_COLUMNS]))
     explanations = model.data.result.explanations
     wrapped = wrapped_cells(sheet)
-    for number, row in enumerate(waiting, start=2):
+    for row in waiting:
         texts = [item.text for item in explanations.get(row.child.id, ())]
         explanation = "\n".join(texts) if texts else "（最適化の説明がありません / no explanation given）"
         rank_class, points = model.rank_and_points(row.priority) if row.priority else (None, None)
@@ -106,8 +107,7 @@ def write_waitlist_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel) -> None:
             ],
         )
         values.append(wrapped(explanation))
-        fit_row_height(sheet, number, text_lines(explanation, _EXPLANATION_WIDTH))
-        sheet.append(values)
+        out.append(values, row_height(text_lines(explanation, _EXPLANATION_WIDTH)))
 
 
 ISSUE_COLUMNS = (
@@ -125,12 +125,13 @@ ISSUE_COLUMNS = (
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
-def write_issues_sheet(sheet: WriteOnlyWorksheet, issues: Sequence[LedgerIssue]) -> None:
+def write_issues_sheet(out: RowWriter, issues: Sequence[LedgerIssue]) -> None:
     """Errors first, then warnings, then notes; within each, in the order given (the ledger's order)."""
+    sheet = out.sheet
     prepare_sheet(sheet, ISSUE_COLUMNS, len(issues))
-    sheet.append(header_row(sheet, [label for label, _ in ISSUE_COLUMNS]))
+    out.append(header_row(sheet, [label for label, _ in ISSUE_COLUMNS]))
     for issue in sorted(issues, key=lambda i: _SEVERITY_ORDER[i.severity.value]):
-        sheet.append(
+        out.append(
             safe_row(
                 sheet,
                 [
@@ -157,12 +158,13 @@ NURSERY_LIST_COLUMNS = (
 )
 
 
-def write_nursery_list_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel) -> None:
+def write_nursery_list_sheet(out: RowWriter, model: ReviewModel) -> None:
+    sheet = out.sheet
     nurseries = model.data.nurseries
     prepare_sheet(sheet, NURSERY_LIST_COLUMNS, len(nurseries))
-    sheet.append(header_row(sheet, [label for label, _ in NURSERY_LIST_COLUMNS]))
+    out.append(header_row(sheet, [label for label, _ in NURSERY_LIST_COLUMNS]))
     for nursery in nurseries:
-        sheet.append(
+        out.append(
             safe_row(
                 sheet,
                 [

@@ -13,10 +13,12 @@ from matching.records import AGE_CLASS_LABELS, AGE_CLASSES
 from sheets.cells import header_row, safe_row
 from sheets.review_layout import print_header_footer
 from sheets.review_model import ReviewModel, placed_per_rank
+from sheets.xlsx_rows import RowWriter
 from sheets.xlsx_stream import column_letters
 
 
-def write_summary_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel) -> None:
+def write_summary_sheet(out: RowWriter, model: ReviewModel) -> None:
+    sheet = out.sheet
     rows = model.rows
     per_rank = placed_per_rank(rows)
     max_rank = max((len(r.application.preferences) for r in rows), default=0)
@@ -73,9 +75,9 @@ def write_summary_sheet(sheet: WriteOnlyWorksheet, model: ReviewModel) -> None:
     sheet.add_chart(chart, "G2")
     for index, line in enumerate(lines):
         if index in headers:
-            sheet.append(header_row(sheet, [str(v) for v in line]))
+            out.append(header_row(sheet, [str(v) for v in line]))
         else:  # every float on this sheet is a rate
-            sheet.append([_percent(sheet, v) if isinstance(v, float) else v for v in safe_row(sheet, line)])
+            out.append([_percent(sheet, v) if isinstance(v, float) else v for v in safe_row(sheet, line)])
 
 
 def _solver_lines(model: ReviewModel) -> list[list[object]]:

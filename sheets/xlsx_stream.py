@@ -7,39 +7,40 @@ and a cache of decoded cell bodies: a ledger repeats the same marks, dates and n
 of times. It understands what every producer writes (shared and inline strings, rich text runs with
 furigana, formulas' cached values, booleans, errors, date number formats, the 1904 date system,
 namespace prefixes, merged ranges) and nothing else: no formulas are evaluated, no macros touched.
+Rows are decoded by sheets.xlsx_cells.RowDecoder.
 
-Callers must run :func:`sheets.safety.check_workbook` first (size, zip bomb, encryption checks).
+Callers must run :func:`sheets.safety.check_workbook` first (size, zip bomb, encryption checks), or
+:func:`sheets.safety.read_checked_parts` and pass the parts it kept.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sheets.errors import WorkbookRefusedError
+from sheets.xlsx_cells import (
+    ATTRIBUTE,
+    CellValue,
+    RowChunks,
+    RowDecoder,
+    Uncomputed,
+    column_index,
+    column_letters,
+    rich_text,
+)
 
-CellValue = str | int | float | bool | dt.datetime | None
-
-
-class Uncomputed(str):
-    """A formula cell saved without its computed value (a tool that writes formulas but does not
-    calculate them, such as openpyxl): the text is the formula. Never a value to use."""
-
-    __slots__ = ()
-
+# The cell types and column helpers are defined with the row decoder (sheets.xlsx_cells); callers keep
+# importing them from here.
+__all__ = ["CellValue", "Merge", "RowChunks", "Uncomputed", "XlsxBook", "column_index", "column_letters"]
 
 _COL = re.compile(r"<(?:\w+:)?col\b([^>]*)/?>")
-
 _BUILTIN_DATE_FORMATS = frozenset({*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)})
-_ATTR = re.compile(r'([\w:]+)="([^"]*)"')
-_T_TEXT = re.compile(r"<(?:\w+:)?t\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?t>)", re.S)
-_PHONETIC = re.compile(r"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
 _SHEET = re.compile(r"<(?:\w+:)?sheet\b([^>]*)/?>")
 _REL = re.compile(r"<(?:\w+:)?Relationship\b([^>]*)/?>")
 _MERGE = re.compile(r'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
@@ -51,24 +52,6 @@ _DATE_CODE = re.compile(r"[ymdhsge]", re.I)
 _CODE_NOISE = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 
 
-def column_index(letters: str) -> int:
-    """`A` -> 0, `Z` -> 25, `AA` -> 26."""
-    index = 0
-    for char in letters:
-        index = index * 26 + (ord(char) - 64)
-    return index - 1
-
-
-def column_letters(index: int) -> str:
-    """0 -> `A`: for issue lists that name the column as staff see it."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 @dataclass(frozen=True)
 class Merge:
     first_row: int
@@ -77,39 +60,18 @@ class Merge:
     last_col: int
 
 
-_MISSING = object()
-_MAX_COLUMNS = 16_384  # Excel's last column, XFD
-
-
-@dataclass(frozen=True)
-class RowChunks:
-    """Undecoded rows of one sheet; `first_row` numbers rows that lack an `r` attribute."""
-
-    prefix: str
-    chunks: list[str]
-    first_row: int = 1
-
-    def part(self, index: int, parts: int) -> RowChunks:
-        size = -(-len(self.chunks) // parts)
-        piece = self.chunks[index * size : (index + 1) * size]
-        # Rows without r="…" are numbered by position; the producers that omit it number nothing else.
-        return RowChunks(self.prefix, piece, self.first_row + index * size)
-
-
-@dataclass
-class _SheetCache:
-    """Per-sheet decoding caches: column letters, and per attribute string (type and style) the decoded
-    value of each cell body seen (bodies repeat across rows: marks, dates, nursery names)."""
-
-    columns: dict[str, int] = field(default_factory=dict)
-    kinds: dict[str, tuple[dict[str, object], str, bool]] = field(default_factory=dict)
-
-
 class XlsxBook:
     """Sheet names and row iteration of one .xlsx file (values only)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, parts: dict[str, bytearray] | None = None) -> None:
+        """`parts`: inflated parts already read (sheets.safety.read_checked_parts), used instead of
+        inflating them again; the book takes them over (each is removed once decoded)."""
         self.path = path
+        self._parts = {} if parts is None else parts
+        # What row_chunks found besides the rows, so that a 170 MB sheet is inflated and decoded once:
+        # its merged ranges, and its XML up to the rows (where the column widths and hidden flags are).
+        self._merges: dict[str, tuple[Merge, ...]] = {}
+        self._heads: dict[str, str] = {}
         try:
             self._zip = zipfile.ZipFile(path)
             workbook = self._text("xl/workbook.xml")
@@ -122,12 +84,13 @@ class XlsxBook:
         targets = self._relationships("xl/_rels/workbook.xml.rels")
         self._sheet_paths: dict[str, str] = {}
         for attrs in _SHEET.findall(workbook):
-            values = dict(_ATTR.findall(attrs))
+            values = dict(ATTRIBUTE.findall(attrs))
             rel = next((v for k, v in values.items() if k.endswith(":id")), None)
             if rel in targets and "name" in values:
                 self._sheet_paths[html.unescape(values["name"])] = targets[rel]
         self._shared = self._shared_strings()
         self._date_styles = self._date_style_ids()
+        self._decoder = RowDecoder(self._shared, self._date_styles, self.date1904)
 
     def close(self) -> None:
         self._zip.close()
@@ -143,7 +106,8 @@ class XlsxBook:
         return tuple(self._sheet_paths)
 
     def _text(self, member: str) -> str:
-        return self._zip.read(member).decode("utf-8")
+        data = self._parts.pop(member, None)  # read once: dropped as soon as it is decoded
+        return (self._zip.read(member) if data is None else data).decode("utf-8")
 
     def _relationships(self, member: str) -> dict[str, str]:
         try:
@@ -152,7 +116,7 @@ class XlsxBook:
             return {}
         result = {}
         for attrs in _REL.findall(text):
-            values = dict(_ATTR.findall(attrs))
+            values = dict(ATTRIBUTE.findall(attrs))
             target = values.get("Target", "")
             path = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
             result[values.get("Id", "")] = path
@@ -163,7 +127,7 @@ class XlsxBook:
             text = self._text("xl/sharedStrings.xml")
         except KeyError:
             return []
-        return [_rich_text(item) for item in re.split(r"<(?:\w+:)?si\b[^>]*>", text)[1:]]
+        return [rich_text(item) for item in re.split(r"<(?:\w+:)?si\b[^>]*>", text)[1:]]
 
     def _date_style_ids(self) -> frozenset[str]:
         try:
@@ -172,43 +136,26 @@ class XlsxBook:
             return frozenset()
         custom_dates = set()
         for attrs in _NUMFMT.findall(text):
-            values = dict(_ATTR.findall(attrs))
+            values = dict(ATTRIBUTE.findall(attrs))
             code = _CODE_NOISE.sub("", html.unescape(values.get("formatCode", "")))
             if _DATE_CODE.search(code):
                 custom_dates.add(int(values.get("numFmtId", "-1")))
         block = _CELLXFS.search(text)
         ids = set()
         for index, attrs in enumerate(_XF.findall(block.group(1) if block else "")):
-            fmt = int(dict(_ATTR.findall(attrs)).get("numFmtId", "0"))
+            fmt = int(dict(ATTRIBUTE.findall(attrs)).get("numFmtId", "0"))
             if fmt in _BUILTIN_DATE_FORMATS or fmt in custom_dates:
                 ids.add(str(index))
         return frozenset(ids)
 
     def merges(self, sheet: str) -> tuple[Merge, ...]:
-        text = self._sheet_xml(sheet)
-        start = text.find("mergeCells")
-        if start < 0:
-            return ()
-        return tuple(
-            Merge(int(r1), column_index(c1), int(r2), column_index(c2))
-            for c1, r1, c2, r2 in _MERGE.findall(text, start)
-        )
+        found = self._merges.get(sheet)
+        return _merges(self._sheet_xml(sheet)) if found is None else found
 
     def hidden_columns(self, sheet: str) -> frozenset[int]:
         """0-based indices of the columns hidden in Excel (`<col hidden="1">`)."""
-        text = self._sheet_xml(sheet)
-        start, end = text.find("<cols"), text.find("<sheetData")
-        if start < 0 or (end >= 0 and start > end):
-            start = text.find(":cols")
-            if start < 0 or (end >= 0 and start > end):
-                return frozenset()
-        hidden: set[int] = set()
-        for attrs in _COL.findall(text, start, end if end >= 0 else len(text)):
-            values = dict(_ATTR.findall(attrs))
-            if values.get("hidden") in ("1", "true"):
-                first, last = int(values.get("min", "0")), int(values.get("max", "0"))
-                hidden.update(range(first - 1, min(last, 16_384)))
-        return frozenset(hidden)
+        head = self._heads.get(sheet)
+        return _hidden_columns(self._sheet_xml(sheet) if head is None else head)
 
     def _sheet_xml(self, sheet: str) -> str:
         try:
@@ -225,6 +172,9 @@ class XlsxBook:
     def row_chunks(self, sheet: str) -> RowChunks:
         """The sheet's rows as undecoded XML pieces: cheap to cut into parts for parallel decoding."""
         text = self._sheet_xml(sheet)
+        self._merges[sheet] = _merges(text)
+        data = text.find("<sheetData")
+        self._heads[sheet] = text if data < 0 else text[:data]
         match = _ROOT_PREFIX.search(text)
         prefix = f"{match.group(1)}:" if match and match.group(1) else ""
         start = text.find(f"<{prefix}sheetData")
@@ -235,121 +185,29 @@ class XlsxBook:
         return RowChunks(prefix, [chunk for chunk in chunks if chunk[:1] in (" ", ">", "/")])
 
     def decode_rows(self, rows: RowChunks) -> Iterator[tuple[int, list[CellValue]]]:
-        cache = _SheetCache()
-        cell_token, close = f"<{rows.prefix}c", f"</{rows.prefix}c>"
-        next_row = rows.first_row
-        for chunk in rows.chunks:
-            head_end = chunk.find(">")
-            head = chunk[:head_end]
-            number = _row_number(head, next_row)
-            next_row = number + 1
-            if head.endswith("/"):
-                continue
-            values = self._cells(chunk[head_end + 1 :].split(cell_token)[1:], close, cache)
-            if values:
-                yield number, values
-
-    def _cells(self, chunks: list[str], close: str, cache: _SheetCache) -> list[CellValue]:
-        # The hot loop of the reader (millions of cells): plain str methods and dict look-ups only.
-        values: list[CellValue] = []
-        columns = cache.columns
-        kinds = cache.kinds
-        next_column = 0  # cells without r="…" follow the previous one
-        for chunk in chunks:
-            if chunk[:1] not in (" ", ">", "/"):
-                continue  # not a cell: a tag that merely starts with "c"
-            attr_end = chunk.find(">")
-            if chunk.startswith(' r="'):
-                quote = chunk.find('"', 4)
-                letters = chunk[4:quote].rstrip("0123456789")
-                column = columns.get(letters)
-                if column is None:
-                    column = columns[letters] = column_index(letters)
-                rest = chunk[quote + 1 : attr_end]
-            else:
-                found = dict(_ATTR.findall(chunk[:attr_end]))
-                ref = found.get("r")
-                column = column_index(ref.rstrip("0123456789")) if ref else next_column
-                rest = " ".join(f'{k}="{v}"' for k, v in found.items() if k != "r")
-            next_column = column + 1
-            if not 0 <= column < _MAX_COLUMNS:
-                continue  # a damaged or hostile reference (r="ZZZZZZZZ1") must not allocate a huge row
-            if chunk[attr_end - 1] == "/":
-                continue  # <c r="B5" s="1"/>: formatted but empty
-            decoded = kinds.get(rest)
-            if decoded is None:
-                found = dict(_ATTR.findall(rest))
-                decoded = kinds[rest] = ({}, found.get("t", "n"), found.get("s", "0") in self._date_styles)
-            body = chunk[attr_end + 1 : chunk.find(close)]
-            known = decoded[0]
-            value = known.get(body, _MISSING)
-            if value is _MISSING:
-                value = self._decode(decoded[1], decoded[2], body)
-                if len(known) < 200_000:  # unique names would only grow the cache
-                    known[body] = value
-            if value is None:
-                continue
-            if len(values) < column:
-                values.extend([None] * (column - len(values)))
-            values.append(value)  # type: ignore[arg-type]
-        return values
-
-    def _decode(self, kind: str, is_date: bool, body: str) -> CellValue:
-        if kind == "inlineStr":
-            return _rich_text(body)
-        raw = _v_text(body)
-        if raw is None or (not raw.strip() and kind not in ("str", "s")):
-            formula = re.search(r"<(?:\w+:)?f\b[^>]*>(.*?)</(?:\w+:)?f>", body, re.S)
-            if formula is not None or "<f" in body or ":f" in body:
-                return Uncomputed("=" + html.unescape(formula.group(1) if formula else ""))
-            return None
-        if kind == "s":
-            if not raw.strip().isdigit():
-                return None  # a damaged shared-string index: no value (the reader reports the empty cell)
-            index = int(raw)
-            return self._shared[index] if 0 <= index < len(self._shared) else None
-        if kind in ("str", "e"):
-            return html.unescape(raw)
-        if kind == "b":
-            return raw.strip() in ("1", "true")
-        if kind == "d":
-            try:
-                return dt.datetime.fromisoformat(raw.strip())
-            except ValueError:
-                return raw
-        try:
-            number = float(raw)
-        except ValueError:  # a damaged number cell: its text, for the reader to report as it would any text
-            return html.unescape(raw)
-        if is_date:
-            epoch = dt.datetime(1904, 1, 1) if self.date1904 else dt.datetime(1899, 12, 30)
-            try:
-                return epoch + dt.timedelta(days=number)
-            except OverflowError:
-                return number
-        return int(number) if number.is_integer() and "." not in raw and "E" not in raw.upper() else number
+        return self._decoder.rows(rows)
 
 
-def _row_number(head: str, fallback: int) -> int:
-    position = head.find(' r="')
-    if position < 0:
-        return fallback
-    end = head.find('"', position + 4)
-    try:
-        return int(head[position + 4 : end])
-    except ValueError:  # a damaged r="…": number the row by position, as for rows without one
-        return fallback
-
-
-def _v_text(body: str) -> str | None:
-    start = body.find("<v>")
+def _merges(text: str) -> tuple[Merge, ...]:
+    start = text.find("mergeCells")
     if start < 0:
-        match = re.search(r"<(?:\w+:)?v\b[^>]*>(.*?)</(?:\w+:)?v>", body, re.S)
-        return match.group(1) if match else None
-    return body[start + 3 : body.find("</v>", start)]
+        return ()
+    return tuple(
+        Merge(int(r1), column_index(c1), int(r2), column_index(c2))
+        for c1, r1, c2, r2 in _MERGE.findall(text, start)
+    )
 
 
-def _rich_text(body: str) -> str:
-    if "<rPh" in body or ":rPh" in body:
-        body = _PHONETIC.sub("", body)  # furigana runs are not part of the cell's value
-    return html.unescape("".join(text or "" for text in _T_TEXT.findall(body)))
+def _hidden_columns(text: str) -> frozenset[int]:
+    start, end = text.find("<cols"), text.find("<sheetData")
+    if start < 0 or (end >= 0 and start > end):
+        start = text.find(":cols")
+        if start < 0 or (end >= 0 and start > end):
+            return frozenset()
+    hidden: set[int] = set()
+    for attrs in _COL.findall(text, start, end if end >= 0 else len(text)):
+        values = dict(ATTRIBUTE.findall(attrs))
+        if values.get("hidden") in ("1", "true"):
+            first, last = int(values.get("min", "0")), int(values.get("max", "0"))
+            hidden.update(range(first - 1, min(last, 16_384)))
+    return frozenset(hidden)

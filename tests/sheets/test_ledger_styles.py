@@ -13,6 +13,7 @@ import pytest
 
 from benchmarks.sheets import ROOT, formula_cells, meets_targets, score
 from matching.profile import load_profile
+from matching.records import Origin
 from samples.ledgers.styles.make_styles import BUILDERS
 from samples.ledgers.styles.make_styles import main as make_styles
 from sheets.ledger import LedgerReading, read_ledger
@@ -76,3 +77,55 @@ def test_issue_workbook_separates_errors_warnings_and_notes_without_formulas() -
     assert workbook.index("エラー") < workbook.index("警告") < workbook.index("情報")
     japanese = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
     assert all(japanese.search(issue.message.split(" / ")[0]) for issue in reading.issues)  # Japanese first
+
+
+@pytest.mark.parametrize("processes", [2, 3])
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_style_reads_the_same_on_several_cores(
+    name: str, processes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Held applications, duplicates, ditto marks, merged cells and every planted defect: the forked
+    paths (rows decoded and records prepared by workers) give exactly the one-process reading."""
+    import sheets.build_shares
+    import sheets.forked
+    import sheets.rows
+
+    serial, _ = _read(name)
+    monkeypatch.setattr(sheets.rows, "PARALLEL_MIN_ROWS", 1)
+    monkeypatch.setattr(sheets.build_shares, "PARALLEL_MIN_DRAFTS", 1)
+    monkeypatch.setattr(sheets.forked.os, "cpu_count", lambda: processes)
+    parallel, _ = _read(name)
+    assert parallel == serial
+    assert serial.held and serial.issues  # the messy cases are there to be compared
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_origins_are_what_validation_gives(name: str) -> None:
+    """Origins are built without validating their cells (sheets.build): they must equal validated ones."""
+    reading, _ = _read(name)
+    assert reading.applications
+    for application in reading.applications:
+        origin = application.origin
+        assert origin is not None and origin.fields
+        assert origin == Origin.model_validate(origin.model_dump())
+        assert origin.model_fields_set == {"file", "sheet", "rows", "fields"}
+
+
+def test_origin_names_are_stripped_as_validation_strips_them(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from samples.citygen.generate import generate_city
+    from samples.citygen.ledger import write_ledger
+
+    path = tmp_path / "ledger.xlsx"
+    write_ledger(generate_city(30, seed=3), path)
+    workbook = load_workbook(path)
+    workbook["申込一覧"].title = " 申込一覧 "
+    workbook.save(path)
+    mapping = tmp_path / "auto.toml"
+    mapping.write_text('[ledger]\nnurseries_by = "name"\nlist_separators = "、"\n', encoding="utf-8")
+    reading = read_ledger(path, load_mapping(mapping))
+    assert reading.applications
+    for application in reading.applications:
+        assert application.origin is not None and application.origin.sheet == "申込一覧"
+        assert application.origin == Origin.model_validate(application.origin.model_dump())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import shutil
 import zipfile
 from pathlib import Path
@@ -12,7 +13,14 @@ from openpyxl import Workbook, load_workbook
 from sheets.errors import LedgerFormatError, MappingFileError, OutputExistsError, WorkbookRefusedError
 from sheets.ledger import read_ledger
 from sheets.mapping import load_mapping
-from sheets.safety import CFB_MAGIC, WorkbookLimits, check_workbook, ensure_writable_output
+from sheets.safety import (
+    _ROW_TAG,
+    CFB_MAGIC,
+    WorkbookLimits,
+    check_workbook,
+    ensure_writable_output,
+    row_tags,
+)
 
 LEDGERS = Path(__file__).resolve().parents[2] / "samples" / "ledgers"
 MAPPING = LEDGERS / "minato.mapping.toml"
@@ -116,3 +124,12 @@ def test_sample_ledgers_are_plain_openpyxl_workbooks() -> None:
     # The samples must open in Excel-compatible tools too (not only in the fast reader).
     for name in ("minato", "yamabiko", "sakura"):
         assert load_workbook(LEDGERS / f"{name}.xlsx", read_only=True).sheetnames
+
+
+def test_row_tags_counts_what_the_row_pattern_finds() -> None:
+    pieces = [b"<row", b"<row ", b"<row>", b"<row/", b"</row>", b"<x:row ", b"<x:row>", b"</x:row>", b":row", b"<rows",
+              b"<rowBreaks", b"<:row ", b"<a_1:row\t", b"<<row\n", b"row", b"<", b":", b" ", b"x", b"\r", b"/", b">"]  # fmt: skip
+    generator = random.Random(7)
+    for _ in range(3000):
+        chunk = b"".join(generator.choice(pieces) for _ in range(generator.randint(0, 40)))
+        assert row_tags(chunk) == len(_ROW_TAG.findall(chunk)), chunk

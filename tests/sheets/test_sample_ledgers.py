@@ -107,6 +107,8 @@ def test_sheets_are_found_without_naming_them(tmp_path: Path) -> None:
 
 
 def test_parallel_reading_gives_the_same_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sheets.build_shares
+    import sheets.forked
     import sheets.rows
 
     city = generate_city(600, seed=5)
@@ -115,17 +117,37 @@ def test_parallel_reading_gives_the_same_result(tmp_path: Path, monkeypatch: pyt
     mapping = load_mapping(DEMO_LEDGER_MAPPING)
     serial = read_ledger(path, mapping)
     monkeypatch.setattr(sheets.rows, "PARALLEL_MIN_ROWS", 10)  # the forked path for a small sheet
+    monkeypatch.setattr(sheets.build_shares, "PARALLEL_MIN_DRAFTS", 10)
     pools: list[int] = []
 
-    real_pool = sheets.rows.ProcessPoolExecutor
+    real_pool = sheets.forked.ProcessPoolExecutor
 
     def counting_pool(**kwargs: Any) -> Any:
         pools.append(kwargs["max_workers"])
         return real_pool(**kwargs)
 
-    monkeypatch.setattr(sheets.rows, "ProcessPoolExecutor", counting_pool)
-    monkeypatch.setattr(sheets.rows.os, "cpu_count", lambda: 2)  # a split even on a one-core runner
+    monkeypatch.setattr(sheets.forked, "ProcessPoolExecutor", counting_pool)
+    monkeypatch.setattr(sheets.forked.os, "cpu_count", lambda: 2)  # a split even on a one-core runner
     parallel = read_ledger(path, mapping)
-    assert pools, "the big-sheet path (worker processes) was not taken"
+    assert len(pools) == 2, "the big-sheet paths (worker processes) were not taken"
     assert parallel == serial
     assert plain(parallel.applications) == city.applications
+
+
+def _count_in_daemon(queue: Any) -> None:
+    import sheets.forked
+
+    sheets.forked.os.cpu_count = lambda: 2  # type: ignore[assignment]  # two cores even on a one-core runner
+    queue.put(sheets.forked.process_count())
+
+
+def test_a_daemonic_process_reads_on_its_own_core() -> None:
+    """A daemonic process (a Dask worker) may not fork workers: the reader then does all the work itself."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    process = context.Process(target=_count_in_daemon, args=(queue,), daemon=True)
+    process.start()
+    assert queue.get(timeout=30) == 1
+    process.join(timeout=30)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from sheets.xlsx_cells import RowDecoder, _SheetCache
 from sheets.xlsx_stream import XlsxBook, column_index, column_letters
 
 CONTENT_TYPES = (
@@ -120,3 +121,27 @@ def test_column_letters_round_trip() -> None:
     for index in (0, 25, 26, 51, 701, 702, 16383):
         assert column_index(column_letters(index)) == index
     assert column_letters(27) == "AB"
+
+
+def test_rows_split_in_one_pass_read_as_cell_by_cell() -> None:
+    """The one-pass split of a row (RowDecoder._standard_cells) gives what the cell-by-cell path gives,
+    and declines rows it is not for (they take that path)."""
+    rows = [
+        '<c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="C1"><v>3</v></c><c r="D1" s="1"/>',
+        '<c r="A2" t="s"><v>0</v></c><c r="B2" t="b"><v>1</v></c><c r="C2" t="e"><v>#N/A</v></c>',
+        '<c r="A3"><f>SUM(1)</f></c><c r="B3" t="str"><f>X</f><v>x</v></c><c r="C3" s="2"><v>45000</v></c>',
+        '<c r="A4">><v>1</v></c><c r="B4"><v>2</v>',  # a stray ">" and a cell left open
+        '<c r="XFD5"><v>1</v></c><c r="XFE5"><v>2</v></c><c r="ZZZZZ5"><v>3</v></c>',  # beyond XFD: left out
+        '<c r="A6" t="inlineStr"><is><r><rPr><color rgb="FFFF0000"/></rPr><t>赤</t></r></is></c>',  # "<color": declined
+        '<c r="A７"><v>1</v></c><c r="B7"><v>2</v></c>',  # a full-width digit: not for the split
+        '<c t="n" r="A8"><v>1</v></c><c><v>2</v></c>',  # r not first, no r: not for the split
+        '<c r="a9"><v>1</v></c>',
+        '<c r="A10"/><c r="B10">',
+        "",
+    ]
+    decoder = RowDecoder(["共有"], frozenset({"2"}), date1904=False)
+    split = [decoder._standard_cells(row, _SheetCache()) for row in rows]
+    one_by_one = [decoder._cells(row.split("<c")[1:], "</c>", _SheetCache()) for row in rows]
+    for row, got, want in zip(rows, split, one_by_one, strict=True):
+        assert got is None or got == want, row
+    assert [got is None for got in split] == [False] * 5 + [True, True, True, True, False, False]
