@@ -16,9 +16,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from benchmarks.fresh import own_peak_rss_mb, run_module
+
+if TYPE_CHECKING:
+    from matching.instance import Instance
 
 FAMILIES = ("standard", "dense", "patterns")
 
@@ -33,27 +36,25 @@ def city_path(family: str, size: int, seed: int, cache: Path, density: float, tr
 
             write_city(folder, size, seed)
         return target
-    if family == "dense":
-        target = cache / f"dense-{size}-s{round(density * 100)}-t{round(transfers * 100)}-seed{seed}.json"
+    if family in ("dense", "patterns"):
+        target = cache / f"{family}-{size}-s{round(density * 100)}-t{round(transfers * 100)}-seed{seed}.json"
         if not target.exists():
             from matching.instance import save_instance
-            from samples.densecity import DenseShape, generate_dense_city
 
             cache.mkdir(parents=True, exist_ok=True)
-            shape = DenseShape(size, sibling_share=density, transfer_share=transfers)
-            save_instance(generate_dense_city(shape, seed), target)
-        return target
-    if family == "patterns":
-        target = cache / f"patterns-{size}-s{round(density * 100)}-t{round(transfers * 100)}-seed{seed}.json"
-        if not target.exists():
-            from matching.instance import save_instance
-            from samples.patterncity import PatternShape, generate_pattern_city
-
-            cache.mkdir(parents=True, exist_ok=True)
-            pattern = PatternShape(size, sibling_share=density, transfer_share=transfers)
-            save_instance(generate_pattern_city(pattern, seed), target)
+            save_instance(_generate(family, size, density, transfers, seed), target)
         return target
     raise ValueError(f"unknown family {family!r}; choose from {FAMILIES}")
+
+
+def _generate(family: str, size: int, density: float, transfers: float, seed: int) -> Instance:
+    if family == "dense":
+        from samples.densecity import DenseShape, generate_dense_city
+
+        return generate_dense_city(DenseShape(size, sibling_share=density, transfer_share=transfers), seed)
+    from samples.patterncity import PatternShape, generate_pattern_city
+
+    return generate_pattern_city(PatternShape(size, sibling_share=density, transfer_share=transfers), seed)
 
 
 def run_in_process(city: Path, time_limit: float, workers: int) -> dict[str, Any]:

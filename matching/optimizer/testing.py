@@ -83,6 +83,31 @@ def random_instance(
     )
 
 
+def _tiny_child(
+    rng: random.Random,
+    number: int,
+    prefs: tuple[str, ...],
+    age: int,
+    group: str | None,
+    current: str | None,
+    condition: SiblingCondition | None = None,
+) -> InstanceApplication:
+    """One child of a tiny instance: scores 0-3 (many ties), a tie-break, sometimes a bonus at its first
+    choice; `condition` None keeps the old files' default for a group (同保同時)."""
+    return InstanceApplication(
+        id=f"A{number:06d}",
+        age_class=age,
+        preferences=prefs,
+        score=rng.randint(0, 3),
+        tiebreak=rng.randint(0, 99),
+        bonus={prefs[0]: 1} if rng.random() < 0.15 else {},
+        sibling_group=group,
+        allow_split=condition.allows_split if condition else False,
+        sibling_condition=condition,
+        current_nursery=current,
+    )
+
+
 def tiny_instance(seed: int) -> Instance:
     """2-3 nurseries with 0-2 seats per class, 1-3 sibling groups (twins or ages 0 and 1), 1-4 other
     children, ties in score, some transfers: small enough to enumerate, tight enough to block."""
@@ -92,18 +117,7 @@ def tiny_instance(seed: int) -> Instance:
     apps: list[InstanceApplication] = []
 
     def add(prefs: tuple[str, ...], age: int, group: str | None, current: str | None = None) -> None:
-        apps.append(
-            InstanceApplication(
-                id=f"A{len(apps) + 1:06d}",
-                age_class=age,
-                preferences=prefs,
-                score=rng.randint(0, 3),
-                tiebreak=rng.randint(0, 99),
-                bonus={prefs[0]: 1} if rng.random() < 0.15 else {},
-                sibling_group=group,
-                current_nursery=current,
-            )
-        )
+        apps.append(_tiny_child(rng, len(apps) + 1, prefs, age, group, current))
 
     for g in range(rng.randint(1, 3)):
         prefs = tuple(rng.sample(ids, rng.randint(1, len(ids))))
@@ -131,20 +145,7 @@ def tiny_family_instance(seed: int, condition: SiblingCondition, combinations: b
     apps: list[InstanceApplication] = []
 
     def add(prefs: tuple[str, ...], age: int, group: str | None, current: str | None = None) -> None:
-        apps.append(
-            InstanceApplication(
-                id=f"A{len(apps) + 1:06d}",
-                age_class=age,
-                preferences=prefs,
-                score=rng.randint(0, 3),
-                tiebreak=rng.randint(0, 99),
-                bonus={prefs[0]: 1} if rng.random() < 0.15 else {},
-                sibling_group=group,
-                allow_split=condition.allows_split if group else False,
-                sibling_condition=condition if group else None,
-                current_nursery=current,
-            )
-        )
+        apps.append(_tiny_child(rng, len(apps) + 1, prefs, age, group, current, condition if group else None))
 
     families = rng.randint(1, 2)
     for g in range(families):

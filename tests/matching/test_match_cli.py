@@ -13,6 +13,7 @@ from bodx.app import app
 from matching.checker import check_result
 from matching.instance import load_instance, save_instance
 from matching.optimizer.testing import random_instance
+from matching.records import SiblingCondition
 from matching.result import load_result
 
 runner = CliRunner()
@@ -136,3 +137,19 @@ def test_bench_match_dense_family_json(tmp_path: Path) -> None:
     assert row["blocking_bound"] == row["blocking"] == len(row["coalitions"])
     assert 50 < row["peak_rss_mb"] < 2048 and row["same_nursery_groups"] > 0
     assert (tmp_path / "dense-400-s20-t5-seed1.json").exists()
+
+
+@pytest.mark.slow
+def test_bench_match_patterns_family_json(tmp_path: Path) -> None:
+    """Issue 23's interface: the pattern city with every condition and combination lists, per size the
+    groups per condition, the lists, the proof and the checker's verdict."""
+    args = ["bench", "match", "--family", "patterns", "--sizes", "1589", "--json"]
+    run = runner.invoke(app, [*args, "--cache", str(tmp_path), "--time-limit", "20"])
+    assert run.exit_code == 0, run.output
+    payload = json.loads(run.output)
+    assert payload["family"] == "patterns" and payload["density"] == 0.15
+    (row,) = payload["runs"]
+    assert row["applicants"] == 1589 and row["checker_ok"] is True and row["status"] == "optimal"
+    assert set(row["sibling_groups_by_condition"]) == {c.value for c in SiblingCondition}
+    assert row["combination_files"] >= 1 and row["children_in_groups"] > 0
+    assert row["blocking_bound"] == row["blocking"]
